@@ -1,0 +1,45 @@
+# lzfk — developer and user entry points. `make help` lists them.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+OUT ?= out
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test lint fmt schemas schemas-check bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install lzfk with its development tools
+
+run: setup ## validate the bundled sample registers (the main job)
+	$(BIN)/lzfk validate registers
+
+test: lint ## lint, then run the whole test suite
+	$(BIN)/python -m pytest
+
+lint: setup ## ruff, mypy, and check that schemas/ matches the models
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lzfk schema --check --out schemas
+
+fmt: setup ## format the code
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+schemas: setup ## regenerate schemas/ from the models
+	$(BIN)/lzfk schema --out schemas
+
+bench: setup ## benchmarks: files/s, seconds and peak memory, beside check-jsonschema
+	$(BIN)/python bench/run.py
+
+clean: ## remove the virtual environment, caches and outputs
+	rm -rf $(VENV) .lzfk_cache .mypy_cache .ruff_cache .pytest_cache $(OUT) bench/_work

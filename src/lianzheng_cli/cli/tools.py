@@ -1,0 +1,85 @@
+"""``lzfk schema``, ``lzfk init`` and ``lzfk fix-encoding``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from lianzheng_cli import encoding
+from lianzheng_cli.cli.boundary import command
+from lianzheng_cli.errors import ExitCode, UsageError
+from lianzheng_cli.fsutil import write_text_atomic
+from lianzheng_cli.scaffold import scaffold
+from lianzheng_cli.schema import all_schemas, render, stale_files
+
+console = Console(highlight=False)
+
+
+@command
+def schema_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="写入的目录")] = Path("schemas"),
+    check: Annotated[bool, typer.Option("--check", help="只检查目录中的 JSON Schema 是否最新，过期时以 1 退出")] = False,
+) -> int:
+    """生成 lzfk.yaml 和各类登记表的 JSON Schema（draft-07），供编辑器自动补全和检查。"""
+    if check:
+        stale = stale_files(out)
+        for name in stale:
+            console.print(Text(f"{out / name} 已过期或缺失，请运行 lzfk schema --out {out}", style="yellow"))
+        if not stale:
+            console.print(Text(f"{out} 中的 JSON Schema 是最新的", style="green"))
+        return ExitCode.FINDINGS if stale else ExitCode.OK
+    for name, schema in all_schemas().items():
+        write_text_atomic(out / name, render(schema))
+        console.print(f"已写入 {out / name}")
+    return ExitCode.OK
+
+
+@command
+def init_command(
+    directory: Annotated[Path, typer.Argument(help="新登记库的目录（可以已存在）")],
+    unit: Annotated[str, typer.Option("--unit", "-u", help="单位全称")] = "某某单位",
+    year: Annotated[int, typer.Option("--year", "-y", help="登记表所属年度，默认今年")] = 0,
+) -> int:
+    """新建一个登记库：lzfk.yaml、单位/科室/岗位示例、编辑器设置和 JSON Schema，建好即可通过检查。"""
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory} 已存在且不是目录")
+    result = scaffold(directory, unit=unit, year=year or dt.date.today().year)
+    for path in result.created:
+        console.print(f"已创建 {path}")
+    for path in result.skipped:
+        console.print(Text(f"已存在，未改动 {path}", style="yellow"))
+    console.print(Text(f"下一步：cd {directory} && lzfk validate", style="green"))
+    return ExitCode.OK
+
+
+@command
+def fix_encoding_command(
+    files: Annotated[list[Path], typer.Argument(help="要转换的文件")],
+    check: Annotated[bool, typer.Option("--check", help="只报告哪些文件需要转换，不写入")] = False,
+) -> int:
+    """把 GBK/GB18030 或 UTF-16 编码的文件转换为 UTF-8（不带 BOM），内容和换行符保持不变。"""
+    needing = 0
+    for path in files:
+        if not path.is_file():
+            raise UsageError(f"文件不存在：{path}")
+        change = encoding.inspect(path)
+        if change.source == "unknown":
+            console.print(Text(f"{path}：无法识别编码，未改动（请在编辑器中确认后另存为 UTF-8）", style="red"))
+            needing += 1
+        elif change.needs_fix:
+            needing += 1
+            if check:
+                console.print(Text(f"{path}：{change.source} 编码，需要转换为 UTF-8", style="yellow"))
+            else:
+                encoding.convert(change)
+                console.print(f"{path}：已从 {change.source} 转换为 UTF-8")
+    if check and needing:
+        return ExitCode.FINDINGS
+    if not needing:
+        console.print(Text("所有文件都已是 UTF-8 编码", style="green"))
+    return ExitCode.OK

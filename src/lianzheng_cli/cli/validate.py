@@ -1,0 +1,58 @@
+"""``lzfk validate``."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lianzheng_cli.cli.boundary import command
+from lianzheng_cli.errors import ExitCode
+from lianzheng_cli.findings import Severity
+from lianzheng_cli.reporters import FORMAT_NAMES, choose
+from lianzheng_cli.validation import ValidationResult, validate
+
+PathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(help="要检查的文件或目录，默认检查整个登记目录", show_default=False),
+]
+OutputFormat = enum.Enum("OutputFormat", {name: name for name in FORMAT_NAMES}, type=str)  # type: ignore[misc]
+FormatOpt = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="输出格式：auto（默认，在 GitHub Actions 中自动用 github）、text、json、github、plain",
+    ),
+]
+DEFAULT_FORMAT = OutputFormat("auto")
+StrictOpt = Annotated[bool, typer.Option("--strict", help="有警告时也以退出码 1 结束")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="不使用也不更新缓存（.lzfk_cache/）")]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=0, help="并行进程数，0 表示自动")]
+
+
+def exit_code(result: ValidationResult, *, strict: bool) -> ExitCode:
+    if result.config_failed:
+        return ExitCode.USAGE
+    worst = result.worst
+    if worst is Severity.ERROR or (strict and worst is Severity.WARNING):
+        return ExitCode.FINDINGS
+    return ExitCode.OK
+
+
+@command
+def validate_command(
+    paths: PathsArg = None,
+    output_format: FormatOpt = DEFAULT_FORMAT,
+    strict: StrictOpt = False,
+    no_cache: NoCacheOpt = False,
+    jobs: JobsOpt = 0,
+) -> int:
+    """检查登记表：格式、必填项、编号唯一、引用、等级与类型等，逐条指出文件、行、列和修改建议。"""
+    start = paths[0] if paths else Path.cwd()
+    result = validate(start, paths or None, use_cache=not no_cache, jobs=jobs)
+    choose(output_format.value)(result, sys.stdout)
+    return exit_code(result, strict=strict)

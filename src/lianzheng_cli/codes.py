@@ -1,0 +1,74 @@
+"""The catalogue of finding codes: stable ids, default severities, Chinese titles.
+
+Codes are a public contract (CI scripts and lzfk.yaml refer to them): never reuse or
+renumber one. Every code is documented in docs/findings.md, which a test keeps in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lianzheng_cli.findings import Severity
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    code: str
+    name: str
+    severity: Severity
+    title: str
+    configurable: bool = True
+
+
+_ALL = [
+    # LZ0xx: reading the file (encoding, YAML syntax, Markdown front matter)
+    CodeInfo("LZ001", "encoding-gbk", E, "文件不是 UTF-8 编码（GBK/GB18030）", False),
+    CodeInfo("LZ002", "encoding-invalid", E, "文件含有无法识别的字节", False),
+    CodeInfo("LZ003", "yaml-syntax", E, "YAML 语法错误", False),
+    CodeInfo("LZ004", "yaml-tab-indent", E, "用制表符（Tab）缩进", False),
+    CodeInfo("LZ005", "yaml-duplicate-key", E, "同一层级出现重复的键", False),
+    CodeInfo("LZ006", "yaml-anchor", E, "使用了锚点或别名（& 或 *）", False),
+    CodeInfo("LZ007", "yaml-tag", E, "使用了显式标签（! 或 !!）", False),
+    CodeInfo("LZ008", "yaml-directive", E, "使用了 %YAML/%TAG 指令", False),
+    CodeInfo("LZ009", "yaml-too-deep", E, "嵌套层级过深", False),
+    CodeInfo("LZ010", "root-not-mapping", E, "文件内容不是“键: 值”结构", False),
+    CodeInfo("LZ011", "empty-file", E, "文件为空", False),
+    CodeInfo("LZ012", "control-character", E, "文本中含有控制字符", False),
+    CodeInfo("LZ013", "multiple-documents", E, "一个文件中有多个 YAML 文档", False),
+    CodeInfo("LZ014", "markdown-front-matter", E, "Markdown 文件头（front matter）有误", False),
+    CodeInfo("LZ015", "unreadable-file", E, "文件无法读取", False),
+    CodeInfo("LZ016", "non-text-key", E, "键不是文本", False),
+    # LZ1xx: the schema (keys and value types)
+    CodeInfo("LZ101", "unknown-key", E, "未知的键", False),
+    CodeInfo("LZ102", "missing-key", E, "缺少必填的键", False),
+    CodeInfo("LZ103", "wrong-type", E, "值的类型不对", False),
+    CodeInfo("LZ104", "invalid-value", E, "值不在允许的范围内", False),
+    CodeInfo("LZ105", "invalid-date", E, "日期无效或格式不对", False),
+    CodeInfo("LZ106", "invalid-number", E, "数字或是/否值无效", False),
+    # LZ2xx: content and cross-file rules (configurable in lzfk.yaml under 检查规则)
+    CodeInfo("LZ201", "duplicate-id", E, "编号重复"),
+    CodeInfo("LZ202", "unknown-department", E, "岗位所属科室不存在"),
+    CodeInfo("LZ203", "unknown-leader", E, "分管领导不存在"),
+    CodeInfo("LZ204", "unknown-charge", E, "分管的科室不存在"),
+    CodeInfo("LZ205", "unknown-step-risk", E, "流程环节引用的风险点不存在"),
+    CodeInfo("LZ206", "grade-vocabulary", E, "风险等级不在本单位的等级名称中"),
+    CodeInfo("LZ207", "type-vocabulary", E, "风险类型不在本单位的风险类型中"),
+    CodeInfo("LZ208", "stage-vocabulary", E, "防控措施的阶段不在“三道防线”中"),
+    CodeInfo("LZ209", "no-manifestation", E, "风险点没有表现形式"),
+    CodeInfo("LZ210", "no-measure", E, "风险点没有防控措施（一对一）"),
+    CodeInfo("LZ211", "missing-stage", W, "防控措施缺少某道防线"),
+    CodeInfo("LZ212", "risk-count", W, "岗位风险点数量超出建议范围"),
+    CodeInfo("LZ213", "approval-before-review", E, "审定日期早于审核日期"),
+    CodeInfo("LZ214", "power-category", W, "权力类别不在本单位的权力类别中"),
+    CodeInfo("LZ215", "empty-register", W, "科室或单位登记表没有风险点"),
+    CodeInfo("LZ216", "leader-not-leadership", W, "分管领导不是领导班子岗位"),
+]
+
+CODES: dict[str, CodeInfo] = {info.code: info for info in _ALL}
+CODE_BY_NAME: dict[str, CodeInfo] = {info.name: info for info in _ALL}
+
+
+def info(code: str) -> CodeInfo:
+    return CODES[code]

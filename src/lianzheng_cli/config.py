@@ -1,0 +1,134 @@
+"""The unit's configuration, lzfk.yaml: every key but 单位 and 年度 has a default."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from lianzheng_cli.types import Text, TextList
+
+CONFIG_FILE = "lzfk.yaml"
+DEFAULT_GRADES = ["一级", "二级", "三级"]
+DEFAULT_RISK_TYPES = ["思想道德风险", "岗位职责风险", "业务流程风险", "制度机制风险", "外部环境风险"]
+DEFAULT_STAGES = ["前期预防", "中期监控", "后期处置"]
+DEFAULT_POWER_CATEGORIES = [
+    "行政许可",
+    "行政处罚",
+    "行政强制",
+    "行政征收",
+    "行政裁决",
+    "行政确认",
+    "行政给付",
+    "监督检查",
+    "非行政许可审批",
+    "行政事业性收费",
+    "重大事项决策",
+    "内部管理权",
+    "其他",
+]
+RULE_SETTINGS = ("错误", "警告", "提示", "关闭")
+
+
+class ConfigModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_by_alias=True, validate_by_name=False, frozen=True)
+
+
+class RiskCountRange(ConfigModel):
+    minimum: Annotated[int, Field(ge=0)] = Field(1, alias="最少", title="最少", description="每个岗位至少的风险点数")
+    maximum: Annotated[int, Field(ge=1)] = Field(3, alias="最多", title="最多", description="每个岗位最多的风险点数")
+
+
+class Config(ConfigModel):
+    """lzfk.yaml."""
+
+    unit: Text = Field(alias="单位", title="单位", description="单位全称")
+    year: Annotated[int, Field(ge=1949, le=2200)] = Field(alias="年度", title="年度", description="登记表所属年度，如 2025")
+    grades: TextList = Field(
+        default_factory=lambda: list(DEFAULT_GRADES),
+        alias="等级",
+        title="等级",
+        description="本单位的三个风险等级名称，最严重的在前，如 [一级, 二级, 三级]、[高, 中, 低]、[A, B, C]",
+    )
+    grade_aliases: dict[str, Text] = Field(
+        default_factory=dict,
+        alias="等级别名",
+        title="等级别名",
+        description="输入时也接受的等级写法，如 {高: 一级, A: 一级}",
+    )
+    rules: Text = Field("概率或后果", alias="评级规则", title="评级规则", description="内置评级规则名称，或本单位规则文件的路径")
+    risk_types: TextList = Field(
+        default_factory=lambda: list(DEFAULT_RISK_TYPES),
+        alias="风险类型",
+        title="风险类型",
+        description="本单位使用的风险类型",
+    )
+    stages: TextList = Field(
+        default_factory=lambda: list(DEFAULT_STAGES),
+        alias="防控阶段",
+        title="防控阶段",
+        description="防控措施的阶段（三道防线），按先后顺序",
+    )
+    power_categories: TextList = Field(
+        default_factory=lambda: list(DEFAULT_POWER_CATEGORIES),
+        alias="权力类别",
+        title="权力类别",
+        description="权力清单允许的类别",
+    )
+    risks_per_post: RiskCountRange = Field(
+        default_factory=lambda: RiskCountRange.model_validate({}),
+        alias="每岗风险点",
+        title="每岗风险点",
+        description="每个岗位风险点数量的建议范围，超出时给出警告",
+    )
+    review_period_days: Annotated[int, Field(ge=1)] = Field(
+        365, alias="审定有效期", title="审定有效期（天）", description="审定后多少天内须重新审定"
+    )
+    register_dir: Text = Field("registers", alias="登记目录", title="登记目录", description="登记表所在目录，相对于 lzfk.yaml")
+    rule_settings: dict[str, Text] = Field(
+        default_factory=dict,
+        alias="检查规则",
+        title="检查规则",
+        description="按编号或名称调整检查规则：错误、警告、提示或关闭，如 {LZ212: 关闭}",
+    )
+
+    @field_validator("grades")
+    @classmethod
+    def _three_grades(cls, grades: list[str]) -> list[str]:
+        if len(grades) != 3 or len(set(grades)) != 3:
+            raise PydanticCustomError("lz_grades", "等级必须是三个互不相同的名称，最严重的在前", {})
+        return grades
+
+    @field_validator("rule_settings")
+    @classmethod
+    def _known_settings(cls, settings: dict[str, str]) -> dict[str, str]:
+        for key, value in settings.items():
+            if value not in RULE_SETTINGS:
+                raise PydanticCustomError(
+                    "lz_rule_setting",
+                    "检查规则“{key}”的设置“{value}”无效，可选：错误、警告、提示、关闭",
+                    {"key": key, "value": value},
+                )
+        return settings
+
+    @model_validator(mode="after")
+    def _aliases_name_grades(self) -> Config:
+        for spelling, grade in self.grade_aliases.items():
+            if grade not in self.grades:
+                raise PydanticCustomError(
+                    "lz_grade_alias",
+                    "等级别名“{spelling}”指向的“{grade}”不是本单位的等级",
+                    {"spelling": spelling, "grade": grade},
+                )
+        return self
+
+    def canonical_grade(self, spelling: str) -> str | None:
+        if spelling in self.grades:
+            return spelling
+        return self.grade_aliases.get(spelling)
+
+    def grade_rank(self, grade: str) -> int | None:
+        """0 for the most serious grade; None when the spelling is unknown."""
+        canonical = self.canonical_grade(grade)
+        return None if canonical is None else self.grades.index(canonical)

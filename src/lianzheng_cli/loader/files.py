@@ -1,0 +1,162 @@
+"""One file to a validated model (or findings): the per-file half of every command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from lianzheng_cli.findings import Finding, Severity
+from lianzheng_cli.loader.decode import DecodeFailure, decode
+from lianzheng_cli.loader.locate import validation_findings
+from lianzheng_cli.loader.markdown import BODY_LIST_KEYS, BODY_TEXT_KEYS, MarkdownSplit, Section, split_markdown
+from lianzheng_cli.loader.yamltree import Marks, Tree, parse_tree
+from lianzheng_cli.models import KINDS, MODEL_BY_KIND, Register
+
+REGISTER_SUFFIXES = (".yaml", ".yml")
+MARKDOWN_SUFFIX = ".md"
+
+
+@dataclass
+class ParsedFile:
+    """What one file yielded. ``register`` is None when the file has errors or is no register."""
+
+    path: str
+    is_register: bool
+    register: Register | None = None
+    tree: Tree | None = None
+    findings: list[Finding] = field(default_factory=list)
+    body: str = ""
+
+
+def read_text(path: Path, display: str) -> str | Finding:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Finding(
+            display, 0, 0, "LZ015", Severity.ERROR, f"无法读取文件：{exc.strerror or exc}", "检查文件是否存在、是否有读取权限"
+        )
+    decoded = decode(data)
+    if isinstance(decoded, DecodeFailure):
+        return Finding(display, decoded.line, decoded.column, decoded.code, Severity.ERROR, decoded.message, decoded.hint)
+    return decoded.lstrip("\ufeff")
+
+
+def parse_register_file(path: Path, display: str) -> ParsedFile:
+    text = read_text(path, display)
+    if isinstance(text, Finding):
+        return ParsedFile(display, True, findings=[text])
+    return parse_register_text(text, display, markdown=path.suffix.lower() == MARKDOWN_SUFFIX)
+
+
+def parse_register_text(text: str, display: str, *, markdown: bool) -> ParsedFile:
+    if markdown:
+        return _parse_markdown(text, display)
+    tree = parse_tree(text, display)
+    if isinstance(tree, Finding):
+        return ParsedFile(display, True, findings=[tree])
+    return validate_register_tree(tree, display)
+
+
+def _parse_markdown(text: str, display: str) -> ParsedFile:
+    split = split_markdown(text)
+    if split.unclosed:
+        finding = Finding(
+            display, 1, 1, "LZ014", Severity.ERROR, "文件头以 --- 开始，但没有结束的 --- 行", "在文件头的 YAML 内容之后加一行 ---"
+        )
+        return ParsedFile(display, True, findings=[finding])
+    if split.front_yaml is None or not split.front_yaml.strip():
+        return ParsedFile(display, False, body=split.body)
+    tree = parse_tree(split.front_yaml, display)
+    if isinstance(tree, Finding):
+        return ParsedFile(display, True, findings=[tree], body=split.body)
+    if not isinstance(tree.data, dict) or "类型" not in tree.data:
+        return ParsedFile(display, False, tree=tree, body=split.body)
+    conflicts = _merge_sections(tree, split, display)
+    parsed = validate_register_tree(tree, display)
+    parsed.findings = sorted(parsed.findings + conflicts)
+    parsed.body = split.body
+    return parsed
+
+
+def _merge_sections(tree: Tree, split: MarkdownSplit, display: str) -> list[Finding]:
+    data: dict[str, Any] = tree.data
+    marks = tree.marks_of(data)
+    findings = []
+    for section in split.sections:
+        if section.title not in BODY_LIST_KEYS | BODY_TEXT_KEYS:
+            continue
+        if section.title in data:
+            findings.append(
+                Finding(
+                    display,
+                    section.line,
+                    1,
+                    "LZ014",
+                    Severity.ERROR,
+                    f"“{section.title}”在文件头和正文中都写了",
+                    "只保留一处：删除文件头中的这个键，或删除正文中的这一节",
+                )
+            )
+            continue
+        data[section.title] = _section_value(tree, section)
+        if marks is not None:
+            marks.keys[section.title] = (section.line, 1)
+            marks.values[section.title] = (section.line, 1)
+    return findings
+
+
+def _section_value(tree: Tree, section: Section) -> Any:
+    if section.title in BODY_TEXT_KEYS:
+        return section.text() or None
+    items = section.items()
+    values = [text for _, text in items]
+    tree.marks[id(values)] = Marks((section.line, 1), values={i: (line, 1) for i, (line, _) in enumerate(items)})
+    return values
+
+
+def validate_register_tree(tree: Tree, display: str) -> ParsedFile:
+    data = tree.data
+    if not isinstance(data, dict):
+        return ParsedFile(display, True, tree=tree, findings=[_not_mapping(data, display, tree)])
+    kind = data.get("类型")
+    model = MODEL_BY_KIND.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        return ParsedFile(display, True, tree=tree, findings=[_bad_kind(kind, display, tree)])
+    try:
+        register = model.model_validate(data)
+    except ValidationError as exc:
+        return ParsedFile(display, True, tree=tree, findings=validation_findings(exc, tree, display, model))
+    return ParsedFile(display, True, register=register, tree=tree)  # type: ignore[arg-type]
+
+
+def validate_model(tree: Tree, display: str, model: type[BaseModel]) -> BaseModel | list[Finding]:
+    if not isinstance(tree.data, dict):
+        return [_not_mapping(tree.data, display, tree)]
+    try:
+        return model.model_validate(tree.data)
+    except ValidationError as exc:
+        return validation_findings(exc, tree, display, model)
+
+
+def _not_mapping(data: Any, display: str, tree: Tree) -> Finding:
+    line, column = tree.pos(())
+    hint = "文件应由“键: 值”组成，如 名称: 药品采购员"
+    if isinstance(data, str) and "：" in data:
+        hint = "键后面用了全角冒号“：”，请改成英文冒号“:”并在后面加一个空格"
+    elif isinstance(data, list):
+        hint = "文件不应以“- ”列表开头；登记表的第一层是 类型、编号、名称 等键"
+    return Finding(display, line, column, "LZ010", Severity.ERROR, "文件内容不是“键: 值”结构", hint)
+
+
+def _bad_kind(kind: Any, display: str, tree: Tree) -> Finding:
+    allowed = "、".join(KINDS)
+    if kind is None and "类型" not in tree.data:
+        line, column = tree.pos(())
+        return Finding(
+            display, line, column, "LZ102", Severity.ERROR, "缺少必填的键“类型”", f"在文件开头写 类型: 岗位（可选：{allowed}）"
+        )
+    line, column = tree.pos(("类型",))
+    return Finding(display, line, column, "LZ104", Severity.ERROR, f"“类型”的值“{kind}”无效", f"可选：{allowed}")

@@ -1,0 +1,72 @@
+"""Markdown registers: YAML front matter plus ``## 标题`` sections that may carry long text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_FENCE = re.compile(r"^---[ \t]*$")
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.、)])\s+(.*)$")
+
+BODY_LIST_KEYS = frozenset(("主要职责", "制度"))
+BODY_TEXT_KEYS = frozenset(("说明",))
+
+
+@dataclass
+class Section:
+    title: str
+    line: int
+    lines: list[tuple[int, str]] = field(default_factory=list)
+
+    def items(self) -> list[tuple[int, str]]:
+        found = []
+        for number, text in self.lines:
+            match = _BULLET.match(text)
+            if match and match.group(1).strip():
+                found.append((number, match.group(1).strip()))
+        return found
+
+    def text(self) -> str:
+        return "\n".join(text for _, text in self.lines).strip()
+
+
+@dataclass
+class MarkdownSplit:
+    """front_yaml has the front matter at its original line numbers (earlier lines blank)."""
+
+    front_yaml: str | None
+    sections: list[Section]
+    body: str
+    unclosed: bool = False
+
+
+def split_markdown(text: str) -> MarkdownSplit:
+    lines = text.splitlines()
+    if not lines or not _FENCE.match(lines[0]):
+        return MarkdownSplit(None, _sections(lines, 0), text)
+    for index in range(1, len(lines)):
+        if _FENCE.match(lines[index]) or lines[index].rstrip() == "...":
+            front = "\n" * 1 + "\n".join(lines[1:index]) + "\n"
+            body_lines = lines[index + 1 :]
+            return MarkdownSplit(front, _sections(body_lines, index + 1), "\n".join(body_lines))
+    return MarkdownSplit(None, [], text, unclosed=True)
+
+
+def _sections(lines: list[str], offset: int) -> list[Section]:
+    sections: list[Section] = []
+    current: Section | None = None
+    in_code = False
+    for index, line in enumerate(lines):
+        number = offset + index + 1
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+        match = None if in_code else _HEADING.match(line)
+        if match and len(match.group(1)) == 2:
+            current = Section(match.group(2).strip(), number)
+            sections.append(current)
+        elif match and len(match.group(1)) == 1:
+            current = None
+        elif current is not None:
+            current.lines.append((number, line))
+    return sections

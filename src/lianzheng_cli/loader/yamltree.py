@@ -1,0 +1,346 @@
+"""YAML text to a plain tree (dict/list/str/None) plus the position of every node.
+
+Read with PyYAML's event parser (libyaml in C when available): it is ~20x faster than
+ruamel's round-trip loader and, unlike composing, never recurses, so no input can
+exhaust the stack. Every scalar stays text: the models decide what is a date or number,
+so ``编号: 001`` keeps its zeros and ``是/否``, ``no`` or ``1:30`` are never reinterpreted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml import events as ev
+
+from lianzheng_cli.findings import Finding, Severity
+
+try:
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml: same events, pure Python
+    _Loader = yaml.SafeLoader
+
+MAX_DEPTH = 32
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FLOW_BRACKETS = re.compile(r"[\[\]{}]")
+
+# Position of a node: (line, column), both 1-based.
+Pos = tuple[int, int]
+
+
+@dataclass
+class Marks:
+    """Where one mapping or sequence, and each of its entries, stands in the file."""
+
+    start: Pos
+    keys: dict[str, Pos] = field(default_factory=dict)
+    values: dict[Any, Pos] = field(default_factory=dict)
+
+
+@dataclass
+class Tree:
+    """A parsed document: plain data plus a side table of positions keyed by node id."""
+
+    data: Any
+    marks: dict[int, Marks]
+
+    def marks_of(self, node: Any) -> Marks | None:
+        return self.marks.get(id(node))
+
+    def pos(self, path: tuple[str | int, ...], *, key: bool = False) -> Pos:
+        """Where the value (or with key=True, the key) at path stands; the nearest known place."""
+        node = self.data
+        best = self._start(node)
+        for index, part in enumerate(path):
+            marks = self.marks_of(node)
+            if marks is None:
+                return best
+            last = index == len(path) - 1
+            place = marks.keys.get(part) if (key and last and isinstance(part, str)) else marks.values.get(part)
+            if place is None:
+                return best
+            best = place
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return best
+        return best
+
+    def _start(self, node: Any) -> Pos:
+        marks = self.marks_of(node)
+        return marks.start if marks else (1, 1)
+
+
+class _Stop(Exception):
+    def __init__(self, finding: Finding) -> None:
+        self.finding = finding
+
+
+class _Frame:
+    __slots__ = ("index", "key", "key_pos", "marks", "node")
+
+    def __init__(self, node: Any, marks: Marks) -> None:
+        self.node = node
+        self.marks = marks
+        self.key: str | None = None
+        self.key_pos: Pos = (0, 0)
+        self.index = 0
+
+
+def parse_tree(text: str, path: str) -> Tree | Finding:
+    """Parse one YAML document; any problem becomes one located finding."""
+    pre = _precheck(text, path)
+    if pre is not None:
+        return pre
+    try:
+        return _Builder(path).build(_events(text))
+    except _Stop as stop:
+        return stop.finding
+    except yaml.YAMLError as exc:
+        return _syntax_finding(exc, text, path)
+
+
+def _events(text: str) -> Iterator[ev.Event]:
+    return yaml.parse(text, Loader=_Loader)
+
+
+def _precheck(text: str, path: str) -> Finding | None:
+    for match in re.finditer(r"^%(YAML|TAG)\b.*$", text, re.MULTILINE):
+        line = text.count("\n", 0, match.start()) + 1
+        return _finding(
+            path,
+            (line, 1),
+            "LZ008",
+            f"文件中有指令“{match.group(0).strip()}”，lzfk 不接受 YAML 指令",
+            "删除这一行（以及紧随其后的 --- 行）；lzfk 一律按 YAML 1.2 读取",
+        )
+    if text.count("[") + text.count("{") > 64:
+        return _flow_depth(text, path)
+    return None
+
+
+def _flow_depth(text: str, path: str) -> Finding | None:
+    # libyaml slows down quadratically on deep flow nesting ([[[[...), so refuse early.
+    depth = 0
+    for match in _FLOW_BRACKETS.finditer(text):
+        depth = depth + 1 if match.group(0) in "[{" else max(depth - 1, 0)
+        if depth > MAX_DEPTH:
+            offset = match.start()
+            line = text.count("\n", 0, offset) + 1
+            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+            return _too_deep(path, (line, column))
+    return None
+
+
+def _too_deep(path: str, pos: Pos) -> Finding:
+    return _finding(path, pos, "LZ009", f"嵌套超过 {MAX_DEPTH} 层，登记表不需要这么深的结构", "检查括号是否配对、缩进是否正确")
+
+
+def _finding(path: str, pos: Pos, code: str, message: str, hint: str) -> Finding:
+    return Finding(path, pos[0], pos[1], code, Severity.ERROR, message, hint)
+
+
+class _Builder:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.marks: dict[int, Marks] = {}
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.documents = 0
+        self.has_content = False
+
+    def build(self, events: Iterator[ev.Event]) -> Tree | Finding:
+        for event in events:
+            self._dispatch(event)
+        if not self.has_content:
+            return _finding(self.path, (1, 1), "LZ011", "文件是空的（或只有注释）", "按 FORMAT 填写登记表内容，或删除这个文件")
+        return Tree(self.root, self.marks)
+
+    def _dispatch(self, event: ev.Event) -> None:
+        kind = type(event)
+        if kind is ev.ScalarEvent:
+            self._scalar(event)  # type: ignore[arg-type]
+        elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+            self._start(event, {} if kind is ev.MappingStartEvent else [])  # type: ignore[arg-type]
+        elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+            self.stack.pop()
+        elif kind is ev.AliasEvent:
+            self._stop(event, "LZ006", "使用了别名（*）引用", "lzfk 不接受锚点与别名：请把被引用的内容直接写出来")
+        elif kind is ev.DocumentStartEvent:
+            self._document(event)  # type: ignore[arg-type]
+
+    def _document(self, event: ev.DocumentStartEvent) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            self._stop(
+                event,
+                "LZ013",
+                "一个文件中只能有一份登记表，这里出现了第二个文档（---）",
+                "把第二份内容移到单独的文件中，或删除多余的 --- 行",
+            )
+
+    def _check_node(self, event: ev.NodeEvent) -> None:
+        if event.anchor is not None:
+            self._stop(event, "LZ006", f"使用了锚点“&{event.anchor}”", "lzfk 不接受锚点与别名：请把被引用的内容直接写出来")
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            self._stop(event, "LZ007", f"使用了显式标签“{tag}”", "删除标签；需要文本时请用引号把值括起来")
+
+    def _scalar(self, event: ev.ScalarEvent) -> None:
+        self._check_node(event)
+        value: str | None = event.value
+        if event.style is None and value in _NULLS:
+            value = None
+        elif event.style == '"' and value is not None and _CONTROL.search(value):
+            self._stop(event, "LZ012", "文本中含有控制字符（如 \\a、\\x0b），生成 Word 文档时会出错", "删除转义写出的控制字符")
+        if self.stack:
+            self._place(event, value, is_scalar=True)
+        else:
+            self._root(event, value)
+
+    def _start(self, event: ev.CollectionStartEvent, node: dict[str, Any] | list[Any]) -> None:
+        self._check_node(event)
+        if len(self.stack) >= MAX_DEPTH:
+            raise _Stop(_too_deep(self.path, _pos(event)))
+        if self.stack:
+            self._place(event, node, is_scalar=False)
+        else:
+            self._root(event, node)
+        marks = Marks(_pos(event))
+        self.marks[id(node)] = marks
+        self.stack.append(_Frame(node, marks))
+
+    def _root(self, event: ev.NodeEvent, node: Any) -> None:
+        self.root = node
+        self.has_content = self.has_content or node is not None
+
+    def _place(self, event: ev.NodeEvent, node: Any, *, is_scalar: bool) -> None:
+        frame = self.stack[-1]
+        pos = _pos(event)
+        if type(frame.node) is list:
+            frame.node.append(node)
+            frame.marks.values[frame.index] = pos
+            frame.index += 1
+            return
+        if frame.key is None:
+            self._key(frame, event, node, pos, is_scalar)
+            return
+        frame.node[frame.key] = node
+        frame.marks.values[frame.key] = pos
+        frame.key = None
+
+    def _key(self, frame: _Frame, event: ev.NodeEvent, node: Any, pos: Pos, is_scalar: bool) -> None:
+        if not is_scalar or node is None:
+            self._stop(event, "LZ016", "键必须是一段文本", "检查这一行的冒号和缩进；键不能为空，也不能是列表或映射")
+        if node in frame.node:
+            first = frame.marks.keys[node]
+            self._stop(
+                event,
+                "LZ005",
+                f"键“{node}”重复出现（第一次在第 {first[0]} 行）",
+                "合并两处内容，或删除其中一个；YAML 中后出现的值会覆盖前面的",
+            )
+        frame.key = node
+        frame.marks.keys[node] = pos
+
+    def _stop(self, event: ev.Event, code: str, message: str, hint: str) -> None:
+        raise _Stop(_finding(self.path, _pos(event), code, message, hint))
+
+
+def _pos(event: ev.Event) -> Pos:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+_SYNTAX_HINTS = (
+    (
+        "found character that cannot start any token",
+        "LZ004",
+        "这里用了制表符（Tab）",
+        "YAML 只能用空格缩进：把 Tab 换成两个空格（在编辑器中设置“用空格代替 Tab”）",
+    ),
+    (
+        "mapping values are not allowed",
+        "LZ003",
+        "这一行的冒号位置不对（同一行出现了两个“键: 值”）",
+        '值中含有“: ”时请用引号把整个值括起来，例如 名称: "采购: 药品"',
+    ),
+    (
+        "could not find expected ':'",
+        "LZ003",
+        "缺少冒号：这一行既不是“键: 值”也不是列表项",
+        "在键后加英文冒号和一个空格；若这一行是上一行的续行，请检查缩进",
+    ),
+    (
+        "did not find expected key",
+        "LZ003",
+        "缩进不一致：这一行与同一层级的其他键没有对齐",
+        "同一层级的键必须左对齐；列表项的“-”要比上一级键多缩进",
+    ),
+    ("did not find expected '-' indicator", "LZ003", "列表中混入了不是列表项的行", "列表的每一项以“- ”开头，并与其他项对齐"),
+    ("found unexpected end of stream", "LZ003", "文件在引号或括号结束之前就结束了", "检查引号、方括号、花括号是否成对"),
+    ("found unknown escape character", "LZ003", "双引号中的反斜杠转义无效", "把 \\ 写成 \\\\，或改用单引号"),
+    ("did not find expected ',' or ']'", "LZ003", "方括号列表没有正确结束", "检查方括号是否成对，项之间用英文逗号分隔"),
+    ("did not find expected ',' or '}'", "LZ003", "花括号映射没有正确结束", "检查花括号是否成对，项之间用英文逗号分隔"),
+    ("found undefined tag handle", "LZ007", "使用了未定义的标签", "删除以 ! 开头的标签"),
+)
+
+
+def _syntax_finding(exc: yaml.YAMLError, text: str, path: str) -> Finding:
+    if isinstance(exc, yaml.reader.ReaderError):
+        return _reader_finding(exc, text, path)
+    problem = str(getattr(exc, "problem", "") or exc)
+    pos = _error_pos(exc, problem)
+    if "cannot start any token" in problem and _char_at(text, pos) != "\t":
+        char = _char_at(text, pos)
+        return _finding(path, pos, "LZ003", f"字符“{char}”不能作为值的开头", "以 @、`、% 等符号开头的值请用引号括起来")
+    for needle, code, message, hint in _SYNTAX_HINTS:
+        if needle in problem:
+            return _finding(path, pos, code, message, _with_fullwidth_hint(text, pos, hint))
+    return _finding(
+        path, pos, "LZ003", f"YAML 语法错误：{problem}", _with_fullwidth_hint(text, pos, "检查这一行及上一行的缩进、冒号和引号")
+    )
+
+
+def _error_pos(exc: yaml.YAMLError, problem: str) -> Pos:
+    # For a missing colon libyaml points past the line; the line that lacks it is the context.
+    prefer_context = "could not find expected ':'" in problem
+    first, second = ("context_mark", "problem_mark") if prefer_context else ("problem_mark", "context_mark")
+    mark = getattr(exc, first, None) or getattr(exc, second, None)
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _char_at(text: str, pos: Pos) -> str:
+    lines = text.splitlines()
+    if 0 < pos[0] <= len(lines) and 0 < pos[1] <= len(lines[pos[0] - 1]):
+        return lines[pos[0] - 1][pos[1] - 1]
+    return ""
+
+
+def _with_fullwidth_hint(text: str, pos: Pos, hint: str) -> str:
+    lines = text.splitlines()
+    nearby = "\n".join(lines[max(pos[0] - 2, 0) : pos[0]])
+    if "\u3000" in nearby:
+        return hint + "；附近有全角空格（\u3000），请改为半角空格"
+    if "：" in nearby:
+        return hint + "；附近有全角冒号“：”，键后面必须是英文冒号“:”加空格"
+    return hint
+
+
+def _reader_finding(exc: yaml.reader.ReaderError, text: str, path: str) -> Finding:
+    offset = min(max(int(exc.position), 0), len(text))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    char = exc.character
+    code_point = char if isinstance(char, int) else ord(char) if char else 0
+    return _finding(
+        path,
+        (line, column),
+        "LZ012",
+        f"文本中含有控制字符 U+{code_point:04X}，生成 Word 文档时会出错",
+        "删除这个不可见字符（常见于从 Excel 或网页复制的文字）",
+    )

@@ -1,0 +1,17 @@
+"""``--format json``: {"findings": [...], "summary": {...}} (documented in docs/output.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from lianzheng_cli.reporters.common import finding_record, summary_record
+from lianzheng_cli.validation import ValidationResult
+
+
+def report(result: ValidationResult, out: TextIO) -> None:
+    document = {
+        "findings": [finding_record(f) for f in result.findings],
+        "summary": summary_record(result.summary),
+    }
+    out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")

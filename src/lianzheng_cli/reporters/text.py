@@ -1,0 +1,57 @@
+"""The default report for people: findings grouped by file, each with its source line."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import TextIO
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.text import Text
+
+from lianzheng_cli.findings import Finding, Severity
+from lianzheng_cli.loader.decode import decode
+from lianzheng_cli.reporters.common import summary_sentence
+from lianzheng_cli.validation import ValidationResult
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def report(result: ValidationResult, out: TextIO) -> None:
+    console = Console(file=out, highlight=False, soft_wrap=True)
+    for path, group in groupby(result.findings, key=lambda f: f.path):
+        console.print(Text(path, style="bold underline"))
+        lines = _source_lines(result, path)
+        for finding in group:
+            _print_finding(console, finding, lines)
+        console.print()
+    style = "bold red" if result.summary.errors else "yellow" if result.summary.warnings else "green"
+    console.print(Text(summary_sentence(result.summary), style=style))
+
+
+def _source_lines(result: ValidationResult, path: str) -> list[str]:
+    try:
+        data = (result.root / path).read_bytes()
+    except OSError:
+        return []
+    text = decode(data)
+    return text.splitlines() if isinstance(text, str) else []
+
+
+def _print_finding(console: Console, finding: Finding, lines: list[str]) -> None:
+    head = Text("  ")
+    head.append(f"{finding.line}:{finding.column}".ljust(8))
+    head.append(finding.severity.label, style=_STYLE[finding.severity])
+    head.append(f"  {finding.code}  ", style="dim")
+    head.append(finding.message)
+    console.print(head)
+    if 0 < finding.line <= len(lines):
+        source = lines[finding.line - 1].rstrip("\r\n")
+        gutter = f"{finding.line:>6} │ "
+        console.print(Text(gutter, style="dim") + Text(source))
+        caret_at = cell_len(source[: max(finding.column - 1, 0)])
+        console.print(
+            Text(" " * (len(gutter) - 2) + "│ " + " " * caret_at, style="dim") + Text("^", style=_STYLE[finding.severity])
+        )
+    if finding.hint:
+        console.print(Text("          提示：", style="green") + Text(finding.hint))

@@ -1,0 +1,116 @@
+"""Finding the register repository: its root, its configuration and its files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from lianzheng_cli.config import CONFIG_FILE, Config
+from lianzheng_cli.errors import ConfigError, UsageError
+from lianzheng_cli.findings import Finding, Severity, display_path
+from lianzheng_cli.loader.files import MARKDOWN_SUFFIX, REGISTER_SUFFIXES, read_text, validate_model
+from lianzheng_cli.loader.yamltree import parse_tree
+from lianzheng_cli.rules import unknown_rule_settings
+
+SKIPPED_DIRS = frozenset((".git", ".lzfk_cache", "node_modules", ".venv", "__pycache__"))
+
+
+@dataclass(frozen=True)
+class Repository:
+    root: Path
+    config: Config
+
+    @property
+    def register_dir(self) -> Path:
+        return self.root / self.config.register_dir
+
+    def display(self, path: Path) -> str:
+        return display_path(path, self.root)
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above start that holds lzfk.yaml."""
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise ConfigError(
+        f"在 {start} 及其上级目录中找不到 {CONFIG_FILE}",
+        hint="请在登记库根目录运行，或用 lzfk init 目录名 新建一个登记库",
+    )
+
+
+def load_config(root: Path) -> Config | list[Finding]:
+    path = root / CONFIG_FILE
+    display = CONFIG_FILE
+    text = read_text(path, display)
+    if isinstance(text, Finding):
+        return [text]
+    tree = parse_tree(text, display)
+    if isinstance(tree, Finding):
+        return [tree]
+    config = validate_model(tree, display, Config)
+    if isinstance(config, list):
+        return config
+    assert isinstance(config, Config)
+    unknown = [
+        Finding(
+            display,
+            *tree.pos(("检查规则", key), key=True),
+            "LZ104",
+            Severity.ERROR,
+            f"检查规则中的“{key}”不是可配置的规则",
+            "填写 LZ2xx 编号或规则名称，见 docs/findings.md",
+        )
+        for key in unknown_rule_settings(config)
+    ]
+    return unknown or config
+
+
+def open_repository(start: Path) -> tuple[Repository | None, list[Finding], Path]:
+    root = find_root(start)
+    loaded = load_config(root)
+    if isinstance(loaded, list):
+        return None, loaded, root
+    return Repository(root, loaded), [], root
+
+
+def is_register_candidate(path: Path) -> bool:
+    return path.suffix.lower() in (*REGISTER_SUFFIXES, MARKDOWN_SUFFIX)
+
+
+def list_files(repository: Repository, targets: list[Path] | None = None) -> tuple[list[Path], bool]:
+    """Files to check, sorted; and whether they are the whole register folder."""
+    base = repository.register_dir
+    if not base.is_dir():
+        raise ConfigError(f"登记目录 {repository.display(base)} 不存在", hint="新建该目录，或在 lzfk.yaml 的“登记目录”中写明位置")
+    if not targets:
+        return _walk(base), True
+    files: list[Path] = []
+    whole = False
+    for target in targets:
+        resolved = target.resolve()
+        if not resolved.exists():
+            raise UsageError(f"路径不存在：{target}")
+        if resolved.is_dir() and base.resolve().is_relative_to(resolved):
+            whole = True
+            files.extend(_walk(base))
+        elif not resolved.is_relative_to(base.resolve()):
+            raise UsageError(f"{target} 不在登记目录 {repository.display(base)} 中")
+        elif resolved.is_dir():
+            files.extend(_walk(resolved))
+        elif is_register_candidate(resolved):
+            files.append(resolved)
+    return sorted(set(files)), whole
+
+
+def _walk(folder: Path) -> list[Path]:
+    found = []
+    for path in folder.rglob("*"):
+        if any(part in SKIPPED_DIRS or part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        if path.is_file() and is_register_candidate(path):
+            found.append(path.resolve())
+    return sorted(found)

@@ -1,0 +1,102 @@
+"""The rule registry and engine.
+
+A rule yields findings with its code's default severity; ``apply_settings`` then applies
+the unit's 检查规则 (disable, or change severity) in one place, the way yamllint does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from lianzheng_cli.codes import CODE_BY_NAME, CODES
+from lianzheng_cli.config import Config
+from lianzheng_cli.facts import RegisterFacts
+from lianzheng_cli.findings import Finding, Severity
+from lianzheng_cli.loader.yamltree import Pos, Tree
+from lianzheng_cli.models import Register
+
+
+@dataclass(frozen=True)
+class RegisterContext:
+    register: Register
+    tree: Tree
+    path: str
+    config: Config
+
+    def finding(self, code: str, pos: Pos, message: str, hint: str = "") -> Finding:
+        return Finding(self.path, pos[0], pos[1], code, CODES[code].severity, message, hint)
+
+
+RegisterRule = Callable[[RegisterContext], Iterator[Finding]]
+RepositoryRule = Callable[[list[RegisterFacts], Config], Iterator[Finding]]
+
+REGISTER_RULES: dict[str, RegisterRule] = {}
+REPOSITORY_RULES: dict[str, RepositoryRule] = {}
+
+
+def register_rule(code: str) -> Callable[[RegisterRule], RegisterRule]:
+    def decorate(func: RegisterRule) -> RegisterRule:
+        REGISTER_RULES[code] = func
+        return func
+
+    return decorate
+
+
+def repository_rule(code: str) -> Callable[[RepositoryRule], RepositoryRule]:
+    def decorate(func: RepositoryRule) -> RepositoryRule:
+        REPOSITORY_RULES[code] = func
+        return func
+
+    return decorate
+
+
+def facts_finding(code: str, path: str, pos: Pos, message: str, hint: str = "") -> Finding:
+    return Finding(path, pos[0], pos[1], code, CODES[code].severity, message, hint)
+
+
+def severity_overrides(config: Config) -> dict[str, Severity | None]:
+    """Code → new severity, or None for disabled; keys may be codes or rule names."""
+    overrides: dict[str, Severity | None] = {}
+    for key, setting in config.rule_settings.items():
+        info = CODES.get(key.upper()) or CODE_BY_NAME.get(key)
+        if info is not None and info.configurable:
+            overrides[info.code] = None if setting == "关闭" else Severity.parse(setting)
+    return overrides
+
+
+def unknown_rule_settings(config: Config) -> list[str]:
+    return [
+        key
+        for key in config.rule_settings
+        if (CODES.get(key.upper()) or CODE_BY_NAME.get(key)) is None
+        or not (CODES.get(key.upper()) or CODE_BY_NAME[key]).configurable
+    ]
+
+
+def apply_settings(findings: Iterable[Finding], overrides: dict[str, Severity | None]) -> list[Finding]:
+    out = []
+    for finding in findings:
+        if finding.code not in overrides:
+            out.append(finding)
+            continue
+        severity = overrides[finding.code]
+        if severity is not None:
+            out.append(finding.with_severity(severity))
+    return out
+
+
+def check_register(context: RegisterContext, overrides: dict[str, Severity | None]) -> list[Finding]:
+    found: list[Finding] = []
+    for code, rule in REGISTER_RULES.items():
+        if overrides.get(code, Severity.INFO) is not None:
+            found.extend(rule(context))
+    return apply_settings(found, overrides)
+
+
+def check_repository(facts: list[RegisterFacts], config: Config, overrides: dict[str, Severity | None]) -> list[Finding]:
+    found: list[Finding] = []
+    for code, rule in REPOSITORY_RULES.items():
+        if overrides.get(code, Severity.INFO) is not None:
+            found.extend(rule(facts, config))
+    return apply_settings(found, overrides)

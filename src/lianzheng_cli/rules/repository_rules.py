@@ -1,0 +1,151 @@
+"""Rules across registers: unique ids and references that must resolve."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from lianzheng_cli.config import Config
+from lianzheng_cli.facts import Ref, RegisterFacts
+from lianzheng_cli.findings import Finding
+from lianzheng_cli.models import KIND_DEPARTMENT, KIND_POST
+from lianzheng_cli.rules.registry import facts_finding, repository_rule
+
+LEADERSHIP = "领导班子"
+
+
+def _all_ids(facts: list[RegisterFacts]) -> Iterator[tuple[str, str, Ref]]:
+    for item in facts:
+        yield item.path, "登记表", (item.id, item.id_pos)
+        for ref in item.risk_ids:
+            yield item.path, "风险点", ref
+        for ref in item.power_ids:
+            yield item.path, "权力事项", ref
+
+
+@repository_rule("LZ201")
+def unique_ids(facts: list[RegisterFacts], config: Config) -> Iterator[Finding]:
+    """FAIL: two risk points (or registers, or powers) both numbered YJK-CG-01."""
+    first: dict[str, tuple[str, str, Ref]] = {}
+    for path, what, ref in sorted(_all_ids(facts), key=lambda row: (row[0], row[2][1])):
+        ident, pos = ref
+        if ident not in first:
+            first[ident] = (path, what, ref)
+            continue
+        other_path, other_what, (_, other_pos) = first[ident]
+        yield facts_finding(
+            "LZ201",
+            path,
+            pos,
+            f"编号“{ident}”重复：{other_what}已在 {other_path}:{other_pos[0]} 使用",
+            "编号在整个登记库中必须唯一且逐年不变：给其中一个换一个新编号",
+        )
+
+
+def _departments(facts: list[RegisterFacts]) -> dict[str, RegisterFacts]:
+    found: dict[str, RegisterFacts] = {}
+    for item in facts:
+        if item.kind == KIND_DEPARTMENT:
+            found.setdefault(item.id, item)
+            found.setdefault(item.name, item)
+    return found
+
+
+def _posts(facts: list[RegisterFacts]) -> dict[str, RegisterFacts]:
+    found: dict[str, RegisterFacts] = {}
+    for item in facts:
+        if item.kind == KIND_POST:
+            found.setdefault(item.id, item)
+    return found
+
+
+def _suggest(name: str, candidates: dict[str, RegisterFacts]) -> str:
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
+    return f"是不是“{close[0]}”？" if close else ""
+
+
+@repository_rule("LZ202")
+def post_department_exists(facts: list[RegisterFacts], config: Config) -> Iterator[Finding]:
+    """FAIL: 科室: YJKK where no 科室 register has 编号 or 名称 YJKK."""
+    departments = _departments(facts)
+    for item in facts:
+        if item.department is None:
+            continue
+        name, pos = item.department
+        if name in departments or name == LEADERSHIP:
+            continue
+        yield facts_finding(
+            "LZ202",
+            item.path,
+            pos,
+            f"所属科室“{name}”不存在",
+            _suggest(name, departments) or "填写已有科室登记表的编号或名称；领导班子成员填 领导班子",
+        )
+
+
+@repository_rule("LZ203")
+def department_leader_exists(facts: list[RegisterFacts], config: Config) -> Iterator[Finding]:
+    """FAIL: 分管领导: LD-FYZ9 where no post register has that 编号."""
+    posts = _posts(facts)
+    for item in facts:
+        if item.leader is None:
+            continue
+        name, pos = item.leader
+        if name not in posts:
+            yield facts_finding(
+                "LZ203",
+                item.path,
+                pos,
+                f"分管领导“{name}”没有对应的岗位登记表",
+                _suggest(name, posts) or "填写分管领导岗位登记表的编号",
+            )
+
+
+@repository_rule("LZ216")
+def leader_is_leadership(facts: list[RegisterFacts], config: Config) -> Iterator[Finding]:
+    """WARN: 分管领导 points at a post whose 层级 is not 领导班子."""
+    posts = _posts(facts)
+    for item in facts:
+        if item.leader is None or item.leader[0] not in posts:
+            continue
+        post = posts[item.leader[0]]
+        if post.level != LEADERSHIP:
+            yield facts_finding(
+                "LZ216",
+                item.path,
+                item.leader[1],
+                f"分管领导“{post.name}”的层级是“{post.level}”，不是领导班子",
+                "核对分管领导编号，或把该岗位的层级改为 领导班子",
+            )
+
+
+@repository_rule("LZ204")
+def charge_exists(facts: list[RegisterFacts], config: Config) -> Iterator[Finding]:
+    """FAIL: a leader's 分管: [YWK, XXX] where XXX is no department."""
+    departments = _departments(facts)
+    for item in facts:
+        for name, pos in item.in_charge:
+            if name not in departments:
+                yield facts_finding(
+                    "LZ204",
+                    item.path,
+                    pos,
+                    f"分管的科室“{name}”不存在",
+                    _suggest(name, departments) or "填写已有科室登记表的编号或名称",
+                )
+
+
+@repository_rule("LZ205")
+def step_risks_exist(facts: list[RegisterFacts], config: Config) -> Iterator[Finding]:
+    """FAIL: a process step lists 风险点: [CWK-BX-09] that no register defines."""
+    risks = {ident for item in facts for ident, _ in item.risk_ids}
+    for item in facts:
+        for ident, pos in item.step_risks:
+            if ident not in risks:
+                yield facts_finding(
+                    "LZ205",
+                    item.path,
+                    pos,
+                    f"流程环节引用的风险点“{ident}”不存在",
+                    "填写已登记风险点的编号，或先在对应岗位登记表中登记该风险点",
+                )
