@@ -8,8 +8,16 @@ from pathlib import Path
 from lianzheng_cli.config import CONFIG_FILE, Config
 from lianzheng_cli.errors import ConfigError, UsageError
 from lianzheng_cli.findings import Finding, Severity, display_path
-from lianzheng_cli.loader.files import MARKDOWN_SUFFIX, REGISTER_SUFFIXES, read_text, validate_model
+from lianzheng_cli.loader.files import (
+    MARKDOWN_SUFFIX,
+    REGISTER_SUFFIXES,
+    ParsedFile,
+    parse_register_file,
+    read_text,
+    validate_model,
+)
 from lianzheng_cli.loader.yamltree import parse_tree
+from lianzheng_cli.models import Register
 from lianzheng_cli.rules import unknown_rule_settings
 
 SKIPPED_DIRS = frozenset((".git", ".lzfk_cache", "node_modules", ".venv", "__pycache__"))
@@ -114,3 +122,40 @@ def _walk(folder: Path) -> list[Path]:
         if path.is_file() and is_register_candidate(path):
             found.append(path.resolve())
     return sorted(found)
+
+
+@dataclass(frozen=True)
+class LoadedRepository:
+    """Every file of a repository parsed to models: what build, grade and diff work on."""
+
+    repository: Repository
+    files: list[ParsedFile]
+
+    @property
+    def registers(self) -> list[Register]:
+        return [parsed.register for parsed in self.files if parsed.register is not None]
+
+    @property
+    def chapters(self) -> list[ParsedFile]:
+        """Markdown files that are not registers (handbook chapters), in path order."""
+        return [parsed for parsed in self.files if not parsed.is_register]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return sorted(f for parsed in self.files for f in parsed.findings)
+
+
+def load_repository(start: Path) -> LoadedRepository:
+    """Open the repository at or above start and parse every register file.
+
+    Raises ConfigError when lzfk.yaml is missing or invalid (callers that want the
+    configuration findings themselves use ``open_repository``).
+    """
+    repository, config_findings, _ = open_repository(start)
+    if repository is None:
+        first = config_findings[0]
+        raise ConfigError(
+            f"{first.path}:{first.line}:{first.column}: {first.message}", hint=first.hint or "运行 lzfk validate 查看详情"
+        )
+    files, _ = list_files(repository)
+    return LoadedRepository(repository, [parse_register_file(path, repository.display(path)) for path in files])
