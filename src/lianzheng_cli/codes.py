@@ -64,6 +64,12 @@ _ALL = [
     CodeInfo("LZ214", "power-category", W, "权力类别不在本单位的权力类别中"),
     CodeInfo("LZ215", "empty-register", W, "科室或单位登记表没有风险点"),
     CodeInfo("LZ216", "leader-not-leadership", W, "分管领导不是领导班子岗位"),
+    # LZ3xx: grading (see docs/grading.md)
+    CodeInfo("LZ301", "grade-lowered", E, "申报等级低于评级结果且没有降级理由", False),
+    CodeInfo("LZ302", "grade-above-computed", Severity.INFO, "申报等级高于评级结果"),
+    CodeInfo("LZ303", "grading-input-missing", W, "风险点缺少评级规则需要的字段"),
+    CodeInfo("LZ304", "downgrade-explained", Severity.INFO, "申报等级低于评级结果，已说明降级理由"),
+    CodeInfo("LZ310", "ruleset-invalid", E, "评级规则文件有误", False),
 ]
 
 CODES: dict[str, CodeInfo] = {info.code: info for info in _ALL}

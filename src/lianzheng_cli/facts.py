@@ -29,9 +29,10 @@ class RegisterFacts:
     power_ids: tuple[Ref, ...] = ()
     step_risks: tuple[Ref, ...] = ()
     risk_grades: tuple[str, ...] = ()
+    computed_ranks: tuple[int | None, ...] = ()
 
 
-def facts_of(register: Register, tree: Tree, path: str) -> RegisterFacts:
+def facts_of(register: Register, tree: Tree, path: str, computed_ranks: tuple[int | None, ...] = ()) -> RegisterFacts:
     risk_ids = tuple((risk.id, tree.pos(("风险点", i, "编号"))) for i, risk in enumerate(register.risks))
     common = {
         "path": path,
@@ -41,6 +42,7 @@ def facts_of(register: Register, tree: Tree, path: str) -> RegisterFacts:
         "id_pos": tree.pos(("编号",)),
         "risk_ids": risk_ids,
         "risk_grades": tuple(risk.grade for risk in register.risks),
+        "computed_ranks": computed_ranks,
     }
     if isinstance(register, PostRegister):
         return RegisterFacts(
@@ -62,3 +64,36 @@ def facts_of(register: Register, tree: Tree, path: str) -> RegisterFacts:
             ),
         )
     return RegisterFacts(**common)  # type: ignore[arg-type]
+
+
+def facts_from_raw(tree: Tree, path: str) -> RegisterFacts | None:
+    """Best-effort facts of a register that failed validation, so that its ids and names
+    still resolve and one broken file does not cause findings in the others."""
+    data = tree.data
+    if not isinstance(data, dict) or not isinstance(data.get("编号"), str):
+        return None
+    risks = _raw_list(data, "风险点")
+    powers = _raw_list(data, "权力清单")
+    return RegisterFacts(
+        path=path,
+        kind=str(data.get("类型", "")),
+        id=data["编号"],
+        name=str(data.get("名称", "")),
+        id_pos=tree.pos(("编号",)),
+        level=str(data.get("层级", "")),
+        risk_ids=_raw_ids(tree, "风险点", risks),
+        power_ids=_raw_ids(tree, "权力清单", powers),
+    )
+
+
+def _raw_list(data: dict[str, object], key: str) -> list[object]:
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
+def _raw_ids(tree: Tree, key: str, items: list[object]) -> tuple[Ref, ...]:
+    return tuple(
+        (item["编号"], tree.pos((key, i, "编号")))
+        for i, item in enumerate(items)
+        if isinstance(item, dict) and isinstance(item.get("编号"), str)
+    )

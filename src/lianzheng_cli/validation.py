@@ -16,14 +16,18 @@ from pathlib import Path
 from lianzheng_cli import __version__
 from lianzheng_cli.cache import ResultCache, content_key
 from lianzheng_cli.config import Config
-from lianzheng_cli.facts import RegisterFacts, facts_of
+from lianzheng_cli.facts import RegisterFacts, facts_from_raw, facts_of
 from lianzheng_cli.findings import Finding, Severity, Summary
+from lianzheng_cli.grading.check import grade_findings
+from lianzheng_cli.grading.ruleset import RuleSet, RuleSetError, load_ruleset
 from lianzheng_cli.loader.decode import DecodeFailure, decode
 from lianzheng_cli.loader.files import MARKDOWN_SUFFIX, ParsedFile, parse_register_text
 from lianzheng_cli.repository import Repository, list_files, open_repository
-from lianzheng_cli.rules import RegisterContext, check_register, check_repository, severity_overrides
+from lianzheng_cli.rules import RegisterContext, apply_settings, check_register, check_repository, severity_overrides
 
 PARALLEL_THRESHOLD = 400
+# Bump when FileOutcome or any per-file check changes meaning, so old cache entries die.
+CACHE_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -62,38 +66,70 @@ def validate(start: Path, targets: list[Path] | None = None, *, use_cache: bool 
         result.summary.count(result.findings)
         return result
     files, whole = list_files(repository, targets)
-    outcomes = _outcomes(repository, files, use_cache=use_cache, jobs=jobs)
+    try:
+        checker = Checker.for_repository(repository)
+    except RuleSetError as exc:
+        result = ValidationResult(root, sorted(exc.findings), config_failed=True)
+        result.summary.count(result.findings)
+        return result
+    outcomes = _outcomes(repository, checker, files, use_cache=use_cache, jobs=jobs)
     return _assemble(repository, outcomes, whole)
 
 
-def check_text(text: str, display: str, *, markdown: bool, config: Config) -> FileOutcome:
-    """Per-file checks on text: parse, schema, register rules."""
+@dataclass(frozen=True)
+class Checker:
+    """What per-file checks need besides the file: the configuration and the rule set."""
+
+    config: Config
+    ruleset: RuleSet
+
+    @classmethod
+    def for_repository(cls, repository: Repository) -> Checker:
+        return cls(repository.config, load_ruleset(repository.config, repository.root))
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{__version__}|{CACHE_FORMAT}|{self.config.model_dump_json()}|{self.ruleset.fingerprint}"
+
+
+def check_text(text: str, display: str, *, markdown: bool, checker: Checker) -> FileOutcome:
+    """Per-file checks on text: parse, schema, register rules, grades."""
     parsed = parse_register_text(text, display, markdown=markdown)
-    return _outcome(parsed, config)
+    return _outcome(parsed, checker)
 
 
-def _outcome(parsed: ParsedFile, config: Config) -> FileOutcome:
+def _outcome(parsed: ParsedFile, checker: Checker) -> FileOutcome:
     if parsed.register is None or parsed.tree is None:
-        return FileOutcome(tuple(parsed.findings), None, parsed.is_register, 0)
+        fallback = facts_from_raw(parsed.tree, parsed.path) if parsed.tree is not None and parsed.is_register else None
+        return FileOutcome(tuple(parsed.findings), fallback, parsed.is_register, 0)
+    config = checker.config
+    overrides = severity_overrides(config)
     context = RegisterContext(parsed.register, parsed.tree, parsed.path, config)
-    findings = parsed.findings + check_register(context, severity_overrides(config))
-    facts = facts_of(parsed.register, parsed.tree, parsed.path)
+    graded, ranks = grade_findings(parsed.register, parsed.tree, parsed.path, checker.ruleset, config)
+    findings = parsed.findings + check_register(context, overrides) + apply_settings(graded, overrides)
+    facts = facts_of(parsed.register, parsed.tree, parsed.path, ranks)
     return FileOutcome(tuple(sorted(findings)), facts, True, len(parsed.register.risks))
 
 
-def _check_bytes(data: bytes, display: str, suffix: str, config: Config) -> FileOutcome:
+def _check_bytes(data: bytes, display: str, suffix: str, checker: Checker) -> FileOutcome:
     decoded = decode(data)
     if isinstance(decoded, DecodeFailure):
         finding = Finding(display, decoded.line, decoded.column, decoded.code, Severity.ERROR, decoded.message, decoded.hint)
         return FileOutcome((finding,), None, True, 0)
-    return check_text(decoded.lstrip("\ufeff"), display, markdown=suffix == MARKDOWN_SUFFIX, config=config)
+    return check_text(decoded.lstrip("\ufeff"), display, markdown=suffix == MARKDOWN_SUFFIX, checker=checker)
 
 
-def _check_job(job: _Job, config: Config) -> tuple[str, FileOutcome]:
-    return job.key, _check_path(job.path, job.display, config)
+# Set before the worker pool forks, so workers inherit the compiled rule set (its
+# predicates are closures and cannot be pickled).
+_WORKER_CHECKER: Checker | None = None
 
 
-def _check_path(path: Path, display: str, config: Config) -> FileOutcome:
+def _check_job(job: _Job) -> tuple[str, FileOutcome]:
+    assert _WORKER_CHECKER is not None
+    return job.key, _check_path(job.path, job.display, _WORKER_CHECKER)
+
+
+def _check_path(path: Path, display: str, checker: Checker) -> FileOutcome:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -101,29 +137,29 @@ def _check_path(path: Path, display: str, config: Config) -> FileOutcome:
             display, 0, 0, "LZ015", Severity.ERROR, f"无法读取文件：{exc.strerror or exc}", "检查文件是否存在、是否有读取权限"
         )
         return FileOutcome((finding,), None, True, 0)
-    return _check_bytes(data, display, path.suffix.lower(), config)
+    return _check_bytes(data, display, path.suffix.lower(), checker)
 
 
-def _fingerprint(config: Config) -> str:
-    return f"{__version__}|{config.model_dump_json()}"
-
-
-def _outcomes(repository: Repository, files: list[Path], *, use_cache: bool, jobs: int) -> list[tuple[str, FileOutcome]]:
+def _outcomes(
+    repository: Repository, checker: Checker, files: list[Path], *, use_cache: bool, jobs: int
+) -> list[tuple[str, FileOutcome]]:
     cache = ResultCache(repository.root, enabled=use_cache)
-    fingerprint = _fingerprint(repository.config)
+    fingerprint = checker.fingerprint
     pending: list[_Job] = []
     keyed: list[tuple[str, str]] = []
     for path in files:
         display = repository.display(path)
         try:
-            key = content_key(path.read_bytes(), path.suffix.lower(), fingerprint)
+            # The outcome names its file (findings, facts), so the path is part of the key:
+            # two files with equal bytes, or a renamed file, must not share a result.
+            key = content_key(path.read_bytes(), path.suffix.lower(), f"{fingerprint}|{display}")
         except OSError:
             key = f"unreadable:{display}"
         keyed.append((display, key))
         pending.append(_Job(path, display, key))
     known = cache.get_many([key for _, key in keyed])
     todo = [job for job in pending if job.key not in known]
-    fresh = dict(_run_jobs(todo, repository.config, jobs))
+    fresh = dict(_run_jobs(todo, checker, jobs))
     cache.put_many((key, outcome) for key, outcome in fresh.items() if not key.startswith("unreadable:"))
     cache.prune({key for _, key in keyed})
     cache.close()
@@ -131,15 +167,16 @@ def _outcomes(repository: Repository, files: list[Path], *, use_cache: bool, job
     return [(display, results[key]) for display, key in keyed]
 
 
-def _run_jobs(todo: list[_Job], config: Config, jobs: int) -> Iterator[tuple[str, FileOutcome]]:
+def _run_jobs(todo: list[_Job], checker: Checker, jobs: int) -> Iterator[tuple[str, FileOutcome]]:
+    global _WORKER_CHECKER
+    _WORKER_CHECKER = checker
     workers = jobs or min(os.cpu_count() or 1, 4)
     if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        for job in todo:
-            yield _check_job(job, config)
+        yield from map(_check_job, todo)
         return
     chunk = max(len(todo) // (workers * 8), 1)
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-        yield from pool.map(_check_job, todo, [config] * len(todo), chunksize=chunk)
+        yield from pool.map(_check_job, todo, chunksize=chunk)
 
 
 def _assemble(repository: Repository, outcomes: list[tuple[str, FileOutcome]], whole: bool) -> ValidationResult:

@@ -14,6 +14,7 @@ from rich.text import Text  # noqa: E402
 
 from lianzheng_cli import __version__  # noqa: E402
 from lianzheng_cli.cli.boundary import err_console  # noqa: E402
+from lianzheng_cli.cli.grade import grade_command  # noqa: E402
 from lianzheng_cli.cli.i18n import usage_error_message  # noqa: E402
 from lianzheng_cli.cli.tools import fix_encoding_command, init_command, schema_command  # noqa: E402
 from lianzheng_cli.cli.validate import validate_command  # noqa: E402
@@ -48,6 +49,7 @@ app.command("validate")(validate_command)
 app.command("schema")(schema_command)
 app.command("init")(init_command)
 app.command("fix-encoding")(fix_encoding_command)
+app.command("grade")(grade_command)
 
 
 def main() -> None:

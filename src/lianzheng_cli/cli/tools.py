@@ -63,7 +63,7 @@ def fix_encoding_command(
     check: Annotated[bool, typer.Option("--check", help="只报告哪些文件需要转换，不写入")] = False,
 ) -> int:
     """把 GBK/GB18030 或 UTF-16 编码的文件转换为 UTF-8（不带 BOM），内容和换行符保持不变。"""
-    needing = 0
+    needing = unknown = 0
     for path in files:
         if not path.is_file():
             raise UsageError(f"文件不存在：{path}")
@@ -71,6 +71,7 @@ def fix_encoding_command(
         if change.source == "unknown":
             console.print(Text(f"{path}：无法识别编码，未改动（请在编辑器中确认后另存为 UTF-8）", style="red"))
             needing += 1
+            unknown += 1
         elif change.needs_fix:
             needing += 1
             if check:
@@ -78,7 +79,7 @@ def fix_encoding_command(
             else:
                 encoding.convert(change)
                 console.print(f"{path}：已从 {change.source} 转换为 UTF-8")
-    if check and needing:
+    if (check and needing) or unknown:  # a file left unconverted must not look like success
         return ExitCode.FINDINGS
     if not needing:
         console.print(Text("所有文件都已是 UTF-8 编码", style="green"))

@@ -39,6 +39,7 @@ class Marks:
     start: Pos
     keys: dict[str, Pos] = field(default_factory=dict)
     values: dict[Any, Pos] = field(default_factory=dict)
+    value_ends: dict[Any, Pos] = field(default_factory=dict)  # scalars only, when parsed with spans
 
 
 @dataclass
@@ -91,13 +92,16 @@ class _Frame:
         self.index = 0
 
 
-def parse_tree(text: str, path: str) -> Tree | Finding:
-    """Parse one YAML document; any problem becomes one located finding."""
+def parse_tree(text: str, path: str, *, spans: bool = False) -> Tree | Finding:
+    """Parse one YAML document; any problem becomes one located finding.
+
+    With spans=True the end of every scalar value is recorded too (for editing in place).
+    """
     pre = _precheck(text, path)
     if pre is not None:
         return pre
     try:
-        return _Builder(path).build(_events(text))
+        return _Builder(path, spans=spans).build(_events(text))
     except _Stop as stop:
         return stop.finding
     except yaml.YAMLError as exc:
@@ -145,8 +149,9 @@ def _finding(path: str, pos: Pos, code: str, message: str, hint: str) -> Finding
 
 
 class _Builder:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, spans: bool = False) -> None:
         self.path = path
+        self.spans = spans
         self.marks: dict[int, Marks] = {}
         self.stack: list[_Frame] = []
         self.root: Any = None
@@ -193,7 +198,8 @@ class _Builder:
     def _scalar(self, event: ev.ScalarEvent) -> None:
         self._check_node(event)
         value: str | None = event.value
-        if event.style is None and value in _NULLS:
+        # libyaml reports a plain scalar's style as '' where pure PyYAML says None.
+        if not event.style and value in _NULLS:
             value = None
         elif event.style == '"' and value is not None and _CONTROL.search(value):
             self._stop(event, "LZ012", "文本中含有控制字符（如 \\a、\\x0b），生成 Word 文档时会出错", "删除转义写出的控制字符")
@@ -231,6 +237,8 @@ class _Builder:
             return
         frame.node[frame.key] = node
         frame.marks.values[frame.key] = pos
+        if self.spans and is_scalar:
+            frame.marks.value_ends[frame.key] = _end(event)
         frame.key = None
 
     def _key(self, frame: _Frame, event: ev.NodeEvent, node: Any, pos: Pos, is_scalar: bool) -> None:
@@ -251,6 +259,11 @@ class _Builder:
         raise _Stop(_finding(self.path, _pos(event), code, message, hint))
 
 
+def _end(event: ev.Event) -> Pos:
+    mark = event.end_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
 def _pos(event: ev.Event) -> Pos:
     mark = event.start_mark
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -259,6 +272,13 @@ def _pos(event: ev.Event) -> Pos:
 _SYNTAX_HINTS = (
     (
         "found character that cannot start any token",
+        "LZ004",
+        "这里用了制表符（Tab）",
+        "YAML 只能用空格缩进：把 Tab 换成两个空格（在编辑器中设置“用空格代替 Tab”）",
+    ),
+    (
+        # libyaml: "found a tab character that violates indentation" / "… where an indentation space is expected"
+        "found a tab character",
         "LZ004",
         "这里用了制表符（Tab）",
         "YAML 只能用空格缩进：把 Tab 换成两个空格（在编辑器中设置“用空格代替 Tab”）",
@@ -332,11 +352,14 @@ def _with_fullwidth_hint(text: str, pos: Pos, hint: str) -> str:
 
 
 def _reader_finding(exc: yaml.reader.ReaderError, text: str, path: str) -> Finding:
-    offset = min(max(int(exc.position), 0), len(text))
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     char = exc.character
     code_point = char if isinstance(char, int) else ord(char) if char else 0
+    # libyaml's position counts UTF-8 bytes, pure PyYAML's counts characters. The reader
+    # stops at the first disallowed character, so its first occurrence is the place.
+    found = text.find(chr(code_point)) if char not in (None, "") else -1
+    offset = found if found >= 0 else min(max(int(exc.position), 0), len(text))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return _finding(
         path,
         (line, column),

@@ -1,0 +1,1 @@
+"""Grading: rule sets as data (YAML with Chinese keys), presets, explanations, rollups."""

@@ -1,0 +1,61 @@
+"""``表达式`` conditions: rule-engine's own grammar (never Python eval), Chinese names allowed.
+
+rule-engine accepts only ASCII symbols, so the Chinese field names are rewritten to their
+symbols outside string literals before compiling. Types are checked at compile time, so
+a mistake is reported when the rule file is loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lianzheng_cli.grading.conditions import ConditionError, Outcome, Path, Predicate
+from lianzheng_cli.grading.facts import FIELDS, LIST_FIELDS, NUMBER_FIELDS, RiskFacts
+
+_STRINGS = re.compile(r"(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')")
+_NAMES = re.compile("|".join(sorted(map(re.escape, FIELDS), key=len, reverse=True)))
+
+
+def to_symbols(source: str) -> str:
+    pieces = _STRINGS.split(source)
+    return "".join(p if i % 2 else _NAMES.sub(lambda m: FIELDS[m.group(0)], p) for i, p in enumerate(pieces))
+
+
+def _context() -> Any:
+    import rule_engine
+
+    def kind(attribute: str) -> Any:
+        if attribute in LIST_FIELDS:
+            return rule_engine.DataType.ARRAY(rule_engine.DataType.STRING)
+        if attribute in NUMBER_FIELDS:
+            return rule_engine.DataType.FLOAT
+        return rule_engine.DataType.STRING
+
+    types = {attribute: kind(attribute) for attribute in FIELDS.values()}
+    return rule_engine.Context(type_resolver=rule_engine.type_resolver_from_dict(types), default_value=None)
+
+
+def compile_expression(source: Any, path: Path) -> Predicate:
+    import rule_engine
+
+    if not isinstance(source, str) or not source.strip():
+        raise ConditionError(path, "表达式应为一段文本", '例如 发生概率 == "高" and "人财物" in 风险因素')
+    try:
+        rule = rule_engine.Rule(to_symbols(source), context=_context())
+    except rule_engine.SymbolResolutionError as exc:
+        chinese = {v: k for k, v in FIELDS.items()}
+        near = f"；是不是“{chinese.get(exc.suggestion, exc.suggestion)}”？" if exc.suggestion else ""
+        raise ConditionError(path, f"表达式中的名称“{exc.symbol_name}”无法识别", f"可用：{'、'.join(FIELDS)}{near}") from None
+    except rule_engine.EngineError as exc:
+        raise ConditionError(path, f"表达式有误：{exc.message}", '检查引号、括号和运算符，例如 发生概率 == "高"') from None
+
+    def holds(facts: RiskFacts) -> Outcome:
+        values = {attribute: facts.value(attribute) for attribute in FIELDS.values()}
+        try:
+            ok = bool(rule.matches(values))
+        except rule_engine.EngineError:
+            return False, []
+        return (True, [f"表达式 {source.strip()} 成立"]) if ok else (False, [])
+
+    return holds

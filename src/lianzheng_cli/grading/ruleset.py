@@ -1,0 +1,196 @@
+"""Rule sets: loading (presets by name or a unit's file), extending, compiling.
+
+Every mistake in a rule file is found here, at load time, with file:line:col, before a
+single risk point is graded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field
+
+from lianzheng_cli.config import Config, ConfigModel
+from lianzheng_cli.errors import ConfigError
+from lianzheng_cli.findings import Finding, Severity, display_path
+from lianzheng_cli.grading.conditions import ConditionError, Predicate, compile_condition
+from lianzheng_cli.grading.facts import FIELDS
+from lianzheng_cli.loader.files import read_text, validate_model
+from lianzheng_cli.loader.yamltree import Tree, parse_tree
+from lianzheng_cli.types import Text, TextList
+
+PRESETS: dict[str, str] = {
+    "概率或后果": "probability-or-consequence.yaml",
+    "可能性后果矩阵": "likelihood-consequence-matrix.yaml",
+    "三重一大": "major-matters.yaml",
+    "基本风险位置": "basic-risk-positions.yaml",
+    "职能类别": "function-category.yaml",
+    "风险点数量": "risk-count.yaml",
+}
+TIERS = ("一级", "二级", "三级")
+MAX_EXTENDS = 5
+
+
+class RuleSpec(ConfigModel):
+    id: Text = Field(alias="编号", title="编号", description="规则编号，如 G1")
+    description: Text = Field(alias="说明", title="说明", description="规则的含义，会出现在评级解释中")
+    condition: dict[str, Any] | None = Field(None, alias="条件", title="条件", description="满足时适用本规则；省略表示总是适用")
+    grade: Text = Field(alias="等级", title="等级", description="本规则给出的等级")
+
+
+class RuleSetSpec(ConfigModel):
+    name: Text = Field(alias="名称", title="名称")
+    description: Text | None = Field(None, alias="说明", title="说明")
+    source: Text | None = Field(None, alias="来源", title="来源", description="评级标准的出处")
+    combine: Literal["最严重", "首条"] | None = Field(None, alias="合并方式", title="合并方式")
+    inputs: TextList | None = Field(None, alias="依据", title="依据", description="评级需要的风险点字段")
+    unmatched: Text | None = Field(None, alias="未匹配", title="未匹配", description="没有规则适用时的等级")
+    extends: Text | None = Field(None, alias="继承", title="继承", description="在哪个规则集的基础上修改")
+    removed: TextList = Field(default_factory=list, alias="删除规则", title="删除规则")
+    rules: list[RuleSpec] = Field(default_factory=list, alias="规则", title="规则")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    description: str
+    predicate: Predicate | None
+    rank: int
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    name: str
+    combine: str
+    inputs: tuple[str, ...]
+    unmatched_rank: int | None
+    rules: tuple[Rule, ...]
+    source: str
+    fingerprint: str
+
+
+class RuleSetError(ConfigError):
+    """A rule file could not be loaded; its findings say where and why."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        first = findings[0]
+        super().__init__(f"评级规则有误：{first.path}:{first.line}:{first.column}: {first.message}", hint=first.hint)
+        self.findings = findings
+
+
+@dataclass
+class _Layer:
+    spec: RuleSetSpec
+    tree: Tree
+    display: str
+    text: str
+
+
+def load_ruleset(config: Config, root: Path) -> RuleSet:
+    layers = _layers(config.rules, root, depth=0)
+    return _compile(layers, config)
+
+
+def _layers(name: str, root: Path, depth: int) -> list[_Layer]:
+    if depth > MAX_EXTENDS:
+        raise RuleSetError([_error(name, (1, 1), "继承层数过多（可能形成了循环）", "检查“继承”是否互相引用")])
+    text, display = _read(name, root)
+    tree = parse_tree(text, display)
+    if isinstance(tree, Finding):
+        raise RuleSetError([tree])
+    spec = validate_model(tree, display, RuleSetSpec)
+    if isinstance(spec, list):
+        raise RuleSetError(spec)
+    assert isinstance(spec, RuleSetSpec)
+    layer = _Layer(spec, tree, display, text)
+    if spec.extends is None:
+        return [layer]
+    return [*_layers(spec.extends, root, depth + 1), layer]
+
+
+def _read(name: str, root: Path) -> tuple[str, str]:
+    if name in PRESETS:
+        text = (resources.files("lianzheng_cli") / "presets" / PRESETS[name]).read_text(encoding="utf-8")
+        return text, f"<内置规则:{name}>"
+    path = (root / name).resolve()
+    display = display_path(path, root)
+    if not path.is_file():
+        raise ConfigError(
+            f"评级规则“{name}”既不是内置规则，也找不到文件 {display}",
+            hint=f"内置规则：{'、'.join(PRESETS)}；或写规则文件相对于 lzfk.yaml 的路径",
+        )
+    loaded = read_text(path, display)
+    if isinstance(loaded, Finding):
+        raise RuleSetError([loaded])
+    return loaded, display
+
+
+def _compile(layers: list[_Layer], config: Config) -> RuleSet:
+    findings: list[Finding] = []
+    rules: dict[str, Rule] = {}
+    settings: dict[str, Any] = {"combine": "最严重", "inputs": (), "unmatched": None, "name": ""}
+    for layer in layers:
+        spec = layer.spec
+        for removed in spec.removed:
+            rules.pop(removed, None)
+        for index, rule in enumerate(spec.rules):
+            compiled = _compile_rule(rule, index, layer, config, findings)
+            if compiled is not None:
+                rules[compiled.id] = compiled
+        settings["name"] = spec.name
+        settings["combine"] = spec.combine or settings["combine"]
+        settings["inputs"] = tuple(spec.inputs) if spec.inputs is not None else settings["inputs"]
+        if spec.unmatched is not None:
+            settings["unmatched"] = _rank(spec.unmatched, config, layer, ("未匹配",), findings)
+        findings.extend(_unknown_inputs(layer, config))
+    if findings:
+        raise RuleSetError(sorted(findings))
+    return RuleSet(
+        name=settings["name"],
+        combine=settings["combine"],
+        inputs=settings["inputs"],
+        unmatched_rank=settings["unmatched"],
+        rules=tuple(rules.values()),
+        source=layers[-1].display,
+        fingerprint="\n---\n".join(layer.text for layer in layers),
+    )
+
+
+def _compile_rule(rule: RuleSpec, index: int, layer: _Layer, config: Config, findings: list[Finding]) -> Rule | None:
+    rank = _rank(rule.grade, config, layer, ("规则", index, "等级"), findings)
+    predicate = None
+    if rule.condition is not None:
+        try:
+            predicate = compile_condition(rule.condition, ())
+        except ConditionError as exc:
+            pos = layer.tree.pos(("规则", index, "条件", *exc.path), key=True)
+            findings.append(_error(layer.display, pos, f"规则 {rule.id}：{exc.message}", exc.hint))
+            return None
+    return None if rank is None else Rule(rule.id, rule.description, predicate, rank)
+
+
+def _rank(grade: str, config: Config, layer: _Layer, path: tuple[str | int, ...], findings: list[Finding]) -> int | None:
+    """Rule files may name the unit's grades, their aliases, or the tiers 一级/二级/三级."""
+    rank = config.grade_rank(grade)
+    if rank is None and grade in TIERS:
+        rank = TIERS.index(grade)
+    if rank is None:
+        findings.append(
+            _error(layer.display, layer.tree.pos(path), f"等级“{grade}”不是本单位的等级", f"可选：{'、'.join(config.grades)}")
+        )
+    return rank
+
+
+def _unknown_inputs(layer: _Layer, config: Config) -> list[Finding]:
+    return [
+        _error(layer.display, layer.tree.pos(("依据", i)), f"依据中的“{name}”不是风险点字段", f"可用：{'、'.join(FIELDS)}")
+        for i, name in enumerate(layer.spec.inputs or [])
+        if name not in FIELDS
+    ]
+
+
+def _error(path: str, pos: tuple[int, int], message: str, hint: str) -> Finding:
+    return Finding(path, pos[0], pos[1], "LZ310", Severity.ERROR, message, hint)
