@@ -7,6 +7,7 @@ a mistake is reported when the rule file is loaded.
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any
 
@@ -20,6 +21,20 @@ _NAMES = re.compile("|".join(sorted(map(re.escape, FIELDS), key=len, reverse=Tru
 def to_symbols(source: str) -> str:
     pieces = _STRINGS.split(source)
     return "".join(p if i % 2 else _NAMES.sub(lambda m: FIELDS[m.group(0)], p) for i, p in enumerate(pieces))
+
+
+_UNKNOWN_NAME = re.compile(r"[^\x00-\x7f]+")
+
+
+def _check_names(source: str, path: Path) -> None:
+    outside = "".join(p for i, p in enumerate(_STRINGS.split(to_symbols(source))) if not i % 2)
+    unknown = _UNKNOWN_NAME.search(outside)
+    if unknown is None:
+        return
+    name = unknown.group(0)
+    near = difflib.get_close_matches(name, list(FIELDS), n=1, cutoff=0.3)
+    hint = f"是不是“{near[0]}”？" if near else f"可用：{'、'.join(FIELDS)}"
+    raise ConditionError(path, f"表达式中的名称“{name}”无法识别", hint + '；文字值要加引号，如 "高"')
 
 
 def _context() -> Any:
@@ -41,6 +56,7 @@ def compile_expression(source: Any, path: Path) -> Predicate:
 
     if not isinstance(source, str) or not source.strip():
         raise ConditionError(path, "表达式应为一段文本", '例如 发生概率 == "高" and "人财物" in 风险因素')
+    _check_names(source, path)
     try:
         rule = rule_engine.Rule(to_symbols(source), context=_context())
     except rule_engine.SymbolResolutionError as exc:

@@ -1,0 +1,351 @@
+"""The only module that runs git. It returns plain data: commits, changed paths and blob bytes.
+
+Commands run through GitPython's ``Git`` object (its command line layer, not its object
+layer, which was measured 5-10x slower for this); blobs come from one persistent
+``git cat-file --batch`` process. Paths always travel NUL-separated (``-z``) with
+``core.quotepath=false``, so Chinese file names arrive as text, never as ``"\\350..."``.
+GitPython is imported on first use, so ``lzfk validate`` never loads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lianzheng_cli.errors import LzfkError
+
+ZERO_SHA = "0" * 40
+_GIT_OPTIONS = ("-c", "core.quotepath=false", "-c", "log.showSignature=false", "-c", "color.ui=false")
+_LOG_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%s"
+SHALLOW_HINT = (
+    "这是浅克隆（只下载了最近的提交），无法对照历史。请取得完整历史后重试："
+    "GitHub Actions 在 actions/checkout 中设 fetch-depth: 0；GitLab CI 设变量 GIT_DEPTH: 0；"
+    "本地运行 git fetch --unshallow；或给 lzfk 加 --deepen 让它自动补全历史"
+)
+
+
+class GitError(LzfkError):
+    """git is missing, failed, or the folder is not a usable repository."""
+
+
+class ShallowCloneError(GitError):
+    """The clone lacks the history a command needs."""
+
+    def __init__(self, message: str = "仓库是浅克隆，缺少对照所需的历史") -> None:
+        super().__init__(message, hint=SHALLOW_HINT)
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    email: str
+    authored: dt.datetime
+    committed: dt.datetime
+    subject: str
+
+    @property
+    def short(self) -> str:
+        return self.sha[:8]
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One changed file; ``path`` is relative to the top of the git repository."""
+
+    status: str
+    path: str
+    old_blob: str | None
+    new_blob: str | None
+
+
+@dataclass(frozen=True)
+class CommitChanges:
+    commit: CommitInfo
+    files: tuple[FileChange, ...]
+
+
+def _import_git() -> Any:
+    try:
+        import git
+    except ImportError as exc:  # GitPython refuses to import when no git executable is found
+        raise GitError("找不到 git 程序", hint="请安装 git（https://git-scm.com），并确认命令行中能运行 git --version") from exc
+    return git
+
+
+class GitRepo:
+    """A git repository seen from the folder that holds lzfk.yaml (possibly a subfolder)."""
+
+    def __init__(self, folder: Path) -> None:
+        self._module = _import_git()
+        probe = self._module.Git(str(folder))
+        top = self._call(probe, ["rev-parse", "--show-toplevel"], folder=folder).strip()
+        self.toplevel = Path(top)
+        self.prefix = self._call(probe, ["rev-parse", "--show-prefix"], folder=folder).strip().rstrip("/")
+        self._git = self._module.Git(top)
+        self._git.update_environment(GIT_OPTIONAL_LOCKS="0")
+        self._blobs: _BlobReader | None = None
+
+    # -- running git ---------------------------------------------------------------
+
+    def _call(self, git: Any, args: Sequence[str], *, folder: Path | None = None) -> str:
+        try:
+            out: bytes = git.execute(["git", *_GIT_OPTIONS, *args], stdout_as_string=False, strip_newline_in_stdout=False)
+        except self._module.GitCommandNotFound as exc:
+            raise GitError("找不到 git 程序", hint="请安装 git，并确认命令行中能运行 git --version") from exc
+        except self._module.GitCommandError as exc:
+            raise _translate(exc, folder) from exc
+        return out.decode("utf-8", errors="replace")
+
+    def run(self, *args: str) -> str:
+        return self._call(self._git, args)
+
+    def try_run(self, *args: str) -> str | None:
+        try:
+            return self.run(*args)
+        except GitError:
+            return None
+
+    def path_in_repo(self, relative: str) -> str:
+        """A path relative to the lzfk.yaml folder, as a path relative to the repository top."""
+        return f"{self.prefix}/{relative}".strip("/") if self.prefix else relative.strip("/")
+
+    def relative_to_prefix(self, path: str) -> str:
+        return path[len(self.prefix) + 1 :] if self.prefix and path.startswith(self.prefix + "/") else path
+
+    # -- revisions -------------------------------------------------------------------
+
+    def is_shallow(self) -> bool:
+        return self.run("rev-parse", "--is-shallow-repository").strip() == "true"
+
+    def verify(self, rev: str) -> str | None:
+        if not rev or rev.startswith("-") or "\n" in rev:
+            return None
+        out = self.try_run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+        return out.strip() if out else None
+
+    def has_commits(self) -> bool:
+        return self.verify("HEAD") is not None
+
+    def resolve(self, rev: str) -> str:
+        sha = self.verify(rev)
+        if sha is not None:
+            return sha
+        if not self.has_commits():
+            raise GitError("仓库里还没有任何提交", hint="先用 git add 和 git commit 提交登记表，再对照历史")
+        if self.is_shallow():
+            raise ShallowCloneError(f"找不到版本“{rev}”：仓库是浅克隆，缺少这一段历史")
+        raise GitError(
+            f"找不到版本“{rev}”",
+            hint="可以写标签（如 2024）、分支（如 origin/main）或提交编号；用 git log --oneline 和 git tag 查看可用的版本",
+        )
+
+    def tag_commit(self, name: str) -> str | None:
+        return self.verify(f"refs/tags/{name}")
+
+    def last_commit_on_or_before(self, day: dt.date, rev: str = "HEAD") -> str | None:
+        """The newest commit on rev's first-parent line committed on or before day (in its own time zone)."""
+        slack = (day + dt.timedelta(days=2)).isoformat()
+        out = self.try_run("log", "--first-parent", f"--until={slack}", "--format=%H %cI", rev, "--")
+        for line in (out or "").splitlines():
+            sha, _, when = line.partition(" ")
+            if dt.datetime.fromisoformat(when).date() <= day:
+                return sha
+        return None
+
+    def merge_base(self, a: str, b: str) -> str | None:
+        out = self.try_run("merge-base", a, b)
+        return out.strip() if out else None
+
+    def commit(self, rev: str) -> CommitInfo:
+        out = self.run("log", "-1", "--no-walk", f"--format={_LOG_FORMAT}", rev, "--")
+        return _parse_commit(out.strip("\x1e\n"))
+
+    # -- trees and changes ----------------------------------------------------------------
+
+    def changed_files(self, old: str, new: str | None, spec: str) -> list[FileChange]:
+        """Files under spec that differ between two commits, or between a commit and the working tree."""
+        if new is not None:
+            out = self.run("diff-tree", "-r", "-z", "--no-renames", "--no-abbrev", old, new, "--", _literal(spec))
+            return _parse_raw(out.split("\0"))
+        out = self.run("diff", "--raw", "-z", "--no-renames", "--no-abbrev", "--no-ext-diff", old, "--", _literal(spec))
+        changes = _parse_raw(out.split("\0"))
+        untracked = self.run("ls-files", "-z", "--others", "--exclude-standard", "--full-name", "--", _literal(spec))
+        changes += [FileChange("A", path, None, ZERO_SHA) for path in untracked.split("\0") if path]
+        return changes
+
+    def list_files(self, rev: str, spec: str) -> dict[str, str]:
+        """path → blob id of every file under spec at rev."""
+        out = self.run("ls-tree", "-r", "-z", "--full-tree", rev, "--", spec)
+        files: dict[str, str] = {}
+        for record in out.split("\0"):
+            meta, _, path = record.partition("\t")
+            parts = meta.split()
+            if len(parts) == 3 and parts[1] == "blob":
+                files[path] = parts[2]
+        return files
+
+    def grep_files(self, rev: str, pattern: str, spec: str, *, regex: bool = False) -> list[str]:
+        """Paths under spec whose content at rev matches pattern (fixed text unless regex)."""
+        mode = "-E" if regex else "-F"
+        try:
+            out = self.run("grep", "-l", "-z", "-I", mode, "-e", pattern, rev, "--", _literal(spec))
+        except GitError:
+            return []  # git grep exits 1 when nothing matches
+        prefix = f"{rev}:"
+        return [item.removeprefix(prefix) for item in out.split("\0") if item]
+
+    def log(self, spec: str, rev: str = "HEAD") -> list[CommitChanges]:
+        """Commits reachable from rev that changed files under spec, newest first, with their changed files.
+
+        Merge commits are listed by git without a diff; their content arrives through the
+        commits they merge.
+        """
+        out = self.run("log", "--raw", "-z", "--no-renames", "--no-abbrev", f"--format={_LOG_FORMAT}", rev, "--", _literal(spec))
+        found = []
+        for chunk in out.split("\x1e"):
+            if not chunk.strip("\0\n"):
+                continue
+            header, _, rest = chunk.partition("\0")
+            files = _parse_raw(rest.split("\0"))
+            if files:
+                found.append(CommitChanges(_parse_commit(header), tuple(files)))
+        return found
+
+    # -- blobs ------------------------------------------------------------------------
+
+    def read_blobs(self, names: Iterable[str]) -> dict[str, bytes | None]:
+        """Object names (blob ids, or ``rev:path``) → content; None for a missing object."""
+        wanted = list(dict.fromkeys(names))
+        if not wanted:
+            return {}
+        if self._blobs is None:
+            self._blobs = _BlobReader(self._git)
+        return self._blobs.read_many(wanted)
+
+    def read_at(self, rev: str, path: str) -> bytes | None:
+        return self.read_blobs([f"{rev}:{path}"]).get(f"{rev}:{path}")
+
+    # -- network ---------------------------------------------------------------------
+
+    def remotes(self) -> list[str]:
+        return self.run("remote").split()
+
+    def fetch(self, *args: str) -> None:
+        self.run("fetch", "--quiet", *args)
+
+    def close(self) -> None:
+        if self._blobs is not None:
+            self._blobs.close()
+            self._blobs = None
+
+    def __enter__(self) -> GitRepo:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+class _BlobReader:
+    """One ``git cat-file --batch`` process; requests are written by a thread while replies are read."""
+
+    def __init__(self, git: Any) -> None:
+        self._process = git.execute(["git", "cat-file", "--batch"], as_process=True, istream=subprocess.PIPE)
+
+    def read_many(self, names: list[str]) -> dict[str, bytes | None]:
+        proc = self._process.proc
+        stdin, stdout = proc.stdin, proc.stdout
+        failure: list[BaseException] = []
+
+        def write() -> None:
+            try:
+                stdin.write("".join(f"{name}\n" for name in names).encode("utf-8"))
+                stdin.flush()
+            except OSError as exc:  # git died; the reader below reports it
+                failure.append(exc)
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        found: dict[str, bytes | None] = {}
+        for name in names:
+            header = stdout.readline()
+            if not header:
+                raise GitError("读取 git 对象时 git cat-file 意外退出", hint=str(failure[0]) if failure else "")
+            parts = header.split()
+            if len(parts) != 3:
+                found[name] = None
+                continue
+            data = stdout.read(int(parts[2]))
+            stdout.read(1)
+            found[name] = data if parts[1] == b"blob" else None
+        writer.join()
+        return found
+
+    def close(self) -> None:
+        proc = self._process.proc
+        try:
+            proc.stdin.close()
+            proc.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            proc.kill()
+
+
+def _literal(spec: str) -> str:
+    return f":(literal){spec}" if spec else "."
+
+
+def _parse_commit(header: str) -> CommitInfo:
+    sha, parents, author, email, authored, committed, subject = header.strip("\n").split("\x1f", 6)
+    return CommitInfo(
+        sha=sha,
+        parents=tuple(parents.split()),
+        author=author,
+        email=email,
+        authored=dt.datetime.fromisoformat(authored),
+        committed=dt.datetime.fromisoformat(committed),
+        subject=subject,
+    )
+
+
+def _parse_raw(tokens: list[str]) -> list[FileChange]:
+    """``:mode mode sha sha status`` NUL ``path`` NUL … (``--raw -z --no-renames``)."""
+    changes: list[FileChange] = []
+    it = iter(tokens)
+    for token in it:
+        meta = token.lstrip("\n")
+        if not meta.startswith(":"):
+            continue
+        path = next(it, "")
+        parts = meta[1:].split()
+        if len(parts) != 5:
+            continue
+        old_mode, new_mode, old_sha, new_sha, status = parts
+        if status[0] not in "ADMT" or "160000" in (old_mode, new_mode):
+            continue  # submodules hold no registers
+        old = None if old_sha == ZERO_SHA or status == "A" else old_sha
+        new = None if status == "D" else new_sha
+        changes.append(FileChange(status[0], path, old, new))
+    return changes
+
+
+def _translate(exc: Any, folder: Path | None) -> GitError:
+    stderr = exc.stderr if isinstance(exc.stderr, str) else str(exc.stderr or "")
+    text = stderr.strip().removeprefix("stderr:").strip(" '\n")
+    where = f"{folder} " if folder is not None else ""
+    if "not a git repository" in text:
+        return GitError(
+            f"{where}不在 git 仓库中，无法查看历史",
+            hint="登记库需要放在 git 仓库里：运行 git init 并提交登记表，或进入克隆下来的登记库目录再运行",
+        )
+    if "dubious ownership" in text:
+        return GitError(
+            "git 拒绝读取这个仓库：仓库目录的所有者与当前用户不同",
+            hint=f"如确认安全，运行 git config --global --add safe.directory {folder or '仓库目录'}",
+        )
+    return GitError(f"git 命令失败：{text or exc}", hint="")

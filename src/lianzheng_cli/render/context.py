@@ -1,0 +1,248 @@
+"""Plain-dict view models of the registers: what every template sees.
+
+Keys are Chinese, the words on the forms, so a clerk editing a template in Word writes
+``{{ 职务 }}`` or ``{%p for 风险 in 风险点 %}``. Every key is always present (templates
+are strict about undefined names); a missing value is "" or an empty list. All text has
+passed through ``sanitize.clean``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from lianzheng_cli.config import Config
+from lianzheng_cli.models import DepartmentRegister, Measure, PostRegister, Power, Register, Review, RiskPoint, UnitRegister
+from lianzheng_cli.render.sanitize import clean
+
+View = dict[str, Any]
+
+LEADERSHIP = "领导班子"
+UNASSIGNED = "（未归属科室）"
+LEVEL_ORDER = {"领导班子": 0, "中层": 1, "一般": 2}
+OTHER_STAGE = "其他措施"
+BLANK_DATE = "　　年　　月　　日"
+_DIGITS = "〇一二三四五六七八九"
+
+
+def register_grade(register: Register, config: Config) -> str | None:
+    """The grade shown on a register's form: the most serious of its risk points' declared grades.
+
+    The single place that decides; a computed grade (grading engine) would be applied here.
+    """
+    ranks = [rank for risk in register.risks if (rank := config.grade_rank(risk.grade)) is not None]
+    if ranks:
+        return config.grades[min(ranks)]
+    return clean(register.risks[0].grade) if register.risks else None
+
+
+def chinese_number(number: int) -> str:
+    """1 → 一, 12 → 十二, 105 → 一百零五 (enough for section and item numbers)."""
+    if number <= 0:
+        return str(number)
+    if number < 10:
+        return _DIGITS[number]
+    if number < 20:
+        return "十" + (_DIGITS[number % 10] if number % 10 else "")
+    if number < 100:
+        return _DIGITS[number // 10] + "十" + (_DIGITS[number % 10] if number % 10 else "")
+    if number < 1000:
+        rest = number % 100
+        tail = "" if rest == 0 else ("零" + _DIGITS[rest] if rest < 10 else ("一" if rest < 20 else "") + chinese_number(rest))
+        return _DIGITS[number // 100] + "百" + tail
+    return str(number)
+
+
+def date_cn(date: dt.date | None) -> str:
+    return f"{date.year}年{date.month}月{date.day}日" if date else BLANK_DATE
+
+
+def _texts(values: Iterable[object]) -> list[str]:
+    return [clean(value) for value in values]
+
+
+def review_view(review: Review | None) -> View:
+    if review is None:
+        return {"已填写": False, "意见": "", "签字": "", "日期": "", "日期文字": BLANK_DATE}
+    return {
+        "已填写": True,
+        "意见": clean(review.opinion),
+        "签字": clean(review.signer or ""),
+        "日期": review.date.isoformat(),
+        "日期文字": date_cn(review.date),
+    }
+
+
+def measure_view(measure: Measure, index: int, config: Config) -> View:
+    stage = clean(measure.stage or "")
+    institutions = _texts(measure.institutions)
+    notes = []
+    if measure.owner:
+        notes.append(f"责任人：{clean(measure.owner)}")
+    if measure.deadline:
+        notes.append(f"期限：{clean(measure.deadline)}")
+    if institutions:
+        notes.append(f"制度：{'、'.join(institutions)}")
+    return {
+        "序号": index,
+        "阶段": stage,
+        "阶段标签": f"【{stage}】" if stage else "",
+        "分栏": stage if stage in config.stages else OTHER_STAGE,
+        "内容": clean(measure.content),
+        "责任人": clean(measure.owner or ""),
+        "期限": clean(measure.deadline or ""),
+        "制度": institutions,
+        "附注": f"（{'；'.join(notes)}）" if notes else "",
+    }
+
+
+def risk_view(risk: RiskPoint, index: int, config: Config) -> View:
+    grade = config.canonical_grade(risk.grade) or clean(risk.grade)
+    rank = config.grade_rank(risk.grade)
+    measures = [measure_view(measure, i, config) for i, measure in enumerate(risk.measures, 1)]
+    by_stage: dict[str, list[View]] = {stage: [] for stage in config.stages}
+    for measure in measures:
+        by_stage.setdefault(measure["分栏"], []).append(measure)
+    return {
+        "序号": index,
+        "中文序号": chinese_number(index),
+        "编号": clean(risk.id),
+        "名称": clean(risk.name),
+        "类型": clean(risk.type),
+        "等级": grade,
+        "等级序": len(config.grades) if rank is None else rank,
+        "表现形式": _texts(risk.manifestations),
+        "发生概率": clean(risk.likelihood or ""),
+        "危害程度": clean(risk.consequence or ""),
+        "风险因素": _texts(risk.factors),
+        "降级理由": clean(risk.downgrade_reason or ""),
+        "说明": clean(risk.note or ""),
+        "防控措施": measures,
+        "分阶段措施": [{"阶段": stage, "措施": items} for stage, items in by_stage.items()],
+    }
+
+
+def _common(register: Register, config: Config, title: str) -> View:
+    grade = register_grade(register, config)
+    return {
+        "表名": title,
+        "单位": clean(config.unit),
+        "年度": config.year,
+        "类型": register.kind,
+        "编号": clean(register.id),
+        "名称": clean(register.name),
+        "风险等级": grade or "",
+        "主要职责": _texts(register.duties),
+        "风险点": [risk_view(risk, i, config) for i, risk in enumerate(register.risks, 1)],
+        "审核": review_view(register.review),
+        "审定": review_view(register.approval),
+        "说明": clean(register.note or ""),
+    }
+
+
+POST_FORM = "个人岗位廉政风险防控表"
+DEPARTMENT_FORM = "科室廉政风险防控表"
+UNIT_FORM = "单位廉政风险防控表"
+NOTICE = "廉政风险提示书"
+
+
+def post_view(register: PostRegister, department: str, config: Config) -> View:
+    view = _common(register, config, POST_FORM)
+    holders = _texts(register.holders)
+    who = "、".join(holders)
+    view.update(
+        {
+            "职务": view["名称"],
+            "科室": department,
+            "层级": register.level,
+            "在岗人员": holders,
+            "姓名": who,
+            "称呼": f"{department}{view['名称']}岗位" + (f"{who}同志" if who else "在岗人员"),
+            "分管": _texts(register.in_charge),
+        }
+    )
+    return view
+
+
+def department_view(register: DepartmentRegister, config: Config) -> View:
+    view = _common(register, config, DEPARTMENT_FORM)
+    view.update(
+        {
+            "处科室名称": view["名称"],
+            "负责人": clean(register.head or ""),
+            "分管领导": clean(register.leader or ""),
+            "制度": _texts(register.institutions),
+        }
+    )
+    return view
+
+
+def unit_view(register: UnitRegister, config: Config) -> View:
+    view = _common(register, config, UNIT_FORM)
+    view["单位名称"] = view["名称"]
+    return view
+
+
+def group_view(register: UnitRegister | None) -> View:
+    group = register.group if register is not None else None
+    if group is None:
+        return {"已填写": False, "组长": "", "副组长": [], "成员": [], "办公室": ""}
+    return {
+        "已填写": True,
+        "组长": clean(group.head),
+        "副组长": _texts(group.deputies),
+        "成员": _texts(group.members),
+        "办公室": clean(group.office or ""),
+    }
+
+
+@dataclass
+class RiskIndex:
+    """Every risk point by 编号, with where it belongs (for flowcharts and the catalogue)."""
+
+    grades: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    ranks: dict[str, int] = field(default_factory=dict)
+
+
+def power_view(power: Power, index: int, risks: RiskIndex) -> View:
+    steps = []
+    for number, step in enumerate(power.steps, 1):
+        step_risks = [
+            {
+                "编号": clean(risk_id),
+                "名称": risks.names.get(risk_id, "（未找到该风险点）"),
+                "等级": risks.grades.get(risk_id, ""),
+                "等级序": risks.ranks.get(risk_id, 3),
+            }
+            for risk_id in step.risks
+        ]
+        steps.append(
+            {
+                "序号": number,
+                "步骤": clean(step.name),
+                "岗位": clean(step.post or ""),
+                "说明": clean(step.note or ""),
+                "风险点": step_risks,
+            }
+        )
+    return {
+        "序号": index,
+        "编号": clean(power.id),
+        "名称": clean(power.name),
+        "类别": clean(power.category or ""),
+        "内容": clean(power.content or ""),
+        "依据": _texts(power.basis),
+        "责任主体": clean(power.responsible or ""),
+        "时限": clean(power.time_limit or ""),
+        "公开": clean(power.publicity or ""),
+        "流程": steps,
+        "流程图": None,  # filled in by the build with {"png": path, "svg": text} when graphviz ran
+    }
+
+
+def sort_posts(posts: Sequence[PostRegister]) -> list[PostRegister]:
+    """Leaders first, then middle managers, then staff; otherwise the order of the files."""
+    return sorted(posts, key=lambda post: LEVEL_ORDER.get(post.level, 3))
