@@ -40,7 +40,7 @@ def _compare(risk: RiskPoint, grade: Grade, config: Config, path: str, where: tu
             path,
             where,
             f"风险点“{risk.id}”申报等级“{risk.grade}”低于评级结果“{computed}”：{grade.explanation}",
-            f"改为 {computed}；确需降级的，写明“降级理由”并经审定",
+            f"改为 {computed}（或运行 lzfk grade --write）；确需降级的，写明“降级理由”并经审定",
         )
     elif declared > grade.rank:
         yield _finding(

@@ -9,6 +9,7 @@ whether it holds and the facts that made it hold, for the explanation.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -56,8 +57,10 @@ def _compile_key(key: str, value: Any, path: Path) -> Predicate:
         return _number_range("risk_count", "风险点数", value, path)
     attribute = FIELDS.get(key)
     if attribute is None:
-        known = "、".join([*FIELDS, "风险因素全部", "风险因素计数", "任一", "全部", "非", "表达式"])
-        raise ConditionError(path, f"条件中的“{key}”无法识别", f"可用：{known}")
+        known = [*FIELDS, "风险因素全部", "风险因素计数", "任一", "全部", "非", "表达式"]
+        near = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
+        hint = f"是不是“{near[0]}”？" if near else f"可用：{'、'.join(known)}"
+        raise ConditionError(path, f"条件中的“{key}”无法识别", hint)
     if attribute in NUMBER_FIELDS:
         return _number_range(attribute, key, value, path)
     if attribute in LIST_FIELDS:
