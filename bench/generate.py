@@ -247,7 +247,9 @@ def generate(out: Path, posts: int, seed: int = DEFAULT_SEED) -> dict[str, int]:
         counts["departments"] += 1
     for number in range(n_leaders):
         charges = [d.id for d in departments[number * DEPARTMENTS_PER_LEADER : (number + 1) * DEPARTMENTS_PER_LEADER]]
-        counts["lines"] += _write(registers / "领导班子" / f"LD{number:03d}.yaml", leader_text(rng, f"LD{number:03d}", number, charges))
+        counts["lines"] += _write(
+            registers / "领导班子" / f"LD{number:03d}.yaml", leader_text(rng, f"LD{number:03d}", number, charges)
+        )
         counts["leaders"] += 1
     counts["lines"] += _write(registers / "单位.yaml", unit_text(rng))
     counts["files"] = counts["posts"] + counts["departments"] + counts["leaders"] + 1

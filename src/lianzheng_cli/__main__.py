@@ -1,6 +1,6 @@
 """Entry point for ``python -m lianzheng_cli``."""
 
-from lianzheng_cli.cli import main
+from lianzheng_cli.entry import main
 
 if __name__ == "__main__":
     main()

@@ -19,10 +19,11 @@ _SCHEMA = "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB 
 _BATCH = 500
 
 
-def content_key(data: bytes, suffix: str, fingerprint: str) -> str:
-    digest = hashlib.blake2b(data, digest_size=20)
-    digest.update(b"\0" + suffix.encode() + b"\0" + fingerprint.encode())
-    return digest.hexdigest()
+def content_key(content_digest: str, suffix: str, fingerprint: str) -> str:
+    """The key of a file's result: its content's digest plus everything else it depends on."""
+    key = hashlib.blake2b(content_digest.encode(), digest_size=20)
+    key.update(b"\0" + suffix.encode() + b"\0" + fingerprint.encode())
+    return key.hexdigest()
 
 
 class ResultCache:

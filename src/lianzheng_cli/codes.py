@@ -70,6 +70,9 @@ _ALL = [
     CodeInfo("LZ303", "grading-input-missing", W, "风险点缺少评级规则需要的字段"),
     CodeInfo("LZ304", "downgrade-explained", Severity.INFO, "申报等级低于评级结果，已说明降级理由"),
     CodeInfo("LZ310", "ruleset-invalid", E, "评级规则文件有误", False),
+    # LZ5xx: documents and the work ledger (see docs/documents.md)
+    CodeInfo("LZ501", "ledger-date-outside-year", W, "台账记录的日期不在台账年度内", False),
+    CodeInfo("LZ502", "ledger-unknown-ref", W, "台账记录关联的编号在登记表中不存在", False),
 ]
 
 CODES: dict[str, CodeInfo] = {info.code: info for info in _ALL}

@@ -56,6 +56,11 @@ class Finding:
 
 def display_path(path: Path, root: Path) -> str:
     """A path as users see it: relative to the repository root, with forward slashes."""
+    if path.is_absolute() and root.is_absolute():
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

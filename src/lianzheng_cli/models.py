@@ -118,6 +118,15 @@ class LeadershipGroup(FormatModel):
     office: Text | None = Field(None, alias="办公室", title="办公室", description="办公室设在何处、主任是谁")
 
 
+class Withdrawal(FormatModel):
+    """An entry of 已撤销: a risk point (or a whole register) removed, and why."""
+
+    id: Text = Field(alias="编号", title="编号", description="撤销的风险点编号；撤销整张登记表时写登记表编号")
+    name: Text | None = Field(None, alias="名称", title="名称", description="撤销前的名称，便于查阅")
+    reason: Text = Field(alias="理由", title="理由", description="撤销的理由，如“职能划转，该事项由采购中心承担”")
+    date: IsoDate | None = Field(None, alias="日期", title="日期", description="撤销日期，写成 YYYY-MM-DD")
+
+
 class RegisterBase(FormatModel):
     kind: Literal["单位", "科室", "岗位"] = Field(alias="类型", title="类型", description="单位、科室或岗位")
     id: Text = Field(alias="编号", title="编号", description="在整个登记库中唯一、逐年不变的编号")
@@ -127,6 +136,12 @@ class RegisterBase(FormatModel):
     review: Review | None = Field(None, alias="审核", title="审核", description="审核意见、签字、日期")
     approval: Review | None = Field(None, alias="审定", title="审定", description="审定意见、签字、日期")
     note: Text | None = Field(None, alias="说明", title="说明", description="补充说明（Markdown 登记表可写在正文“## 说明”下）")
+    withdrawn: list[Withdrawal] = Field(
+        default_factory=list,
+        alias="已撤销",
+        title="已撤销",
+        description="撤销的风险点及理由：删除风险点时在本表（或所属科室、单位的登记表）中写明，供年度对照和审计",
+    )
 
 
 class PostRegister(RegisterBase):

@@ -9,8 +9,6 @@ from lianzheng_cli.config import CONFIG_FILE, Config
 from lianzheng_cli.errors import ConfigError, UsageError
 from lianzheng_cli.findings import Finding, Severity, display_path
 from lianzheng_cli.loader.files import (
-    MARKDOWN_SUFFIX,
-    REGISTER_SUFFIXES,
     ParsedFile,
     parse_register_file,
     read_text,
@@ -18,9 +16,8 @@ from lianzheng_cli.loader.files import (
 )
 from lianzheng_cli.loader.yamltree import parse_tree
 from lianzheng_cli.models import Register
+from lianzheng_cli.paths import SKIPPED_DIRS, is_candidate_name, locate_root, walk_registers
 from lianzheng_cli.rules import unknown_rule_settings
-
-SKIPPED_DIRS = frozenset((".git", ".lzfk_cache", "node_modules", ".venv", "__pycache__"))
 
 
 @dataclass(frozen=True)
@@ -36,14 +33,23 @@ class Repository:
         return display_path(path, self.root)
 
 
+__all__ = [
+    "SKIPPED_DIRS",
+    "LoadedRepository",
+    "Repository",
+    "find_root",
+    "list_files",
+    "load_config",
+    "load_repository",
+    "open_repository",
+]
+
+
 def find_root(start: Path) -> Path:
     """The nearest folder at or above start that holds lzfk.yaml."""
-    here = start.resolve()
-    if here.is_file():
-        here = here.parent
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_FILE).is_file():
-            return folder
+    root = locate_root(start)
+    if root is not None:
+        return root
     raise ConfigError(
         f"在 {start} 及其上级目录中找不到 {CONFIG_FILE}",
         hint="请在登记库根目录运行，或用 lzfk init 目录名 新建一个登记库",
@@ -86,7 +92,7 @@ def open_repository(start: Path) -> tuple[Repository | None, list[Finding], Path
 
 
 def is_register_candidate(path: Path) -> bool:
-    return path.suffix.lower() in (*REGISTER_SUFFIXES, MARKDOWN_SUFFIX)
+    return is_candidate_name(path.name)
 
 
 def list_files(repository: Repository, targets: list[Path] | None = None) -> tuple[list[Path], bool]:
@@ -115,13 +121,7 @@ def list_files(repository: Repository, targets: list[Path] | None = None) -> tup
 
 
 def _walk(folder: Path) -> list[Path]:
-    found = []
-    for path in folder.rglob("*"):
-        if any(part in SKIPPED_DIRS or part.startswith(".") for part in path.relative_to(folder).parts):
-            continue
-        if path.is_file() and is_register_candidate(path):
-            found.append(path.resolve())
-    return sorted(found)
+    return [Path(name) for name in walk_registers(folder)]
 
 
 @dataclass(frozen=True)

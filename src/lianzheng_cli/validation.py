@@ -6,26 +6,28 @@ and reduced to findings plus compact facts; cross-file rules then run over the f
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from lianzheng_cli import __version__
+from lianzheng_cli import __version__, runcache
 from lianzheng_cli.cache import ResultCache, content_key
 from lianzheng_cli.config import Config
 from lianzheng_cli.facts import RegisterFacts, facts_from_raw, facts_of
-from lianzheng_cli.findings import Finding, Severity, Summary
+from lianzheng_cli.findings import Finding, Severity, display_path
 from lianzheng_cli.grading.check import grade_findings
 from lianzheng_cli.grading.ruleset import RuleSet, RuleSetError, load_ruleset
 from lianzheng_cli.loader.decode import DecodeFailure, decode
 from lianzheng_cli.loader.files import MARKDOWN_SUFFIX, ParsedFile, parse_register_text
 from lianzheng_cli.repository import Repository, list_files, open_repository
+from lianzheng_cli.results import ValidationResult
 from lianzheng_cli.rules import RegisterContext, apply_settings, check_register, check_repository, severity_overrides
 
 PARALLEL_THRESHOLD = 400
+BATCH = 1000
 # Bump when FileOutcome or any per-file check changes meaning, so old cache entries die.
 CACHE_FORMAT = 2
 
@@ -40,40 +42,71 @@ class FileOutcome:
     risk_points: int
 
 
-@dataclass
-class ValidationResult:
-    root: Path
-    findings: list[Finding] = field(default_factory=list)
-    summary: Summary = field(default_factory=Summary)
-    config_failed: bool = False
-
-    @property
-    def worst(self) -> Severity | None:
-        return max((f.severity for f in self.findings), default=None)
-
-
 @dataclass(frozen=True)
 class _Job:
-    path: Path
+    path: str
     display: str
+    suffix: str
     key: str
+    data: bytes | None  # None: the file could not be read
+    digest: str = ""
+    stat: os.stat_result | None = None
 
 
-def validate(start: Path, targets: list[Path] | None = None, *, use_cache: bool = True, jobs: int = 0) -> ValidationResult:
+def validate(
+    start: Path, targets: list[Path] | None = None, *, use_cache: bool = True, jobs: int = 0, replay: bool = True
+) -> ValidationResult:
+    """Validate the repository at or above start (only targets, when given).
+
+    With use_cache, an unchanged repository's stored result is returned at once (see
+    runcache) and per-file results are reused by content; replay=False skips the former
+    when the caller has just tried it.
+    """
+    targets_key = _targets_key(targets)
+    if use_cache and replay:
+        replayed = runcache.replay(start, targets_key)
+        if replayed is not None:
+            return replayed
     repository, config_findings, root = open_repository(start)
     if repository is None:
-        result = ValidationResult(root, sorted(config_findings), config_failed=True)
-        result.summary.count(result.findings)
-        return result
+        return _failed(root, config_findings)
     files, whole = list_files(repository, targets)
     try:
         checker = Checker.for_repository(repository)
     except RuleSetError as exc:
-        result = ValidationResult(root, sorted(exc.findings), config_failed=True)
-        result.summary.count(result.findings)
-        return result
-    outcomes = _outcomes(repository, checker, files, use_cache=use_cache, jobs=jobs)
-    return _assemble(repository, outcomes, whole)
+        return _failed(root, exc.findings)
+    jobs_done: list[_Job] = []
+    outcomes = _outcomes(repository, checker, files, use_cache=use_cache, jobs=jobs, done=jobs_done)
+    result = _assemble(repository, outcomes, whole)
+    if use_cache:
+        _remember(repository, checker, targets_key, result, jobs_done)
+    return result
+
+
+def _failed(root: Path, findings: list[Finding]) -> ValidationResult:
+    result = ValidationResult(root, sorted(findings), config_failed=True)
+    result.summary.count(result.findings)
+    return result
+
+
+def _targets_key(targets: list[Path] | None) -> str:
+    return runcache.targets_key(targets)
+
+
+def _remember(repository: Repository, checker: Checker, targets_key: str, result: ValidationResult, done: list[_Job]) -> None:
+    root = repository.root
+    dependencies = {"lzfk.yaml": runcache.digest((root / "lzfk.yaml").read_bytes())}
+    for path in checker.ruleset.files:
+        dependencies[display_path(path, root)] = runcache.digest(path.read_bytes())
+    register_dir = display_path(repository.register_dir.resolve(), root.resolve())
+    digests = [(job.path, job.digest) for job in done]
+    if targets_key:
+        # A run over chosen files replays only while the whole folder is unchanged.
+        digests = runcache.file_digests_for(runcache.walk(repository.register_dir), dict(digests))
+    combined = runcache.combined_digest(root.resolve(), digests)
+    record = runcache.RunRecord(dependencies, register_dir, combined, result)
+    stats = [(job.path, job.stat, job.digest) for job in done if job.stat is not None]
+    runcache.remember(root.resolve(), targets_key, record, stats)
 
 
 @dataclass(frozen=True)
@@ -87,7 +120,7 @@ class Checker:
     def for_repository(cls, repository: Repository) -> Checker:
         return cls(repository.config, load_ruleset(repository.config, repository.root))
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
         return f"{__version__}|{CACHE_FORMAT}|{self.config.model_dump_json()}|{self.ruleset.fingerprint}"
 
@@ -126,57 +159,60 @@ _WORKER_CHECKER: Checker | None = None
 
 def _check_job(job: _Job) -> tuple[str, FileOutcome]:
     assert _WORKER_CHECKER is not None
-    return job.key, _check_path(job.path, job.display, _WORKER_CHECKER)
-
-
-def _check_path(path: Path, display: str, checker: Checker) -> FileOutcome:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        finding = Finding(
-            display, 0, 0, "LZ015", Severity.ERROR, f"无法读取文件：{exc.strerror or exc}", "检查文件是否存在、是否有读取权限"
-        )
-        return FileOutcome((finding,), None, True, 0)
-    return _check_bytes(data, display, path.suffix.lower(), checker)
+    if job.data is None:
+        finding = Finding(job.display, 0, 0, "LZ015", Severity.ERROR, "无法读取文件", "检查文件是否存在、是否有读取权限")
+        return job.key, FileOutcome((finding,), None, True, 0)
+    return job.key, _check_bytes(job.data, job.display, job.suffix, _WORKER_CHECKER)
 
 
 def _outcomes(
-    repository: Repository, checker: Checker, files: list[Path], *, use_cache: bool, jobs: int
+    repository: Repository, checker: Checker, files: list[Path], *, use_cache: bool, jobs: int, done: list[_Job]
 ) -> list[tuple[str, FileOutcome]]:
-    cache = ResultCache(repository.root, enabled=use_cache)
-    fingerprint = checker.fingerprint
-    pending: list[_Job] = []
-    keyed: list[tuple[str, str]] = []
-    for path in files:
-        display = repository.display(path)
-        try:
-            # The outcome names its file (findings, facts), so the path is part of the key:
-            # two files with equal bytes, or a renamed file, must not share a result.
-            key = content_key(path.read_bytes(), path.suffix.lower(), f"{fingerprint}|{display}")
-        except OSError:
-            key = f"unreadable:{display}"
-        keyed.append((display, key))
-        pending.append(_Job(path, display, key))
-    known = cache.get_many([key for _, key in keyed])
-    todo = [job for job in pending if job.key not in known]
-    fresh = dict(_run_jobs(todo, checker, jobs))
-    cache.put_many((key, outcome) for key, outcome in fresh.items() if not key.startswith("unreadable:"))
-    cache.prune({key for _, key in keyed})
-    cache.close()
-    results = {**known, **fresh}
-    return [(display, results[key]) for display, key in keyed]
-
-
-def _run_jobs(todo: list[_Job], checker: Checker, jobs: int) -> Iterator[tuple[str, FileOutcome]]:
+    """Outcomes in file order; files are read in batches so memory stays flat at any size."""
     global _WORKER_CHECKER
     _WORKER_CHECKER = checker
+    cache = ResultCache(repository.root, enabled=use_cache)
     workers = jobs or min(os.cpu_count() or 1, 4)
-    if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        yield from map(_check_job, todo)
-        return
-    chunk = max(len(todo) // (workers * 8), 1)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-        yield from pool.map(_check_job, todo, chunksize=chunk)
+    pool = None
+    if workers > 1 and len(files) >= PARALLEL_THRESHOLD:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"))
+    outcomes: list[tuple[str, FileOutcome]] = []
+    keys: set[str] = set()
+    root = str(repository.root.resolve()) + os.sep
+    fingerprint = checker.fingerprint
+    try:
+        for start in range(0, len(files), BATCH):
+            batch = [_job(root, path, fingerprint) for path in files[start : start + BATCH]]
+            known = cache.get_many([job.key for job in batch])
+            todo = [job for job in batch if job.key not in known]
+            results = pool.map(_check_job, todo, chunksize=max(len(todo) // (workers * 4), 1)) if pool else map(_check_job, todo)
+            fresh = dict(results)
+            cache.put_many((key, outcome) for key, outcome in fresh.items() if not key.startswith("unreadable:"))
+            outcomes.extend((job.display, known.get(job.key) or fresh[job.key]) for job in batch)
+            keys.update(job.key for job in batch)
+            done.extend(_Job(job.path, job.display, job.suffix, job.key, None, job.digest, job.stat) for job in batch)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    cache.prune(keys)
+    cache.close()
+    return outcomes
+
+
+def _job(root: str, path: Path, fingerprint: str) -> _Job:
+    name = str(path)
+    display = name[len(root) :].replace(os.sep, "/") if name.startswith(root) else path.as_posix()
+    suffix = os.path.splitext(name)[1].lower()
+    try:
+        with open(name, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            data = handle.read()
+    except OSError:
+        return _Job(name, display, suffix, f"unreadable:{display}", None)
+    digest = runcache.digest(data)
+    # The outcome names its file (findings, facts), so the path is part of the key:
+    # two files with equal bytes, or a renamed file, must not share a result.
+    return _Job(name, display, suffix, content_key(digest, suffix, f"{fingerprint}|{display}"), data, digest, stat)
 
 
 def _assemble(repository: Repository, outcomes: list[tuple[str, FileOutcome]], whole: bool) -> ValidationResult:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from lianzheng_cli.cli.boundary import command
 from lianzheng_cli.errors import ExitCode
-from lianzheng_cli.grading.report import GradeReport, build_report, repository_paths
-from lianzheng_cli.grading.write import GradeEdit, apply_edits
-from lianzheng_cli.reporters import grades as grade_output
-from lianzheng_cli.repository import load_repository
+
+if TYPE_CHECKING:
+    from lianzheng_cli.grading.report import GradeReport
 
 
 class GradeFormat(enum.StrEnum):
@@ -31,6 +30,10 @@ def grade_command(
     ] = False,
 ) -> int:
     """按本单位的评级规则为每个风险点评级，说明依据，并与申报等级核对；偏低的排在前面。"""
+    from lianzheng_cli.grading.report import build_report, repository_paths
+    from lianzheng_cli.reporters import grades as grade_output
+    from lianzheng_cli.repository import load_repository
+
     start = paths[0] if paths else Path.cwd()
     loaded = load_repository(start)
     only = repository_paths(loaded.repository.root, paths) if paths else None
@@ -43,6 +46,8 @@ def grade_command(
 
 
 def _write(report: GradeReport, root: Path) -> dict[str, list[str]]:
+    from lianzheng_cli.grading.write import GradeEdit, apply_edits
+
     written: dict[str, list[str]] = {}
     for register in report.registers:
         edits = [GradeEdit(row.index, row.id, row.declared or None, row.computed) for row in register.rows if row.needs_raise]

@@ -8,28 +8,62 @@ help-screen words are patched on its classes once, and usage errors are re-worde
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import re
+import sys
 from typing import Any
 
 HELP_TEXT = "显示本帮助并退出"
 USAGE_PREFIX = "用法："
 
 
+_PANEL_WORDS = {
+    "ARGUMENTS_PANEL_TITLE": "参数",
+    "OPTIONS_PANEL_TITLE": "选项",
+    "COMMANDS_PANEL_TITLE": "命令",
+    "DEFAULT_STRING": "[默认：{}]",
+    "REQUIRED_LONG_STRING": "[必填]",
+    "ENVVAR_STRING": "[环境变量：{}]",
+}
+
+
 def install() -> None:
-    import typer.rich_utils as rich_utils
     from typer._click import core, formatting
 
-    for name, value in {
-        "ARGUMENTS_PANEL_TITLE": "参数",
-        "OPTIONS_PANEL_TITLE": "选项",
-        "COMMANDS_PANEL_TITLE": "命令",
-        "DEFAULT_STRING": "[默认：{}]",
-        "REQUIRED_LONG_STRING": "[必填]",
-        "ENVVAR_STRING": "[环境变量：{}]",
-    }.items():
-        setattr(rich_utils, name, value)
     _patch_usage(formatting.HelpFormatter)
     _patch_help_option(core.Command)
+    if "typer.rich_utils" in sys.modules:
+        _translate_panels(sys.modules["typer.rich_utils"])
+    elif not any(isinstance(finder, _PanelHook) for finder in sys.meta_path):
+        # typer imports rich_utils (and with it rich.markdown) only to draw a help screen;
+        # translating it on import keeps every other run ~0.1 s faster.
+        sys.meta_path.insert(0, _PanelHook())
+
+
+def _translate_panels(module: Any) -> None:
+    for name, value in _PANEL_WORDS.items():
+        setattr(module, name, value)
+
+
+class _PanelHook(importlib.abc.MetaPathFinder):
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if fullname != "typer.rich_utils":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        loader = spec.loader
+        original = loader.exec_module
+
+        def exec_module(module: Any) -> None:
+            original(module)
+            _translate_panels(module)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
 
 
 def _patch_usage(formatter: Any) -> None:

@@ -10,12 +10,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from lianzheng_cli import encoding
 from lianzheng_cli.cli.boundary import command
 from lianzheng_cli.errors import ExitCode, UsageError
-from lianzheng_cli.fsutil import write_text_atomic
-from lianzheng_cli.scaffold import scaffold
-from lianzheng_cli.schema import all_schemas, render, stale_files
 
 console = Console(highlight=False)
 
@@ -26,6 +22,9 @@ def schema_command(
     check: Annotated[bool, typer.Option("--check", help="只检查目录中的 JSON Schema 是否最新，过期时以 1 退出")] = False,
 ) -> int:
     """生成 lzfk.yaml 和各类登记表的 JSON Schema（draft-07），供编辑器自动补全和检查。"""
+    from lianzheng_cli.fsutil import write_text_atomic
+    from lianzheng_cli.schema import all_schemas, render, stale_files
+
     if check:
         stale = stale_files(out)
         for name in stale:
@@ -46,6 +45,8 @@ def init_command(
     year: Annotated[int, typer.Option("--year", "-y", help="登记表所属年度，默认今年")] = 0,
 ) -> int:
     """新建一个登记库：lzfk.yaml、单位/科室/岗位示例、编辑器设置和 JSON Schema，建好即可通过检查。"""
+    from lianzheng_cli.scaffold import scaffold
+
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory} 已存在且不是目录")
     result = scaffold(directory, unit=unit, year=year or dt.date.today().year)
@@ -63,6 +64,8 @@ def fix_encoding_command(
     check: Annotated[bool, typer.Option("--check", help="只报告哪些文件需要转换，不写入")] = False,
 ) -> int:
     """把 GBK/GB18030 或 UTF-16 编码的文件转换为 UTF-8（不带 BOM），内容和换行符保持不变。"""
+    from lianzheng_cli import encoding
+
     needing = unknown = 0
     for path in files:
         if not path.is_file():

@@ -9,11 +9,12 @@ from typing import Annotated
 
 import typer
 
+from lianzheng_cli import runcache
 from lianzheng_cli.cli.boundary import command
 from lianzheng_cli.errors import ExitCode
 from lianzheng_cli.findings import Severity
 from lianzheng_cli.reporters import FORMAT_NAMES, choose
-from lianzheng_cli.validation import ValidationResult, validate
+from lianzheng_cli.results import exit_code
 
 PathsArg = Annotated[
     list[Path] | None,
@@ -34,15 +35,6 @@ NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="不使用也不更
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=0, help="并行进程数，0 表示自动")]
 
 
-def exit_code(result: ValidationResult, *, strict: bool) -> ExitCode:
-    if result.config_failed:
-        return ExitCode.USAGE
-    worst = result.worst
-    if worst is Severity.ERROR or (strict and worst is Severity.WARNING):
-        return ExitCode.FINDINGS
-    return ExitCode.OK
-
-
 @command
 def validate_command(
     paths: PathsArg = None,
@@ -53,6 +45,10 @@ def validate_command(
 ) -> int:
     """检查登记表：格式、必填项、编号唯一、引用、等级与类型等，逐条指出文件、行、列和修改建议。"""
     start = paths[0] if paths else Path.cwd()
-    result = validate(start, paths or None, use_cache=not no_cache, jobs=jobs)
+    result = runcache.replay(start, runcache.targets_key(paths)) if not no_cache else None
+    if result is None:
+        from lianzheng_cli.validation import validate  # the models and parsers: only when needed
+
+        result = validate(start, paths or None, use_cache=not no_cache, jobs=jobs, replay=False)
     choose(output_format.value)(result, sys.stdout)
     return exit_code(result, strict=strict)

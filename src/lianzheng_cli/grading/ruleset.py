@@ -70,6 +70,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     source: str
     fingerprint: str
+    files: tuple[Path, ...] = ()  # the unit's rule files this set was read from (not presets)
 
 
 class RuleSetError(ConfigError):
@@ -87,6 +88,7 @@ class _Layer:
     tree: Tree
     display: str
     text: str
+    path: Path | None
 
 
 def load_ruleset(config: Config, root: Path) -> RuleSet:
@@ -97,7 +99,7 @@ def load_ruleset(config: Config, root: Path) -> RuleSet:
 def _layers(name: str, root: Path, depth: int) -> list[_Layer]:
     if depth > MAX_EXTENDS:
         raise RuleSetError([_error(name, (1, 1), "继承层数过多（可能形成了循环）", "检查“继承”是否互相引用")])
-    text, display = _read(name, root)
+    text, display, path = _read(name, root)
     tree = parse_tree(text, display)
     if isinstance(tree, Finding):
         raise RuleSetError([tree])
@@ -105,16 +107,16 @@ def _layers(name: str, root: Path, depth: int) -> list[_Layer]:
     if isinstance(spec, list):
         raise RuleSetError(spec)
     assert isinstance(spec, RuleSetSpec)
-    layer = _Layer(spec, tree, display, text)
+    layer = _Layer(spec, tree, display, text, path)
     if spec.extends is None:
         return [layer]
     return [*_layers(spec.extends, root, depth + 1), layer]
 
 
-def _read(name: str, root: Path) -> tuple[str, str]:
+def _read(name: str, root: Path) -> tuple[str, str, Path | None]:
     if name in PRESETS:
         text = (resources.files("lianzheng_cli") / "presets" / PRESETS[name]).read_text(encoding="utf-8")
-        return text, f"<内置规则:{name}>"
+        return text, f"<内置规则:{name}>", None
     path = (root / name).resolve()
     display = display_path(path, root)
     if not path.is_file():
@@ -125,7 +127,7 @@ def _read(name: str, root: Path) -> tuple[str, str]:
     loaded = read_text(path, display)
     if isinstance(loaded, Finding):
         raise RuleSetError([loaded])
-    return loaded, display
+    return loaded, display, path
 
 
 def _compile(layers: list[_Layer], config: Config) -> RuleSet:
@@ -156,6 +158,7 @@ def _compile(layers: list[_Layer], config: Config) -> RuleSet:
         rules=tuple(rules.values()),
         source=layers[-1].display,
         fingerprint="\n---\n".join(layer.text for layer in layers),
+        files=tuple(layer.path for layer in layers if layer.path is not None),
     )
 
 

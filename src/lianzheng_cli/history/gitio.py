@@ -21,6 +21,7 @@ from lianzheng_cli.errors import LzfkError
 
 ZERO_SHA = "0" * 40
 _GIT_OPTIONS = ("-c", "core.quotepath=false", "-c", "log.showSignature=false", "-c", "color.ui=false")
+_GREP_BATCH = 200
 _LOG_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%s"
 SHALLOW_HINT = (
     "这是浅克隆（只下载了最近的提交），无法对照历史。请取得完整历史后重试："
@@ -191,14 +192,23 @@ class GitRepo:
                 files[path] = parts[2]
         return files
 
-    def grep_files(self, rev: str, pattern: str, spec: str, *, regex: bool = False) -> list[str]:
-        """Paths under spec whose content at rev matches pattern (fixed text unless regex)."""
-        mode = "-E" if regex else "-F"
+    def grep_files(self, rev: str | None, patterns: Sequence[str], spec: str, *, regex: bool = False) -> list[str]:
+        """Paths under spec whose content at rev (None: the tracked files on disk) matches any pattern."""
+        found: dict[str, None] = {}
+        for start in range(0, len(patterns), _GREP_BATCH):
+            found.update(dict.fromkeys(self._grep(rev, patterns[start : start + _GREP_BATCH], spec, regex=regex)))
+        return list(found)
+
+    def _grep(self, rev: str | None, patterns: Sequence[str], spec: str, *, regex: bool) -> list[str]:
+        expressions = [part for pattern in patterns for part in ("-e", pattern)]
+        where = [rev] if rev is not None else []
         try:
-            out = self.run("grep", "-l", "-z", "-I", mode, "-e", pattern, rev, "--", _literal(spec))
+            out = self.run(
+                "grep", "-l", "-z", "-I", "--full-name", "-E" if regex else "-F", *expressions, *where, "--", _literal(spec)
+            )
         except GitError:
             return []  # git grep exits 1 when nothing matches
-        prefix = f"{rev}:"
+        prefix = f"{rev}:" if rev is not None else ""
         return [item.removeprefix(prefix) for item in out.split("\0") if item]
 
     def log(self, spec: str, rev: str = "HEAD") -> list[CommitChanges]:

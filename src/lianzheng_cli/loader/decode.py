@@ -5,10 +5,11 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
+# The BOM, and the codec of the bytes after it (the BOM itself is not part of the text).
 _BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
 
@@ -26,10 +27,11 @@ class DecodeFailure:
 def decode(data: bytes) -> str | DecodeFailure:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
+            body = data[len(bom) :]
             try:
-                return data.decode(encoding)
-            except UnicodeDecodeError as exc:
-                return _invalid_bytes(data, exc)
+                return body.decode(encoding)
+            except UnicodeDecodeError as exc:  # its offsets count from the end of the BOM
+                return _invalid_bytes(body, exc, encoding)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -45,7 +47,7 @@ def _diagnose(data: bytes, exc: UnicodeDecodeError) -> DecodeFailure:
             "文件为 GBK/GB18030 编码，lzfk 只读取 UTF-8 编码的文件",
             "请运行 lzfk fix-encoding 文件名 自动转换，或在编辑器中“另存为 UTF-8”",
         )
-    return _invalid_bytes(data, exc)
+    return _invalid_bytes(data, exc, "utf-8")
 
 
 def _is_gb18030(data: bytes) -> bool:
@@ -58,16 +60,18 @@ def _is_gb18030(data: bytes) -> bool:
     return True
 
 
-def _invalid_bytes(data: bytes, exc: UnicodeDecodeError) -> DecodeFailure:
-    before = data[: exc.start]
-    line = before.count(b"\n") + 1
-    line_start = before.rfind(b"\n") + 1
-    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+def _invalid_bytes(data: bytes, exc: UnicodeDecodeError, encoding: str) -> DecodeFailure:
+    # Count lines and columns in characters of the file's own encoding (in UTF-16 a byte
+    # 0x0A is not always a line break).
+    before = data[: exc.start].decode(encoding, errors="replace")
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
     byte = data[exc.start : exc.start + 1].hex().upper()
+    name = "UTF-16" if encoding.startswith("utf-16") else "UTF-8"
     return DecodeFailure(
         "LZ002",
         line,
         column,
-        f"第 {line} 行第 {column} 列有无法按 UTF-8 识别的字节 0x{byte}",
+        f"第 {line} 行第 {column} 列有无法按 {name} 识别的字节 0x{byte}",
         "文件可能已损坏，或混用了多种编码；请在编辑器中检查该位置并另存为 UTF-8",
     )

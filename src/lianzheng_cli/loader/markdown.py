@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
-_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.、)])\s+(.*)$")
+# "1、xxx" is how Chinese documents number items: no space after 、 is needed.
+_BULLET = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|\d+、\s*)(.*)$")
 
 BODY_LIST_KEYS = frozenset(("主要职责", "制度"))
 BODY_TEXT_KEYS = frozenset(("说明",))

@@ -109,7 +109,17 @@ def parse_tree(text: str, path: str, *, spans: bool = False) -> Tree | Finding:
 
 
 def _events(text: str) -> Iterator[ev.Event]:
-    return yaml.parse(text, Loader=_Loader)
+    parser = _Loader(text)
+    try:
+        get_event = parser.get_event
+        stream_end = ev.StreamEndEvent
+        while True:
+            event = get_event()
+            if type(event) is stream_end:
+                return
+            yield event
+    finally:
+        parser.dispose()
 
 
 def _precheck(text: str, path: str) -> Finding | None:
@@ -159,8 +169,70 @@ class _Builder:
         self.has_content = False
 
     def build(self, events: Iterator[ev.Event]) -> Tree | Finding:
+        # The hot loop of every command: scalars and plain collections are handled inline
+        # (a method call per event would double the time); anything unusual goes to
+        # _dispatch, which reports it.
+        scalar_event, mapping_start, sequence_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
+        ends = (ev.MappingEndEvent, ev.SequenceEndEvent)
+        stack = self.stack
+        marks_table = self.marks
+        spans = self.spans
+        event: Any
         for event in events:
-            self._dispatch(event)
+            kind = type(event)
+            if kind is scalar_event:
+                if event.anchor is not None or event.tag not in (None, "!") or event.style == '"' or not stack:
+                    self._dispatch(event)
+                    continue
+                value = event.value
+                if not event.style and value in _NULLS:
+                    value = None
+                frame = stack[-1]
+                mark = event.start_mark
+                pos = (mark.line + 1, mark.column + 1)
+                node = frame.node
+                if type(node) is list:
+                    node.append(value)
+                    frame.marks.values[frame.index] = pos
+                    frame.index += 1
+                elif frame.key is None:
+                    if value is None or value in node:
+                        self._dispatch(event)
+                        continue
+                    frame.key = value
+                    frame.marks.keys[value] = pos
+                else:
+                    node[frame.key] = value
+                    frame.marks.values[frame.key] = pos
+                    if spans:
+                        frame.marks.value_ends[frame.key] = _end(event)
+                    frame.key = None
+            elif kind is mapping_start or kind is sequence_start:
+                if event.anchor is not None or event.tag not in (None, "!") or not stack:
+                    self._dispatch(event)
+                    continue
+                frame = stack[-1]
+                if len(stack) >= MAX_DEPTH or (type(frame.node) is dict and frame.key is None):
+                    self._dispatch(event)
+                    continue
+                collection: dict[str, Any] | list[Any] = {} if kind is mapping_start else []
+                mark = event.start_mark
+                pos = (mark.line + 1, mark.column + 1)
+                if type(frame.node) is list:
+                    frame.node.append(collection)
+                    frame.marks.values[frame.index] = pos
+                    frame.index += 1
+                else:
+                    frame.node[frame.key] = collection
+                    frame.marks.values[frame.key] = pos
+                    frame.key = None
+                marks = Marks(pos)
+                marks_table[id(collection)] = marks
+                stack.append(_Frame(collection, marks))
+            elif kind in ends:
+                stack.pop()
+            else:
+                self._dispatch(event)
         if not self.has_content:
             return _finding(self.path, (1, 1), "LZ011", "文件是空的（或只有注释）", "按 FORMAT 填写登记表内容，或删除这个文件")
         return Tree(self.root, self.marks)
@@ -326,9 +398,14 @@ def _syntax_finding(exc: yaml.YAMLError, text: str, path: str) -> Finding:
     )
 
 
+# Problems whose useful place is the context: for a missing colon libyaml points past the
+# line that lacks it; for an unclosed quote or bracket, at the end of the file or the next
+# line, while the context is where the quote or bracket was opened.
+_CONTEXT_FIRST = ("could not find expected ':'", "found unexpected end of stream", "did not find expected ',' or")
+
+
 def _error_pos(exc: yaml.YAMLError, problem: str) -> Pos:
-    # For a missing colon libyaml points past the line; the line that lacks it is the context.
-    prefer_context = "could not find expected ':'" in problem
+    prefer_context = any(needle in problem for needle in _CONTEXT_FIRST)
     first, second = ("context_mark", "problem_mark") if prefer_context else ("problem_mark", "context_mark")
     mark = getattr(exc, first, None) or getattr(exc, second, None)
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)

@@ -24,6 +24,7 @@ UNASSIGNED = "（未归属科室）"
 LEVEL_ORDER = {"领导班子": 0, "中层": 1, "一般": 2}
 OTHER_STAGE = "其他措施"
 BLANK_DATE = "　　年　　月　　日"
+BLANK_SIGNATURE = "　" * 6
 _DIGITS = "〇一二三四五六七八九"
 
 
@@ -65,11 +66,12 @@ def _texts(values: Iterable[object]) -> list[str]:
 
 def review_view(review: Review | None) -> View:
     if review is None:
-        return {"已填写": False, "意见": "", "签字": "", "日期": "", "日期文字": BLANK_DATE}
+        return {"已填写": False, "意见": "", "签字": "", "签字文字": BLANK_SIGNATURE, "日期": "", "日期文字": BLANK_DATE}
     return {
         "已填写": True,
         "意见": clean(review.opinion),
         "签字": clean(review.signer or ""),
+        "签字文字": clean(review.signer or "") or BLANK_SIGNATURE,
         "日期": review.date.isoformat(),
         "日期文字": date_cn(review.date),
     }

@@ -291,6 +291,133 @@ def sect_pr(
     return f'<w:sectPr>{refs}{kind}{size}{margins}{numbering}<w:cols w:space="425"/>{title}{grid}</w:sectPr>'
 
 
+# --- settings.xml -------------------------------------------------------------------
+
+# Child order of w:settings required by the schema (as python-docx's CT_Settings).
+SETTINGS_ORDER = (
+    "writeProtection",
+    "view",
+    "zoom",
+    "removePersonalInformation",
+    "removeDateAndTime",
+    "doNotDisplayPageBoundaries",
+    "displayBackgroundShape",
+    "printPostScriptOverText",
+    "printFractionalCharacterWidth",
+    "printFormsData",
+    "embedTrueTypeFonts",
+    "embedSystemFonts",
+    "saveSubsetFonts",
+    "saveFormsData",
+    "mirrorMargins",
+    "alignBordersAndEdges",
+    "bordersDoNotSurroundHeader",
+    "bordersDoNotSurroundFooter",
+    "gutterAtTop",
+    "hideSpellingErrors",
+    "hideGrammaticalErrors",
+    "activeWritingStyle",
+    "proofState",
+    "formsDesign",
+    "attachedTemplate",
+    "linkStyles",
+    "stylePaneFormatFilter",
+    "stylePaneSortMethod",
+    "documentType",
+    "mailMerge",
+    "revisionView",
+    "trackRevisions",
+    "doNotTrackMoves",
+    "doNotTrackFormatting",
+    "documentProtection",
+    "autoFormatOverride",
+    "styleLockTheme",
+    "styleLockQFSet",
+    "defaultTabStop",
+    "autoHyphenation",
+    "consecutiveHyphenLimit",
+    "hyphenationZone",
+    "doNotHyphenateCaps",
+    "showEnvelope",
+    "summaryLength",
+    "clickAndTypeStyle",
+    "defaultTableStyle",
+    "evenAndOddHeaders",
+    "bookFoldRevPrinting",
+    "bookFoldPrinting",
+    "bookFoldPrintingSheets",
+    "drawingGridHorizontalSpacing",
+    "drawingGridVerticalSpacing",
+    "displayHorizontalDrawingGridEvery",
+    "displayVerticalDrawingGridEvery",
+    "doNotUseMarginsForDrawingGridOrigin",
+    "drawingGridHorizontalOrigin",
+    "drawingGridVerticalOrigin",
+    "doNotShadeFormData",
+    "noPunctuationKerning",
+    "characterSpacingControl",
+    "printTwoOnOne",
+    "strictFirstAndLastChars",
+    "noLineBreaksAfter",
+    "noLineBreaksBefore",
+    "savePreviewPicture",
+    "doNotValidateAgainstSchema",
+    "saveInvalidXml",
+    "ignoreMixedContent",
+    "alwaysShowPlaceholderText",
+    "doNotDemarcateInvalidXml",
+    "saveXmlDataOnly",
+    "useXSLTWhenSaving",
+    "saveThroughXslt",
+    "showXMLTags",
+    "alwaysMergeEmptyNamespace",
+    "updateFields",
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+)
+_SETTINGS_RANK = {name: index for index, name in enumerate(SETTINGS_ORDER)}
+
+
+def patch_settings(xml: bytes, *, mirror_margins: bool, even_and_odd: bool = True, update_fields: bool = False) -> bytes:
+    """settings.xml with the page-number and field switches set, children in schema order."""
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    switches = {"mirrorMargins": mirror_margins, "evenAndOddHeaders": even_and_odd, "updateFields": update_fields}
+    for name, wanted in switches.items():
+        for old in root.findall(f"{{{W_NS}}}{name}"):
+            root.remove(old)
+        if wanted:
+            element = etree.SubElement(root, f"{{{W_NS}}}{name}")
+            if name == "updateFields":
+                element.set(f"{{{W_NS}}}val", "true")
+    children = list(root)
+    for child in children:
+        root.remove(child)
+    for child in sorted(children, key=lambda c: _SETTINGS_RANK.get(etree.QName(c).localname, len(SETTINGS_ORDER))):
+        root.append(child)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
 # --- styles.xml ---------------------------------------------------------------------
 
 
@@ -327,7 +454,7 @@ STYLES = (
         "Title",
         FONT_TITLE,
         SIZE_2,
-        '<w:keepNext/><w:snapToGrid w:val="0"/><w:spacing w:before="240" w:after="480" w:line="360" w:lineRule="auto"/>'
+        '<w:keepNext/><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="360" w:line="360" w:lineRule="auto"/>'
         '<w:jc w:val="center"/><w:outlineLvl w:val="9"/>',
         builtin=True,
     ),

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from lianzheng_cli.reporters import github, json_format, plain, text
-from lianzheng_cli.validation import ValidationResult
+from lianzheng_cli.results import ValidationResult
 
 Reporter = Callable[[ValidationResult, TextIO], None]
 

@@ -13,7 +13,7 @@ from typing import TextIO
 from lianzheng_cli.findings import Finding, Severity
 from lianzheng_cli.reporters.common import summary_sentence
 from lianzheng_cli.reporters.plain import line_of
-from lianzheng_cli.validation import ValidationResult
+from lianzheng_cli.results import ValidationResult
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -41,8 +41,13 @@ def step_summary(result: ValidationResult) -> str:
         lines += ["| 位置 | 级别 | 编号 | 问题 | 修改建议 |", "|---|---|---|---|---|"]
         for f in result.findings:
             cells = [f"{f.path}:{f.line}:{f.column}", f.severity.label, f.code, f.message, f.hint]
-            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+            lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    """A Markdown table cell: a line break inside it would end the table row."""
+    return text.replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
 
 
 def report(result: ValidationResult, out: TextIO) -> None:

@@ -6,7 +6,7 @@ import json
 from typing import TextIO
 
 from lianzheng_cli.reporters.common import finding_record, summary_record
-from lianzheng_cli.validation import ValidationResult
+from lianzheng_cli.results import ValidationResult
 
 
 def report(result: ValidationResult, out: TextIO) -> None:

@@ -6,7 +6,7 @@ from typing import TextIO
 
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.reporters.common import summary_sentence
-from lianzheng_cli.validation import ValidationResult
+from lianzheng_cli.results import ValidationResult
 
 
 def line_of(finding: Finding) -> str:

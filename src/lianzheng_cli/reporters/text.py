@@ -12,7 +12,7 @@ from rich.text import Text
 from lianzheng_cli.findings import Finding, Severity
 from lianzheng_cli.loader.decode import decode
 from lianzheng_cli.reporters.common import summary_sentence
-from lianzheng_cli.validation import ValidationResult
+from lianzheng_cli.results import ValidationResult
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

@@ -1,0 +1,170 @@
+"""``lzfk diff``, ``lzfk log``, ``lzfk audit`` and ``lzfk check``: git as the audit trail.
+
+The history modules (and GitPython) are imported inside the commands, so ``lzfk validate``
+never loads them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import io
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from lianzheng_cli.cli.boundary import command, err_console
+from lianzheng_cli.errors import ExitCode, UsageError
+from lianzheng_cli.fsutil import write_atomic, write_text_atomic
+
+if TYPE_CHECKING:
+    from lianzheng_cli.history.compare import Comparison, Endpoint
+    from lianzheng_cli.history.gitio import GitRepo
+
+
+class DiffFormat(enum.StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    docx = "docx"
+
+
+class LogFormat(enum.StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+DirectoryOpt = Annotated[
+    Path | None,
+    typer.Option("--directory", "-C", help="登记库目录（含 lzfk.yaml 的目录或其下级），默认当前目录", show_default=False),
+]
+DeepenOpt = Annotated[
+    bool, typer.Option("--deepen", help="仓库是浅克隆时自动从远程补全历史（git fetch --unshallow），而不是报错退出")
+]
+
+
+def _notes(notes: list[str]) -> None:
+    for text in notes:
+        err_console.print(Text(text, style="dim"))
+
+
+def _endpoints(repo: GitRepo, revisions: list[str], years: list[int]) -> tuple[Endpoint, Endpoint]:
+    from lianzheng_cli.history.compare import endpoint, worktree, year_endpoint
+
+    if revisions and years:
+        raise UsageError("版本和 --year 只能选一种写法", hint="例如 lzfk diff 2024 2025，或 lzfk diff --year 2024 --year 2025")
+    wanted = [endpoint(repo, rev) for rev in revisions] or [year_endpoint(repo, year) for year in years]
+    if not wanted or len(wanted) > 2:
+        raise UsageError(
+            "请给出一个或两个版本",
+            hint="lzfk diff 2024 2025（标签、分支或提交）；lzfk diff --year 2024 --year 2025；只给一个时与工作区对照",
+        )
+    return wanted[0], wanted[1] if len(wanted) == 2 else worktree()
+
+
+@command
+def diff_command(
+    revisions: Annotated[
+        list[str] | None,
+        typer.Argument(help="起、止两个版本：标签、分支或提交编号；只给一个时与工作区（当前文件）对照", show_default=False),
+    ] = None,
+    years: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--year", "-y", help="按年度取版本（可写两次）：有同名标签用标签，否则用该年底前的最后一次提交", show_default=False
+        ),
+    ] = None,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="输出格式：text、markdown、json 或 docx（Word 对照表）")
+    ] = DiffFormat.text,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="写入文件；docx 默认写到“年度风险变化对照表-起-止.docx”", show_default=False),
+    ] = None,
+    directory: DirectoryOpt = None,
+    deepen: DeepenOpt = False,
+) -> int:
+    """按风险点编号对照两个版本：新增、撤销、升级、降级（含降级理由）、移动、内容和措施的修改，按部门汇总。"""
+    from lianzheng_cli.history.compare import compare, ensure_history, open_source
+
+    source = open_source(directory or Path.cwd())
+    with source.repo:
+        if deepen or years:
+            _notes(ensure_history(source.repo, deepen=deepen, wanted=revisions or []))
+        old, new = _endpoints(source.repo, revisions or [], years or [])
+        comparison = compare(source, old, new)
+    _emit_diff(comparison, output_format, out)
+    return ExitCode.OK
+
+
+def _emit_diff(comparison: Comparison, output_format: DiffFormat, out: Path | None) -> None:
+    from lianzheng_cli.history import report
+
+    if output_format is DiffFormat.docx:
+        from lianzheng_cli.history.docx_report import build_docx
+
+        target = out or Path(f"年度风险变化对照表-{_safe(comparison.old.label)}-{_safe(comparison.new.label)}.docx")
+        write_atomic(target, build_docx(comparison))
+        err_console.print(f"已写入 {target}")
+        return
+    if output_format is DiffFormat.text and out is None:
+        report.print_text(comparison, Console(highlight=False, soft_wrap=True))
+        return
+    if output_format is DiffFormat.text:
+        buffer = io.StringIO()
+        report.print_text(comparison, Console(file=buffer, width=120, color_system=None, highlight=False, soft_wrap=True))
+        text = buffer.getvalue()
+    else:
+        text = report.markdown(comparison) if output_format is DiffFormat.markdown else report.to_json(comparison)
+    _write_or_print(text, out)
+
+
+def _safe(label: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in label)
+
+
+def _write_or_print(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        return
+    write_text_atomic(out, text)
+    err_console.print(f"已写入 {out}")
+
+
+@command
+def log_command(
+    ident: Annotated[str, typer.Argument(help="风险点或登记表的编号，如 YJK-CG-01", show_default=False)],
+    rev: Annotated[str, typer.Option("--rev", "-r", help="查到哪个版本为止")] = "HEAD",
+    output_format: Annotated[LogFormat, typer.Option("--format", "-f", help="输出格式：text、markdown 或 json")] = LogFormat.text,
+    directory: DirectoryOpt = None,
+    deepen: DeepenOpt = False,
+) -> int:
+    """一个风险点或登记表的全部历史：每次修改的日期、作者、提交说明和逐项变化，跨文件、跨改名追踪。"""
+    from lianzheng_cli.history import report_log
+    from lianzheng_cli.history.compare import ensure_history, open_source
+    from lianzheng_cli.history.timeline import timeline
+
+    source = open_source(directory or Path.cwd())
+    with source.repo:
+        _notes(ensure_history(source.repo, deepen=deepen))
+        source.repo.resolve(rev)
+        found = timeline(source, ident.strip(), rev)
+    if output_format is LogFormat.text:
+        report_log.print_text(found, Console(highlight=False, soft_wrap=True))
+    else:
+        sys.stdout.write(report_log.markdown(found) if output_format is LogFormat.markdown else report_log.to_json(found))
+    return ExitCode.OK
+
+
+def parse_day(text: str | None) -> dt.date:
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"日期“{text}”的格式不对", hint="写成 YYYY-MM-DD，如 2025-03-31") from None

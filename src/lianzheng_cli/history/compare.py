@@ -1,0 +1,159 @@
+"""Two points of history compared: resolve them, read only the changed files, run the semantic diff.
+
+Unchanged files are never parsed. The few facts needed beyond the changed files — the
+names of departments, and a 已撤销 entry that explains a removal from an unchanged file —
+are found with ``git grep`` and only the matching files are parsed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lianzheng_cli.errors import ConfigError
+from lianzheng_cli.history.changes import Change, RegisterAt, RegisterSet
+from lianzheng_cli.history.diff import diff
+from lianzheng_cli.history.gitio import CommitInfo, GitError, GitRepo, ShallowCloneError
+from lianzheng_cli.history.source import Broken, Parsed, Source, is_register_path
+from lianzheng_cli.repository import open_repository
+
+WORKTREE_LABEL = "工作区"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One side of a comparison: a commit, or the working tree when ``commit`` is None."""
+
+    label: str
+    commit: CommitInfo | None = None
+    how: str = ""
+
+    @property
+    def sha(self) -> str | None:
+        return self.commit.sha if self.commit is not None else None
+
+    def describe(self) -> str:
+        if self.commit is None:
+            return self.label
+        when = self.commit.committed.date().isoformat()
+        how = f"，{self.how}" if self.how else ""
+        return f"{self.label}（{self.commit.short}，{when}{how}）"
+
+
+@dataclass
+class Comparison:
+    old: Endpoint
+    new: Endpoint
+    unit: str
+    changes: list[Change]
+    old_set: RegisterSet
+    new_set: RegisterSet
+    broken: list[Broken] = field(default_factory=list)
+    files: int = 0
+
+
+def open_source(start: Path) -> Source:
+    """The lzfk repository at or above start, inside its git repository."""
+    repository, findings, root = open_repository(start)
+    if repository is None:
+        first = findings[0]
+        raise ConfigError(
+            f"{first.path}:{first.line}:{first.column}: {first.message}", hint=first.hint or "运行 lzfk validate 查看详情"
+        )
+    return Source(GitRepo(root), repository)
+
+
+def ensure_history(repo: GitRepo, *, deepen: bool, wanted: Sequence[str] = ()) -> list[str]:
+    """Make sure a shallow clone does not silently give a partial answer: deepen it, or refuse with the fix."""
+    notes: list[str] = []
+    if repo.is_shallow():
+        if not deepen:
+            raise ShallowCloneError()
+        remote = _remote(repo)
+        repo.fetch("--unshallow", "--tags", remote)
+        notes.append(f"仓库原为浅克隆，已从 {remote} 补全历史（git fetch --unshallow）")
+    if deepen:
+        notes += fetch_missing(repo, wanted)
+    return notes
+
+
+def fetch_missing(repo: GitRepo, wanted: Sequence[str]) -> list[str]:
+    """Fetch remote-tracking branches such as origin/main that a single-branch clone lacks."""
+    notes = []
+    remotes = repo.remotes()
+    for rev in wanted:
+        remote, _, branch = rev.partition("/")
+        if repo.verify(rev) is None and remote in remotes and branch:
+            repo.fetch(remote, f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}")
+            notes.append(f"已从 {remote} 取得分支 {branch}")
+    return notes
+
+
+def _remote(repo: GitRepo) -> str:
+    remotes = repo.remotes()
+    if not remotes:
+        raise GitError("仓库是浅克隆，且没有远程仓库，无法补全历史", hint="请重新完整克隆：git clone 仓库地址（不要加 --depth）")
+    return "origin" if "origin" in remotes else remotes[0]
+
+
+def endpoint(repo: GitRepo, rev: str) -> Endpoint:
+    return Endpoint(rev, repo.commit(repo.resolve(rev)))
+
+
+def year_endpoint(repo: GitRepo, year: int) -> Endpoint:
+    """The tag named for the year, else the last commit dated on or before that year's end."""
+    tagged = repo.tag_commit(str(year))
+    if tagged is not None:
+        return Endpoint(str(year), repo.commit(tagged), f"标签 {year}")
+    if repo.is_shallow():
+        raise ShallowCloneError(f"没有名为 {year} 的标签，按日期查找 {year} 年的版本需要完整历史")
+    sha = repo.last_commit_on_or_before(dt.date(year, 12, 31))
+    if sha is None:
+        raise GitError(
+            f"{year} 年底之前没有提交，找不到 {year} 年的版本",
+            hint=f"用 git tag {year} 提交编号 给那一年定稿的版本打标签，或直接写版本，如 lzfk diff 提交编号 HEAD",
+        )
+    return Endpoint(str(year), repo.commit(sha), f"{year} 年底前最后一次提交")
+
+
+def worktree() -> Endpoint:
+    return Endpoint(WORKTREE_LABEL)
+
+
+def compare(source: Source, old: Endpoint, new: Endpoint, *, register_fields: bool = False) -> Comparison:
+    if old.sha is None:
+        raise GitError("对照的起点必须是一个版本（标签、分支或提交），不能是工作区")
+    changed = [c for c in source.repo.changed_files(old.sha, new.sha, source.spec) if is_register_path(c.path)]
+    before = _by_path(source.parse_blobs((c.old_blob, c.path) for c in changed if c.old_blob))
+    if new.sha is None:
+        after = source.parse_disk(c.path for c in changed if c.status != "D")
+    else:
+        after = _by_path(source.parse_blobs((c.new_blob, c.path) for c in changed if c.new_blob))
+    broken = [p for p in (*before.values(), *after.values()) if isinstance(p, Broken)]
+    unusable = {b.path for b in broken}
+    old_regs = [p for p in before.values() if isinstance(p, RegisterAt) and p.path not in unusable]
+    new_regs = [p for p in after.values() if isinstance(p, RegisterAt) and p.path not in unusable]
+    changed_paths = {source.display(c.path) for c in changed}
+    context = [at for at in _explanations(source, new.sha, old_regs, new_regs) if at.path not in changed_paths]
+    old_set = RegisterSet(tuple(old_regs + context), source.config_at(old.sha), source.department_names(old.sha, old_regs))
+    new_set = RegisterSet(tuple(new_regs + context), source.config_at(new.sha), source.department_names(new.sha, new_regs))
+    changes = diff(old_set, new_set, register_fields=register_fields)
+    return Comparison(old, new, new_set.config.unit, changes, old_set, new_set, broken, len(changed))
+
+
+def _by_path(parsed: dict[tuple[str, str], Parsed]) -> dict[str, Parsed]:
+    return {path: result for (_, path), result in parsed.items()}
+
+
+def _explanations(source: Source, rev: str | None, old_regs: list[RegisterAt], new_regs: list[RegisterAt]) -> list[RegisterAt]:
+    """Registers in unchanged files whose 已撤销 may explain a removal seen in the changed files."""
+    new_ids = {risk.id for at in new_regs for risk in at.register.risks}
+    explained = {entry.id for at in new_regs for entry in at.register.withdrawn}
+    missing: set[str] = set()
+    for at in old_regs:
+        for risk in at.register.risks:
+            if risk.id not in new_ids and risk.id not in explained and at.register.id not in explained:
+                missing.update((risk.id, at.register.id))
+    return source.registers_with_text(rev, sorted(missing))

@@ -1,0 +1,80 @@
+"""Reports of ``lzfk log``: terminal (rich), Markdown and JSON (documented in docs/history.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from lianzheng_cli.history.changes import Change
+from lianzheng_cli.history.report import JSON_VERSION, change_record, describe, md_cell, note
+from lianzheng_cli.history.timeline import Entry, Timeline
+
+
+def _title(found: Timeline) -> str:
+    what = "登记表" if found.is_register else "风险点"
+    return f"{what} {found.id} {found.name} 的修改历史（{len(found.entries)} 次提交）"
+
+
+def _where(found: Timeline) -> str:
+    return f"现在位于 {found.location}" if found.location else "已撤销（最近一次修改把它删除了）"
+
+
+def _commit_line(entry: Entry) -> str:
+    commit = entry.commit
+    return f"{commit.authored.date().isoformat()}  {commit.author} <{commit.email}>  {commit.short}  {commit.subject}"
+
+
+def _change_text(change: Change, found: Timeline) -> str:
+    subject = "" if change.id == found.id else f"{change.id} {change.name}："
+    reason = note(change)
+    return f"{change.kind.label}  {subject}{describe(change)}" + (f"（{reason}）" if reason else "")
+
+
+def print_text(found: Timeline, console: Console) -> None:
+    console.print(Text(_title(found), style="bold"))
+    for entry in found.entries:
+        console.print(Text(_commit_line(entry), style="cyan"))
+        paths = sorted({change.path for change in entry.changes})
+        for change in entry.changes:
+            console.print("    " + _change_text(change, found))
+        for broken in entry.broken:
+            console.print(Text(f"    无法解析 {broken.path}：{broken.message}（此次修改无法逐项比较）", style="yellow"))
+        if paths:
+            console.print(Text("    文件：" + "、".join(paths), style="dim"))
+    console.print(Text(_where(found), style="dim"))
+
+
+def markdown(found: Timeline) -> str:
+    lines = [f"## {_title(found)}", "", "| 日期 | 作者 | 提交 | 说明 | 变化 |", "|---|---|---|---|---|"]
+    for entry in found.entries:
+        commit = entry.commit
+        changes = "<br>".join(md_cell(_change_text(change, found)) for change in entry.changes)
+        cells = [commit.authored.date().isoformat(), commit.author, f"`{commit.short}`", md_cell(commit.subject), changes]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join([*lines, "", _where(found), ""])
+
+
+def to_json(found: Timeline) -> str:
+    document: dict[str, Any] = {
+        "version": JSON_VERSION,
+        "id": found.id,
+        "name": found.name,
+        "kind": "register" if found.is_register else "risk",
+        "location": found.location or None,
+        "entries": [
+            {
+                "commit": entry.commit.sha,
+                "date": entry.commit.authored.isoformat(),
+                "author": entry.commit.author,
+                "email": entry.commit.email,
+                "message": entry.commit.subject,
+                "changes": [change_record(change) for change in entry.changes],
+                "unreadable": [{"path": b.path, "message": b.message} for b in entry.broken],
+            }
+            for entry in found.entries
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,228 @@
+"""The loaded registers organised as the documents need them: unit, departments, posts.
+
+Departments come in the order of their files (a clerk orders them by naming folders
+``01-办公室`` …), the leadership team first. A post whose 科室 names no department
+register still appears: leaders under a 领导班子 group, others under “未归属科室”.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from lianzheng_cli.config import Config
+from lianzheng_cli.loader.files import ParsedFile
+from lianzheng_cli.models import DepartmentRegister, PostRegister, Register, UnitRegister
+from lianzheng_cli.render.context import (
+    LEADERSHIP,
+    UNASSIGNED,
+    RiskIndex,
+    View,
+    chinese_number,
+    department_view,
+    group_view,
+    post_view,
+    power_view,
+    sort_posts,
+    unit_view,
+)
+from lianzheng_cli.render.sanitize import clean, file_name
+from lianzheng_cli.repository import LoadedRepository
+
+HANDBOOK_FOLDER = "手册"
+_CHAPTER_NUMBER = re.compile(r"^第[一二三四五六七八九十百零〇]+章")
+
+
+@dataclass
+class Department:
+    name: str
+    id: str
+    register: DepartmentRegister | None
+    posts: list[PostRegister] = field(default_factory=list)
+    folder: str = ""
+
+    @property
+    def registers(self) -> Iterator[Register]:
+        if self.register is not None:
+            yield self.register
+        yield from self.posts
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A handbook chapter written in Markdown under registers/手册/."""
+
+    path: str
+    title: str
+    body: str
+
+
+@dataclass
+class Unit:
+    config: Config
+    unit_registers: list[UnitRegister]
+    departments: list[Department]
+    chapters: list[Chapter]
+    risks: RiskIndex
+
+    @property
+    def name(self) -> str:
+        return clean(self.config.unit)
+
+    @property
+    def registers(self) -> Iterator[Register]:
+        yield from self.unit_registers
+        for department in self.departments:
+            yield from department.registers
+
+    @property
+    def posts(self) -> Iterator[tuple[Department, PostRegister]]:
+        for department in self.departments:
+            for post in department.posts:
+                yield department, post
+
+
+def organise(loaded: LoadedRepository) -> Unit:
+    config = loaded.repository.config
+    registers = loaded.registers
+    units = [r for r in registers if isinstance(r, UnitRegister)]
+    departments = [Department(clean(r.name), clean(r.id), r) for r in registers if isinstance(r, DepartmentRegister)]
+    by_key: dict[str, Department] = {}
+    for department in departments:
+        if department.register is not None:
+            by_key.setdefault(department.register.id, department)
+    for department in departments:
+        if department.register is not None:
+            by_key.setdefault(department.register.name, department)
+    extra: dict[str, Department] = {}
+    for post in (r for r in registers if isinstance(r, PostRegister)):
+        target = by_key.get(post.department)
+        if target is None:
+            name = LEADERSHIP if post.department == LEADERSHIP or post.level == LEADERSHIP else UNASSIGNED
+            target = extra.setdefault(name, Department(name, name, None))
+        target.posts.append(post)
+    ordered = _leaders_first([*departments, *extra.values()])
+    for department in ordered:
+        department.posts = sort_posts(department.posts)
+    _assign_folders(ordered)
+    return Unit(config, units, ordered, chapters_of(loaded.chapters), risk_index(registers, config))
+
+
+def _leaders_first(departments: list[Department]) -> list[Department]:
+    def is_leadership(department: Department) -> bool:
+        return department.name == LEADERSHIP or (
+            bool(department.posts) and all(post.level == LEADERSHIP for post in department.posts)
+        )
+
+    leaders = [d for d in departments if is_leadership(d)]
+    unassigned = [d for d in departments if d.register is None and d.name == UNASSIGNED]
+    rest = [d for d in departments if d not in leaders and d not in unassigned]
+    return leaders + rest + unassigned
+
+
+def _assign_folders(departments: list[Department]) -> None:
+    taken: set[str] = set()
+    for department in departments:
+        folder = file_name(department.name)
+        if folder in taken:
+            folder = file_name(f"{department.name}_{department.id}")
+        taken.add(folder)
+        department.folder = folder
+
+
+def risk_index(registers: list[Register], config: Config) -> RiskIndex:
+    index = RiskIndex()
+    for register in registers:
+        for risk in register.risks:
+            rank = config.grade_rank(risk.grade)
+            index.grades[risk.id] = config.canonical_grade(risk.grade) or clean(risk.grade)
+            index.names[risk.id] = clean(risk.name)
+            index.ranks[risk.id] = len(config.grades) if rank is None else rank
+    return index
+
+
+def chapters_of(files: list[ParsedFile]) -> list[Chapter]:
+    chapters = []
+    for parsed in files:
+        if HANDBOOK_FOLDER not in PurePosixPath(parsed.path).parts:
+            continue
+        front: Any = parsed.tree.data if parsed.tree is not None else None
+        title = str(front.get("标题", "")) if isinstance(front, dict) else ""
+        body = clean(parsed.body)
+        if not title:
+            title = next((line[2:].strip() for line in body.splitlines() if line.startswith("# ")), "")
+        chapters.append(Chapter(parsed.path, clean(title) or PurePosixPath(parsed.path).stem, body))
+    return chapters
+
+
+def numbered_chapters(chapters: list[Chapter]) -> bool:
+    """Whether the clerk's chapters are titled 第一章, 第二章…: generated chapters then continue the count."""
+    return bool(chapters) and all(_CHAPTER_NUMBER.match(chapter.title) for chapter in chapters)
+
+
+def unit_context(unit: Unit) -> View:
+    """The whole-unit view that the catalogue, power list and handbook templates see."""
+    config = unit.config
+    departments = []
+    for number, department in enumerate(unit.departments, 1):
+        register = department.register
+        powers = [power_view(power, i, unit.risks) for i, power in enumerate(register.powers if register else [], 1)]
+        departments.append(
+            {
+                "序号": number,
+                "中文序号": chinese_number(number),
+                "名称": department.name,
+                "编号": department.id,
+                "目录": department.folder,
+                "科室表": department_view(register, config) if register is not None else None,
+                "主要职责": [clean(text) for text in register.duties] if register else [],
+                "制度": [clean(text) for text in register.institutions] if register else [],
+                "岗位": [post_view(post, department.name, config) for post in department.posts],
+                "权力清单": powers,
+            }
+        )
+    unit_forms = [unit_view(register, config) for register in unit.unit_registers]
+    return {
+        "单位": unit.name,
+        "年度": config.year,
+        "等级": list(config.grades),
+        "阶段": list(config.stages),
+        "单位表": unit_forms,
+        "领导小组": group_view(unit.unit_registers[0] if unit.unit_registers else None),
+        "科室": departments,
+        "目录": catalogue_rows(unit_forms, departments),
+    }
+
+
+def catalogue_rows(unit_forms: list[View], departments: list[View]) -> list[View]:
+    """Every risk point once, in department order, most serious first within each."""
+    rows: list[View] = []
+
+    def add(group: str, owner: str, level: str, form: View) -> None:
+        for risk in form["风险点"]:
+            rows.append({**risk, "科室": group, "所属": owner, "层次": level})
+
+    for form in unit_forms:
+        add("单位", form["名称"], "单位", form)
+    for department in departments:
+        block_start = len(rows)
+        if department["科室表"] is not None:
+            add(department["名称"], department["名称"], "科室", department["科室表"])
+        for post in department["岗位"]:
+            add(department["名称"], post["职务"], "岗位", post)
+        rows[block_start:] = sorted(rows[block_start:], key=lambda row: row["等级序"])
+    for number, row in enumerate(rows, 1):
+        row["目录序号"] = number
+    return rows
+
+
+def rows_by_grade(rows: list[View], grades: list[str]) -> list[View]:
+    """The catalogue grouped by grade (most serious first), departments in order within each."""
+    groups = [{"等级": grade, "风险点": [row for row in rows if row["等级"] == grade]} for grade in grades]
+    others = [row for row in rows if row["等级"] not in grades]
+    if others:
+        groups.append({"等级": "其他", "风险点": others})
+    return groups

@@ -1,0 +1,172 @@
+"""Writing a .docx from a reference template's parts and a generated body.
+
+The body streams into the zip entry, so a handbook of thousands of pages never exists
+as one string or one XML tree in memory. Styles, fonts, theme and the odd/even page
+footers come from the reference template (``文档样式.docx``, overridable by the unit).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import struct
+import tempfile
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lianzheng_cli.errors import WriteError
+from lianzheng_cli.render import docx_layout as layout
+from lianzheng_cli.render.jinja_env import TemplateError
+
+_DOCUMENT = "word/document.xml"
+_RELS = "word/_rels/document.xml.rels"
+_TYPES = "[Content_Types].xml"
+_SETTINGS = "word/settings.xml"
+_CORE = "docProps/core.xml"
+_FINAL_SECT = re.compile(r"<w:sectPr[ >](?:(?!<w:sectPr[ >]).)*</w:sectPr>\s*</w:body>", re.DOTALL)
+_FOOTER_REF = re.compile(r'<w:footerReference w:type="(default|even)" r:id="([^"]+)"/>')
+_ROOT = re.compile(r"<w:document\b[^>]*>")
+_NS = re.compile(r'xmlns:(\w+)="([^"]+)"')
+IMAGE_NAMESPACES = {
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+    "r": layout.R_NS,
+    "w": layout.W_NS,
+}
+EMU_PER_TWIP = 635
+COMPRESS_LEVEL = 5
+
+
+@dataclass
+class Images:
+    """PNG pictures embedded in one document, each under its own relationship id."""
+
+    entries: list[tuple[str, str, bytes]] = field(default_factory=list)  # (rId, part name, data)
+
+    def add(self, data: bytes, max_width: int, max_height: int) -> str:
+        """The inline-picture run for data, scaled to fit max_width × max_height twips."""
+        number = len(self.entries) + 1
+        rid = f"rIdLzfkImg{number}"
+        self.entries.append((rid, f"word/media/lzfk_image{number}.png", data))
+        width_px, height_px = png_size(data)
+        dpi = 200
+        cx = int(width_px / dpi * 1440 * EMU_PER_TWIP)
+        cy = int(height_px / dpi * 1440 * EMU_PER_TWIP)
+        scale = min(1.0, max_width * EMU_PER_TWIP / max(cx, 1), max_height * EMU_PER_TWIP / max(cy, 1))
+        cx, cy = int(cx * scale), int(cy * scale)
+        pic = IMAGE_NAMESPACES["pic"]
+        drawing = IMAGE_NAMESPACES["a"]
+        return (
+            f'<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
+            f'<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:docPr id="{number}" name="流程图 {number}"/>'
+            f'<wp:cNvGraphicFramePr><a:graphicFrameLocks xmlns:a="{drawing}" noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+            f'<a:graphic xmlns:a="{drawing}"><a:graphicData uri="{pic}"><pic:pic xmlns:pic="{pic}">'
+            f'<pic:nvPicPr><pic:cNvPr id="{number}" name="lzfk_image{number}.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+            f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+            f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+            "</wp:inline></w:drawing></w:r>"
+        )
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or len(data) < 24:
+        return (800, 600)
+    width, height = struct.unpack(">II", data[16:24])
+    return int(width), int(height)
+
+
+class ReferenceDocument:
+    """The parts of the reference template that generated documents are written into."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            with zipfile.ZipFile(path) as package:
+                self.parts = {info.filename: package.read(info.filename) for info in package.infolist()}
+            document = self.parts[_DOCUMENT].decode("utf-8")
+        except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+            raise TemplateError(f"样式模板 {path.name} 无法打开：{exc}", hint="确认它是用 Word/WPS 另存的 .docx 文件") from exc
+        root = _ROOT.search(document)
+        if root is None:
+            raise TemplateError(f"样式模板 {path.name} 的正文结构无法识别")
+        self.head = document[: root.end()]
+        final = _FINAL_SECT.search(document)
+        refs = dict(_FOOTER_REF.findall(final.group(0))) if final else {}
+        self.footers = layout.FooterRefs(refs["default"], refs.get("even", refs["default"])) if "default" in refs else None
+
+    def write(
+        self,
+        target: Path,
+        body: Iterable[str],
+        *,
+        title: str,
+        images: Images | None = None,
+        namespaces: Mapping[str, str] | None = None,
+        update_fields: bool = False,
+        mirror_margins: bool = False,
+    ) -> None:
+        """Write the document atomically; body yields the children of <w:body>, final sectPr included."""
+        images = images or Images()
+        wanted = {**IMAGE_NAMESPACES, **(namespaces or {})}
+        head = self._head_with(wanted)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(fd)
+        temp = Path(temp_name)
+        try:
+            with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as package:
+                for name, data in self.parts.items():
+                    if name != _DOCUMENT:
+                        package.writestr(name, self._patched(name, data, title, images, update_fields, mirror_margins))
+                for _, part, data in images.entries:
+                    package.writestr(part, data, compress_type=zipfile.ZIP_STORED)
+                with package.open(_DOCUMENT, "w", force_zip64=True) as stream:
+                    stream.write(head.encode("utf-8"))
+                    stream.write(b"<w:body>")
+                    pending: list[str] = []
+                    size = 0
+                    for chunk in body:
+                        pending.append(chunk)
+                        size += len(chunk)
+                        if size > 1 << 20:
+                            stream.write("".join(pending).encode("utf-8"))
+                            pending, size = [], 0
+                    stream.write("".join(pending).encode("utf-8"))
+                    stream.write(b"</w:body></w:document>")
+            temp.replace(target)
+        except OSError as exc:
+            temp.unlink(missing_ok=True)
+            raise WriteError(f"无法写入 {target}：{exc.strerror or exc}", hint="检查目录是否可写、文件是否正在 Word 中打开") from exc
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+
+    def _head_with(self, namespaces: Mapping[str, str]) -> str:
+        root = _ROOT.search(self.head)
+        assert root is not None
+        declared = dict(_NS.findall(root.group(0)))
+        extra = "".join(f' xmlns:{prefix}="{uri}"' for prefix, uri in namespaces.items() if prefix not in declared)
+        tag = root.group(0)
+        return self.head[: root.start()] + tag[:-1] + extra + ">"
+
+    def _patched(self, name: str, data: bytes, title: str, images: Images, update_fields: bool, mirror: bool) -> bytes:
+        if name == _SETTINGS:
+            return layout.patch_settings(data, mirror_margins=mirror, update_fields=update_fields)
+        if name == _RELS and images.entries:
+            rels = "".join(
+                f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
+                f'Target="{part.removeprefix("word/")}"/>'
+                for rid, part, _ in images.entries
+            )
+            return data.decode("utf-8").replace("</Relationships>", rels + "</Relationships>").encode("utf-8")
+        if name == _TYPES and images.entries and b'Extension="png"' not in data:
+            text = data.decode("utf-8").replace("<Default ", '<Default Extension="png" ContentType="image/png"/><Default ', 1)
+            return text.encode("utf-8")
+        if name == _CORE:
+            text = re.sub(r"<dc:title>.*?</dc:title>|<dc:title/>", f"<dc:title>{layout.text_xml(title)}</dc:title>", data.decode("utf-8"))
+            return text.encode("utf-8")
+        return data

@@ -1,0 +1,191 @@
+"""权力运行流程图: one graphviz chart per power with 流程 steps.
+
+Steps that carry risk points are framed in their grade's colour and list the risk
+points with their grades. All charts are laid out by two ``dot`` processes (PNG at
+200 dpi for Word, SVG without dpi for HTML), one per core, and kept in a cache keyed by
+their DOT source, so a rebuild only draws what changed. Without graphviz, or without a
+Chinese font, the build goes on and says so; the handbook then lists the steps as a table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from lianzheng_cli.render.context import View
+from lianzheng_cli.render.sanitize import clean
+
+CACHE_FOLDER = Path(".lzfk_cache") / "flowcharts"
+PREFERRED_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Noto Serif CJK SC",
+    "Microsoft YaHei",
+    "SimHei",
+    "SimSun",
+)
+GRADE_COLOURS = (("#C00000", "#FDECEA"), ("#E26B0A", "#FFF1E0"), ("#9C7A00", "#FFF8D6"))
+UNKNOWN_COLOUR = ("#595959", "#F2F2F2")
+PNG_DPI = 200
+TIMEOUT = 300
+_VERSION = "1"
+_WRAP = 18
+
+
+@dataclass(frozen=True)
+class Chart:
+    png: Path
+    svg: str
+
+
+@dataclass
+class ChartSet:
+    charts: dict[str, Chart] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def find_cjk_font() -> tuple[str, str]:
+    """A font family with Chinese glyphs, and a problem message when none is known to exist."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return ("Microsoft YaHei" if os.name == "nt" else PREFERRED_FONTS[0]), ""
+    try:
+        listed = subprocess.run(
+            [fc_list, ":lang=zh", "family"], capture_output=True, text=True, encoding="utf-8", timeout=30, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return PREFERRED_FONTS[0], ""
+    families = {name.strip() for line in listed.splitlines() for name in line.split(",")}
+    for font in PREFERRED_FONTS:
+        if font in families:
+            return font, ""
+    if families:
+        return sorted(families)[0], ""
+    return PREFERRED_FONTS[0], "未找到中文字体，流程图中的汉字可能显示为方框（Debian/Ubuntu：apt-get install fonts-noto-cjk）"
+
+
+def _wrap(text: str, width: int = _WRAP) -> str:
+    """Escaped text for an HTML-like label, broken every ``width`` characters."""
+    pieces = [text[i : i + width] for i in range(0, len(text), width)] or [""]
+    return "<BR/>".join(escape(piece) for piece in pieces)
+
+
+def _colours(rank: int) -> tuple[str, str]:
+    return GRADE_COLOURS[rank] if 0 <= rank < len(GRADE_COLOURS) else UNKNOWN_COLOUR
+
+
+def dot_source(power: View, font: str, grades: Sequence[str]) -> str:
+    """The DOT text of one power's flowchart."""
+    lines = [
+        "digraph flow {",
+        f'  graph [rankdir=TB, fontname="{font}", fontsize=13, nodesep=0.3, ranksep=0.32, bgcolor="white", '
+        f'labelloc=t, label=<<B>{_wrap(clean(power["名称"]), 30)}</B>>];',
+        f'  node [shape=box, style="rounded,filled", fillcolor="white", color="#404040", fontname="{font}", fontsize=11, '
+        'margin="0.18,0.08"];',
+        '  edge [color="#404040", arrowsize=0.7];',
+    ]
+    for step in power["流程"]:
+        rows = [f"<TR><TD><B>{step['序号']}. {_wrap(step['步骤'])}</B></TD></TR>"]
+        if step["岗位"]:
+            rows.append(f'<TR><TD><FONT POINT-SIZE="10">{_wrap(step["岗位"])}</FONT></TD></TR>')
+        if step["说明"]:
+            rows.append(f'<TR><TD><FONT POINT-SIZE="9" COLOR="#595959">{_wrap(step["说明"])}</FONT></TD></TR>')
+        attributes = ""
+        if step["风险点"]:
+            worst = min(risk["等级序"] for risk in step["风险点"])
+            border, fill = _colours(worst)
+            for risk in step["风险点"]:
+                colour = _colours(risk["等级序"])[0]
+                grade = escape(risk["等级"] or "未定级")
+                rows.append(
+                    f'<TR><TD><FONT POINT-SIZE="9" COLOR="{colour}">▲ {escape(risk["编号"])} {grade}</FONT></TD></TR>'
+                )
+            attributes = f', color="{border}", fillcolor="{fill}", penwidth=2'
+        label = f'<<TABLE BORDER="0" CELLSPACING="1" CELLPADDING="1">{"".join(rows)}</TABLE>>'
+        lines.append(f"  s{step['序号']} [label={label}{attributes}];")
+    for step, following in zip(power["流程"], power["流程"][1:], strict=False):
+        lines.append(f"  s{step['序号']} -> s{following['序号']};")
+    lines.append(_legend(grades))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _legend(grades: Sequence[str]) -> str:
+    cells = "".join(
+        f'<TD BGCOLOR="{fill}" BORDER="1" COLOR="{border}"><FONT POINT-SIZE="9" COLOR="{border}">▲ {escape(grade)}风险</FONT></TD>'
+        for grade, (border, fill) in zip(grades, GRADE_COLOURS, strict=False)
+    )
+    return f'  legend [shape=plaintext, style="", label=<<TABLE BORDER="0" CELLSPACING="4"><TR>{cells}</TR></TABLE>>];'
+
+
+def render_charts(powers: Sequence[tuple[str, View]], cache_root: Path, grades: Sequence[str]) -> ChartSet:
+    """Charts for the powers that have steps, keyed as given; problems say what could not be drawn."""
+    result = ChartSet()
+    wanted = [(key, power) for key, power in powers if power["流程"]]
+    if not wanted:
+        return result
+    dot = shutil.which("dot")
+    if dot is None:
+        result.problems.append("未安装 graphviz（找不到 dot 命令），权力运行流程图未生成，手册中改以表格列出流程步骤")
+        return result
+    font, problem = find_cjk_font()
+    if problem:
+        result.problems.append(problem)
+    cache = cache_root / CACHE_FOLDER
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        cache = Path(tempfile.mkdtemp(prefix="lzfk-flowcharts-"))
+    sources: dict[str, str] = {}
+    for key, power in wanted:
+        source = dot_source(power, font, grades)
+        digest = hashlib.sha256(f"{_VERSION}\0{source}".encode()).hexdigest()[:32]
+        sources[key] = digest
+        dot_file = cache / f"{digest}.dot"
+        if not (cache / f"{digest}.dot.png").exists() or not (cache / f"{digest}.dot.svg").exists():
+            dot_file.write_text(source, encoding="utf-8")
+    missing = sorted({d for d in sources.values() if not (cache / f"{d}.dot.png").exists() or not (cache / f"{d}.dot.svg").exists()})
+    if missing:
+        error = _run_dot(dot, cache, missing)
+        if error:
+            result.problems.append(error)
+    for key, digest in sources.items():
+        png, svg = cache / f"{digest}.dot.png", cache / f"{digest}.dot.svg"
+        if png.exists() and svg.exists():
+            result.charts[key] = Chart(png, _inline_svg(svg.read_text(encoding="utf-8")))
+    return result
+
+
+def _run_dot(dot: str, cache: Path, digests: list[str]) -> str:
+    files = [f"{digest}.dot" for digest in digests]
+    commands = [[dot, "-Tpng", f"-Gdpi={PNG_DPI}", "-O", *files], [dot, "-Tsvg", "-O", *files]]
+    try:
+        processes = [
+            subprocess.Popen(command, cwd=cache, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for command in commands
+        ]
+        errors = [process.communicate(timeout=TIMEOUT)[1] for process in processes]
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"graphviz 运行失败，部分流程图未生成：{exc}"
+    failed = [process for process in processes if process.returncode != 0]
+    if failed:
+        detail = b"".join(errors).decode("utf-8", "replace").strip().splitlines()[:3]
+        return "graphviz 运行出错，部分流程图未生成：" + "；".join(detail)
+    return ""
+
+
+_SVG_START = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
+
+
+def _inline_svg(svg: str) -> str:
+    """SVG text for embedding in HTML: without the XML declaration and doctype."""
+    return _SVG_START.sub("", svg, count=1)

@@ -1,0 +1,138 @@
+"""Word forms from docxtpl templates a clerk can edit in Word.
+
+A template is prepared once (docxtpl turns its XML into Jinja source, which our one
+environment compiles) and then rendered for every post: the Jinja output goes back
+through docxtpl's own post-processing and is written into a copy of the template's
+package. That renders thousands of forms in seconds, where a fresh ``DocxTemplate`` per
+form would take minutes. Templates that use what this path does not cover (tags in
+headers, footers or document properties) are rendered by docxtpl in full instead.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import traceback
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+
+from lianzheng_cli.render.context import View
+from lianzheng_cli.render.jinja_env import TemplateError, reason
+
+_BODY_OPEN = re.compile(r"<w:body[^>]*>")
+_FINAL_SECT = re.compile(r"<w:sectPr[ >](?:(?!<w:sectPr[ >]).)*</w:sectPr>\s*$", re.DOTALL)
+_NS_DECL = re.compile(r'xmlns:(\w+)="([^"]+)"')
+_TABLE_TAGS = re.compile(r"\{%-?\s*(?:tc|colspan|hm|cellbg)\b")
+_TAG_OUTSIDE_BODY = re.compile(rb"\{[{%]")
+_DOCUMENT = "word/document.xml"
+_SLOW_PARTS = re.compile(r"^word/(header|footer|footnotes)\d*\.xml$|^docProps/core\.xml$")
+_LISTING_CHARS = ("\n", "\t", "\a", "\f")
+
+
+class FormTemplate:
+    """A docxtpl template compiled once and rendered many times."""
+
+    def __init__(self, path: Path, env: jinja2.Environment, name: str | None = None) -> None:
+        self.path = path
+        self.name = name or path.name
+        self.env = env
+        try:
+            self._docx = DocxTemplate(str(path))
+            self._docx.render_init()
+            raw_body = self._docx.get_xml()
+            with zipfile.ZipFile(path) as package:
+                self._parts = {info.filename: package.read(info.filename) for info in package.infolist()}
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+            raise TemplateError(f"模板 {self.name} 无法打开：{exc}", hint="确认它是用 Word/WPS 另存的 .docx 文件") from exc
+        self.fast = not any(_SLOW_PARTS.match(part) and _TAG_OUTSIDE_BODY.search(data) for part, data in self._parts.items())
+        self.namespaces = dict(_NS_DECL.findall(raw_body[: raw_body.find(">")]))
+        self._fix_tables = bool(_TABLE_TAGS.search(raw_body))
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", self._docx.patch_xml(raw_body))
+        self._source_lines = source.splitlines()
+        try:
+            self._template = env.from_string(source)
+        except jinja2.TemplateError as exc:
+            raise self._error(exc) from exc
+        document = self._parts[_DOCUMENT].decode("utf-8")
+        start = document.find("<w:body")
+        end = document.rfind("</w:body>") + len("</w:body>")
+        self._prefix, self._suffix = document[:start], document[end:]
+        self._base = self._package_without_document()
+
+    def _package_without_document(self) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+            for part, data in self._parts.items():
+                if part != _DOCUMENT:
+                    package.writestr(part, data)
+        return buffer.getvalue()
+
+    def body(self, context: View) -> str:
+        """The rendered <w:body> element, as XML text."""
+        try:
+            xml = self._template.render(context)
+        except jinja2.TemplateError as exc:
+            raise self._error(exc) from exc
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if any(char in xml for char in _LISTING_CHARS):
+            xml = self._docx.resolve_listing(xml)
+        if self._fix_tables or "<wp:docPr" in xml:
+            tree = self._docx.fix_tables(xml)
+            self._docx.docx_ids_index = 1000
+            self._docx.fix_docpr_ids(tree)
+            xml = self._docx.xml_to_string(tree)
+        return str(xml)
+
+    def render(self, context: View) -> bytes:
+        """A complete .docx for one form."""
+        if not self.fast:
+            return self._render_slow(context)
+        document = f"{self._prefix}{self.body(context)}{self._suffix}".encode()
+        buffer = io.BytesIO(self._base)
+        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as package:
+            package.writestr(_DOCUMENT, document)
+        return buffer.getvalue()
+
+    def fragment(self, context: View) -> str:
+        """The form's content for embedding in a longer document: no body wrapper, no final section."""
+        xml = self.body(context) if self.fast else self._slow_body(context)
+        opening = _BODY_OPEN.match(xml)
+        inner = xml[opening.end() if opening else 0 : xml.rfind("</w:body>")]
+        return _FINAL_SECT.sub("", inner)
+
+    def _render_slow(self, context: View) -> bytes:
+        template = self._full_render(context)
+        buffer = io.BytesIO()
+        template.save(buffer)
+        return buffer.getvalue()
+
+    def _slow_body(self, context: View) -> str:
+        return str(self._full_render(context).get_xml())
+
+    def _full_render(self, context: View) -> Any:
+        template = DocxTemplate(str(self.path))
+        try:
+            template.render(context, jinja_env=self.env, autoescape=True)
+        except jinja2.TemplateError as exc:
+            raise self._error(exc) from exc
+        return template
+
+    def _error(self, exc: jinja2.TemplateError) -> TemplateError:
+        line = getattr(exc, "lineno", None) if isinstance(exc, jinja2.TemplateSyntaxError) else None
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename == "<template>":
+                line = frame.lineno
+        near = ""
+        if line and 0 < line <= len(getattr(self, "_source_lines", [])):
+            text = re.sub(r"<[^>]+>", "", self._source_lines[line - 1]).strip()
+            near = f"（附近的文字：“{text[:40]}”）" if text else ""
+        where = f"第 {line - 1} 段{near}" if line and line > 1 else "正文"
+        return TemplateError(
+            f"Word 模板 {self.name} {where}：{reason(exc)}",
+            hint="在 Word 中打开该模板修改；可用的字段见 docs/documents.md 的“模板中可用的字段”",
+        )
