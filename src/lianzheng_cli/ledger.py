@@ -62,15 +62,11 @@ class LedgerEntry(FormatModel):
     date: IsoDate = Field(alias="日期", title="日期", description="发生日期，写成 YYYY-MM-DD")
     kind: EventKind = Field(alias="事项", title="事项", description="事项类别，如 风险预警、廉政教育、工作检查、制度")
     content: Text = Field(alias="内容", title="内容", description="做了什么，如“医药购销领域警示教育大会”")
-    count: Annotated[int, Field(ge=1)] = Field(
-        1, alias="数量", title="数量", description="次数、场次、人数、条数或件数，默认 1"
-    )
+    count: Annotated[int, Field(ge=1)] = Field(1, alias="数量", title="数量", description="次数、场次、人数、条数或件数，默认 1")
     level: Literal["单位", "部门"] | None = Field(
         None, alias="层级", title="层级", description="制度的层级：单位或部门（进展情况表第 27 项），默认部门"
     )
-    refs: TextList = Field(
-        default_factory=list, alias="关联", title="关联", description="相关的登记表、风险点或权力事项编号"
-    )
+    refs: TextList = Field(default_factory=list, alias="关联", title="关联", description="相关的登记表、风险点或权力事项编号")
     note: Text | None = Field(None, alias="说明", title="说明", description="补充说明")
 
 
@@ -116,7 +112,9 @@ def ledger_paths(root: Path) -> list[Path]:
     folder = root / LEDGER_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in LEDGER_SUFFIXES and not p.name.startswith("."))
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in LEDGER_SUFFIXES and not p.name.startswith(".")
+    )
 
 
 def load_ledger(root: Path, registers: Iterable[Register] = ()) -> Ledger:
@@ -160,14 +158,21 @@ def _check(ledger: LedgerFile, tree: Tree, display: str, known: set[str] | None)
             line, column = tree.pos(("记录", index, "日期"))
             findings.append(
                 _finding(
-                    display, line, column, "LZ501", f"记录的日期 {entry.date.isoformat()} 不在台账年度 {ledger.year} 年内", "把记录移到对应年度的台账文件，或改正日期"
+                    display,
+                    line,
+                    column,
+                    "LZ501",
+                    f"记录的日期 {entry.date.isoformat()} 不在台账年度 {ledger.year} 年内",
+                    "把记录移到对应年度的台账文件，或改正日期",
                 )
             )
         for ref_index, ref in enumerate(entry.refs):
             if known is not None and ref not in known:
                 line, column = tree.pos(("记录", index, "关联", ref_index))
                 findings.append(
-                    _finding(display, line, column, "LZ502", f"关联的编号“{ref}”在登记表中不存在", "填写登记表、风险点或权力事项的编号")
+                    _finding(
+                        display, line, column, "LZ502", f"关联的编号“{ref}”在登记表中不存在", "填写登记表、风险点或权力事项的编号"
+                    )
                 )
     return findings
 

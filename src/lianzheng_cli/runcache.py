@@ -53,8 +53,20 @@ def targets_key(targets: list[Path] | None) -> str:
     return "\0".join(sorted(str(t.resolve()) for t in targets)) if targets else ""
 
 
+def code_stamp() -> str:
+    """lzfk's version plus the newest change to its own code: an edited (or reinstalled)
+    lzfk never replays results that the old code produced."""
+    package = Path(__file__).parent
+    newest = 0
+    for folder, _, names in os.walk(package):
+        for name in names:
+            if name.endswith((".py", ".yaml")):
+                newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime_ns)
+    return f"{__version__}@{newest}"
+
+
 def run_key(targets: str) -> str:
-    return f"{__version__}|{RECORD_FORMAT}|{targets}"
+    return f"{code_stamp()}|{RECORD_FORMAT}|{targets}"
 
 
 def open_db(root: Path, *, create: bool) -> sqlite3.Connection | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from lianzheng_cli import __version__, runcache
+from lianzheng_cli import runcache
 from lianzheng_cli.cache import ResultCache, content_key
 from lianzheng_cli.config import Config
 from lianzheng_cli.facts import RegisterFacts, facts_from_raw, facts_of
@@ -122,7 +122,7 @@ class Checker:
 
     @functools.cached_property
     def fingerprint(self) -> str:
-        return f"{__version__}|{CACHE_FORMAT}|{self.config.model_dump_json()}|{self.ruleset.fingerprint}"
+        return f"{runcache.code_stamp()}|{CACHE_FORMAT}|{self.config.model_dump_json()}|{self.ruleset.fingerprint}"
 
 
 def check_text(text: str, display: str, *, markdown: bool, checker: Checker) -> FileOutcome:

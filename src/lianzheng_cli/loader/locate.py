@@ -33,8 +33,29 @@ _KIND_WORDS = {dict: "“键: 值”结构", list: "列表", str: "文本", type
 
 
 def validation_findings(exc: ValidationError, tree: Tree, path: str, model: type[BaseModel]) -> list[Finding]:
-    findings = [_one(error, tree, path, model) for error in exc.errors(include_url=False)]
+    errors = _without_typo_twins(exc.errors(include_url=False))
+    findings = [_one(error, tree, path, model) for error in errors]
     return sorted(set(findings))
+
+
+def _without_typo_twins(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    """A typo like 防空措施 for 防控措施 yields "unknown key" and "missing key" at once;
+    the unknown-key finding already names the right key, so the missing one is dropped."""
+    unknown: dict[tuple[Any, ...], list[str]] = {}
+    for error in errors:
+        if error["type"] == "extra_forbidden" and error["loc"]:
+            unknown.setdefault(tuple(error["loc"][:-1]), []).append(str(error["loc"][-1]))
+    kept = []
+    for error in errors:
+        loc = tuple(error["loc"])
+        if (
+            error["type"] == "missing"
+            and loc
+            and any(difflib.get_close_matches(typo, [str(loc[-1])], n=1, cutoff=0.5) for typo in unknown.get(loc[:-1], []))
+        ):
+            continue
+        kept.append(error)
+    return kept
 
 
 def _one(error: ErrorDetails, tree: Tree, path: str, model: type[BaseModel]) -> Finding:

@@ -257,14 +257,14 @@ def sect_pr(
     title_page: bool = False,
     page_start: int | None = None,
     page_format: str | None = None,
-    continuous: bool = False,
+    kind: str = "nextPage",
 ) -> str:
     refs = ""
     if footers is not None:
         refs = (
             f'<w:footerReference w:type="default" r:id="{footers.odd}"/><w:footerReference w:type="even" r:id="{footers.even}"/>'
         )
-    kind = '<w:type w:val="continuous"/>' if continuous else '<w:type w:val="nextPage"/>'
+    start = f'<w:type w:val="{kind}"/>'
     if landscape:
         size = f'<w:pgSz w:w="{A4_HEIGHT}" w:h="{A4_WIDTH}" w:orient="landscape"/>'
         # Turned a quarter: the binding side is at the top, GB/T margins keep their edges.
@@ -288,7 +288,7 @@ def sect_pr(
         numbering += "/>"
     title = "<w:titlePg/>" if title_page else ""
     grid = f'<w:docGrid w:type="lines" w:linePitch="{LINE_PITCH}"/>'
-    return f'<w:sectPr>{refs}{kind}{size}{margins}{numbering}<w:cols w:space="425"/>{title}{grid}</w:sectPr>'
+    return f'<w:sectPr>{refs}{start}{size}{margins}{numbering}<w:cols w:space="425"/>{title}{grid}</w:sectPr>'
 
 
 # --- settings.xml -------------------------------------------------------------------

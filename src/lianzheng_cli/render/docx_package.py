@@ -101,7 +101,7 @@ class ReferenceDocument:
     def write(
         self,
         target: Path,
-        body: Iterable[str],
+        body: Iterable[str | bytes],
         *,
         title: str,
         images: Images | None = None,
@@ -109,7 +109,7 @@ class ReferenceDocument:
         update_fields: bool = False,
         mirror_margins: bool = False,
     ) -> None:
-        """Write the document atomically; body yields the children of <w:body>, final sectPr included."""
+        """Write the document atomically; body yields the children of <w:body> (text, or UTF-8 bytes), final sectPr included."""
         images = images or Images()
         wanted = {**IMAGE_NAMESPACES, **(namespaces or {})}
         head = self._head_with(wanted)
@@ -130,6 +130,11 @@ class ReferenceDocument:
                     pending: list[str] = []
                     size = 0
                     for chunk in body:
+                        if isinstance(chunk, bytes):
+                            stream.write("".join(pending).encode("utf-8"))
+                            stream.write(chunk)
+                            pending, size = [], 0
+                            continue
                         pending.append(chunk)
                         size += len(chunk)
                         if size > 1 << 20:
@@ -140,7 +145,9 @@ class ReferenceDocument:
             temp.replace(target)
         except OSError as exc:
             temp.unlink(missing_ok=True)
-            raise WriteError(f"无法写入 {target}：{exc.strerror or exc}", hint="检查目录是否可写、文件是否正在 Word 中打开") from exc
+            raise WriteError(
+                f"无法写入 {target}：{exc.strerror or exc}", hint="检查目录是否可写、文件是否正在 Word 中打开"
+            ) from exc
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
@@ -167,6 +174,8 @@ class ReferenceDocument:
             text = data.decode("utf-8").replace("<Default ", '<Default Extension="png" ContentType="image/png"/><Default ', 1)
             return text.encode("utf-8")
         if name == _CORE:
-            text = re.sub(r"<dc:title>.*?</dc:title>|<dc:title/>", f"<dc:title>{layout.text_xml(title)}</dc:title>", data.decode("utf-8"))
+            text = re.sub(
+                r"<dc:title>.*?</dc:title>|<dc:title/>", f"<dc:title>{layout.text_xml(title)}</dc:title>", data.decode("utf-8")
+            )
             return text.encode("utf-8")
         return data

@@ -89,7 +89,7 @@ def dot_source(power: View, font: str, grades: Sequence[str]) -> str:
     lines = [
         "digraph flow {",
         f'  graph [rankdir=TB, fontname="{font}", fontsize=13, nodesep=0.3, ranksep=0.32, bgcolor="white", '
-        f'labelloc=t, label=<<B>{_wrap(clean(power["名称"]), 30)}</B>>];',
+        f"labelloc=t, label=<<B>{_wrap(clean(power['名称']), 30)}</B>>];",
         f'  node [shape=box, style="rounded,filled", fillcolor="white", color="#404040", fontname="{font}", fontsize=11, '
         'margin="0.18,0.08"];',
         '  edge [color="#404040", arrowsize=0.7];',
@@ -107,9 +107,7 @@ def dot_source(power: View, font: str, grades: Sequence[str]) -> str:
             for risk in step["风险点"]:
                 colour = _colours(risk["等级序"])[0]
                 grade = escape(risk["等级"] or "未定级")
-                rows.append(
-                    f'<TR><TD><FONT POINT-SIZE="9" COLOR="{colour}">▲ {escape(risk["编号"])} {grade}</FONT></TD></TR>'
-                )
+                rows.append(f'<TR><TD><FONT POINT-SIZE="9" COLOR="{colour}">▲ {escape(risk["编号"])} {grade}</FONT></TD></TR>')
             attributes = f', color="{border}", fillcolor="{fill}", penwidth=2'
         label = f'<<TABLE BORDER="0" CELLSPACING="1" CELLPADDING="1">{"".join(rows)}</TABLE>>'
         lines.append(f"  s{step['序号']} [label={label}{attributes}];")
@@ -154,7 +152,9 @@ def render_charts(powers: Sequence[tuple[str, View]], cache_root: Path, grades: 
         dot_file = cache / f"{digest}.dot"
         if not (cache / f"{digest}.dot.png").exists() or not (cache / f"{digest}.dot.svg").exists():
             dot_file.write_text(source, encoding="utf-8")
-    missing = sorted({d for d in sources.values() if not (cache / f"{d}.dot.png").exists() or not (cache / f"{d}.dot.svg").exists()})
+    missing = sorted(
+        {d for d in sources.values() if not (cache / f"{d}.dot.png").exists() or not (cache / f"{d}.dot.svg").exists()}
+    )
     if missing:
         error = _run_dot(dot, cache, missing)
         if error:

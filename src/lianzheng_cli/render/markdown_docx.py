@@ -150,7 +150,9 @@ def _table(tokens: Sequence[Token]) -> str:
     width = layout.TYPE_WIDTH // columns
     widths = [width] * columns
     xml_rows = [
-        layout.row_xml([layout.Cell(cell) for cell in row + ["<w:p/>"] * (columns - len(row))], widths, header=number < header_rows)
+        layout.row_xml(
+            [layout.Cell(cell) for cell in row + ["<w:p/>"] * (columns - len(row))], widths, header=number < header_rows
+        )
         for number, row in enumerate(rows)
     ]
     return layout.table_xml(widths, xml_rows) + layout.para("", layout.ppr("Normal", snap=False, line=120))
@@ -163,4 +165,3 @@ def plain_text(markdown: str) -> str:
         if token.type == "inline":
             pieces.append("".join(child.content for child in token.children or [] if child.content))
     return "\n".join(pieces)
-

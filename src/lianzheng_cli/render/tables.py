@@ -1,0 +1,167 @@
+"""The long tables of the generated documents: risk catalogue, power list, flow steps, statistics.
+
+Header rows repeat on every page and rows never split; several items in one cell are
+line breaks inside one paragraph, which keeps a 10,000-row catalogue small and fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from lianzheng_cli.render import docx_layout as layout
+from lianzheng_cli.render.context import View
+
+SMALL = layout.rpr(layout.FONT_BODY, size=layout.SIZE_5)
+SMALL_BOLD = layout.rpr(layout.FONT_BODY, size=layout.SIZE_5, bold=True)
+SMALL_LABEL = layout.rpr(layout.FONT_HEI, size=layout.SIZE_5)
+
+
+def _text(text: object, *, jc: str | None = None, props: str = SMALL) -> layout.Cell:
+    return layout.Cell(
+        layout.para(layout.run(text, props), layout.ppr("TableSmall", jc=jc)), valign="top" if jc is None else "center"
+    )
+
+
+def _runs(parts: Iterable[tuple[str, str]]) -> layout.Cell:
+    """One paragraph of (text, run properties) pieces; "\n" in a piece is a line break."""
+    return layout.Cell(
+        layout.para("".join(layout.run(text, props) for text, props in parts), layout.ppr("TableSmall")), valign="top"
+    )
+
+
+def _header(labels: Sequence[str], widths: Sequence[int]) -> str:
+    cells = [
+        layout.Cell(layout.para(layout.run(label, SMALL_LABEL), layout.ppr("TableSmallLabel")), shade="F2F2F2")
+        for label in labels
+    ]
+    return layout.row_xml(cells, widths, header=True)
+
+
+def numbered(items: Sequence[str], marker: str = "{}. ") -> str:
+    return "\n".join(marker.format(i) + item for i, item in enumerate(items, 1))
+
+
+def measures_text(risk: View) -> list[tuple[str, str]]:
+    """Measures grouped by stage: a bold stage name, then its measures."""
+    parts: list[tuple[str, str]] = []
+    for group in risk["分阶段措施"]:
+        if not group["措施"]:
+            continue
+        if parts:
+            parts.append(("\n", SMALL))
+        parts.append((f"{group['阶段']}：", SMALL_BOLD))
+        lines = [f"{m['内容']}{m['附注']}" for m in group["措施"]]
+        parts.append((lines[0] if len(lines) == 1 else "\n" + numbered(lines), SMALL))
+    return parts
+
+
+CATALOGUE_WIDTHS = (567, 1500, 2000, 1134, 680, 2600, layout.LANDSCAPE_WIDTH - 567 - 1500 - 2000 - 1134 - 680 - 2600)
+CATALOGUE_LABELS = ("序号", "科室/岗位", "风险点", "风险类型", "等级", "表现形式", "防控措施（按三道防线）")
+
+
+def catalogue_table(rows: Sequence[View]) -> str:
+    """Risk points with type, grade, manifestations and measures by stage; landscape width."""
+    widths = CATALOGUE_WIDTHS
+    out = [_header(CATALOGUE_LABELS, widths)]
+    for number, row in enumerate(rows, 1):
+        owner = row["科室"] if row["层次"] != "岗位" else f"{row['科室']}\n{row['所属']}"
+        if row["层次"] == "科室":
+            owner += "\n（科室）"
+        cells = [
+            _text(number, jc="center"),
+            _text(owner),
+            _runs([(row["名称"], SMALL_BOLD), (f"\n{row['编号']}", SMALL)]),
+            _text(row["类型"]),
+            _text(row["等级"], jc="center"),
+            _text(numbered(row["表现形式"])),
+            _runs(measures_text(row)),
+        ]
+        out.append(layout.row_xml(cells, widths))
+    return layout.table_xml(widths, out)
+
+
+POWER_WIDTHS_PORTRAIT = (567, 1700, 1000, 2300, 1900, layout.TYPE_WIDTH - 567 - 1700 - 1000 - 2300 - 1900)
+POWER_LABELS_PORTRAIT = ("序号", "权力事项", "类别", "权力内容", "实施依据", "责任主体与时限")
+POWER_WIDTHS_LANDSCAPE = (
+    567,
+    1300,
+    1900,
+    1100,
+    2600,
+    2400,
+    1300,
+    1100,
+    1300,
+    layout.LANDSCAPE_WIDTH - 567 - 1300 - 1900 - 1100 - 2600 - 2400 - 1300 - 1100 - 1300,
+)
+POWER_LABELS_LANDSCAPE = ("序号", "编号", "权力名称", "类别", "权力内容", "实施依据", "责任主体", "办理时限", "公开范围", "流程")
+
+
+def power_table(powers: Sequence[View], *, landscape: bool) -> str:
+    if landscape:
+        widths = POWER_WIDTHS_LANDSCAPE
+        out = [_header(POWER_LABELS_LANDSCAPE, widths)]
+        for power in powers:
+            steps = f"{len(power['流程'])} 个环节" if power["流程"] else "无"
+            cells = [
+                _text(power["序号"], jc="center"),
+                _text(power["编号"]),
+                _text(power["名称"]),
+                _text(power["类别"]),
+                _text(power["内容"]),
+                _text(numbered(power["依据"]) if len(power["依据"]) > 1 else "".join(power["依据"])),
+                _text(power["责任主体"]),
+                _text(power["时限"]),
+                _text(power["公开"]),
+                _text(steps, jc="center"),
+            ]
+            out.append(layout.row_xml(cells, widths))
+        return layout.table_xml(widths, out)
+    widths = POWER_WIDTHS_PORTRAIT
+    out = [_header(POWER_LABELS_PORTRAIT, widths)]
+    for power in powers:
+        who = "\n".join(part for part in (power["责任主体"], f"时限：{power['时限']}" if power["时限"] else "") if part)
+        cells = [
+            _text(power["序号"], jc="center"),
+            _runs([(power["名称"], SMALL_BOLD), (f"\n{power['编号']}", SMALL)]),
+            _text(power["类别"]),
+            _text(power["内容"] + (f"\n公开范围：{power['公开']}" if power["公开"] else "")),
+            _text(numbered(power["依据"]) if len(power["依据"]) > 1 else "".join(power["依据"])),
+            _text(who),
+        ]
+        out.append(layout.row_xml(cells, widths))
+    return layout.table_xml(widths, out)
+
+
+STEP_WIDTHS = (567, 2600, 1600, 2600, layout.TYPE_WIDTH - 567 - 2600 - 1600 - 2600)
+STEP_LABELS = ("序号", "环节", "岗位", "风险点", "说明")
+
+
+def steps_table(power: View) -> str:
+    """A power's process steps as a table (when no flowchart could be drawn)."""
+    out = [_header(STEP_LABELS, STEP_WIDTHS)]
+    for step in power["流程"]:
+        risks = "\n".join(f"{r['编号']} {r['名称']}（{r['等级'] or '未定级'}）" for r in step["风险点"]) or "—"
+        cells = [_text(step["序号"], jc="center"), _text(step["步骤"]), _text(step["岗位"]), _text(risks), _text(step["说明"])]
+        out.append(layout.row_xml(cells, STEP_WIDTHS))
+    return layout.table_xml(STEP_WIDTHS, out)
+
+
+def count_table(label: str, columns: Sequence[str], lines: Sequence[View]) -> str:
+    """A statistics table: one row per line, a column per grade, and the total."""
+    first = 2268
+    rest = (layout.TYPE_WIDTH - first) // (len(columns) + 1)
+    widths = [first] + [rest] * len(columns) + [layout.TYPE_WIDTH - first - rest * len(columns)]
+    out = [_header([label, *columns, "合计"], widths)]
+    for line in lines:
+        cells = [_text(line["名称"])] + [_text(value, jc="center") for value in line["数量"]] + [_text(line["合计"], jc="center")]
+        out.append(layout.row_xml(cells, widths))
+    return layout.table_xml(widths, out)
+
+
+def totals_table(lines: Sequence[View]) -> str:
+    widths = [5670, layout.TYPE_WIDTH - 5670]
+    out = [_header(["项目", "数量"], widths)]
+    for line in lines:
+        out.append(layout.row_xml([_text(line["名称"]), _text(line["数量"], jc="center")], widths))
+    return layout.table_xml(widths, out)

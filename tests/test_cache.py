@@ -1,0 +1,132 @@
+"""The result cache under .lzfk_cache/: same answers, only changed files re-checked, never an error."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from lianzheng_cli import validation
+from tests.conftest import Invoke
+from tests.helpers import INVALID, VALID, copy_case, line_of
+
+CACHE = ".lzfk_cache"
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files actually parsed and checked (not answered from the cache), in order."""
+    seen: list[str] = []
+    check_text = validation.check_text
+
+    def spy(text: str, display: str, **kwargs: object) -> validation.FileOutcome:
+        seen.append(display)
+        return check_text(text, display, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validation, "check_text", spy)
+    return seen
+
+
+def _full(result: validation.ValidationResult) -> list[tuple[str, str, str, str]]:
+    return [(line_of(f), f.severity.key, f.message, f.hint) for f in result.findings]
+
+
+def _repo(tmp_path: Path, name: str = "lz202-lz205-unresolved-reference") -> Path:
+    return copy_case(INVALID / name if (INVALID / name).is_dir() else VALID / name, tmp_path / "repo")
+
+
+def test_second_run_gives_identical_findings_without_rechecking(tmp_path: Path, checked: list[str]) -> None:
+    root = _repo(tmp_path)
+    uncached = validation.validate(root, use_cache=False)
+    checked.clear()
+    first = validation.validate(root)
+    assert sorted(checked) == ["registers/药剂科.yaml", "registers/采购员.yaml", "registers/院长.yaml"]
+    checked.clear()
+    second = validation.validate(root)
+    assert checked == []
+    assert _full(first) == _full(second) == _full(uncached)
+    assert first.summary == second.summary == uncached.summary
+    assert (root / CACHE).is_dir()
+
+
+def test_changing_a_file_rechecks_only_that_file(tmp_path: Path, checked: list[str]) -> None:
+    root = _repo(tmp_path)
+    validation.validate(root)
+    post = root / "registers" / "采购员.yaml"
+    post.write_text(post.read_text(encoding="utf-8").replace("科室: 药济科", "科室: 药剂科"), encoding="utf-8")
+    checked.clear()
+    result = validation.validate(root)
+    assert checked == ["registers/采购员.yaml"]
+    assert "registers/采购员.yaml:4:5: LZ202" not in [line_of(f) for f in result.findings]
+    assert _full(result) == _full(validation.validate(root, use_cache=False))
+
+
+def test_a_same_size_change_right_after_a_run_is_seen(tmp_path: Path, checked: list[str]) -> None:
+    root = _repo(tmp_path, "minimal-config")
+    assert validation.validate(root).findings == []
+    post = root / "registers" / "院长.yaml"
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("等级: 二级", "等级: 乙级"), encoding="utf-8")  # same length, same second
+    checked.clear()
+    assert [line_of(f) for f in validation.validate(root).findings] == ["registers/院长.yaml:16:9: LZ206"]
+    assert checked == ["registers/院长.yaml"]
+
+
+def test_a_renamed_file_is_reported_under_its_new_name(tmp_path: Path) -> None:
+    root = _repo(tmp_path, "lz005-duplicate-key")
+    assert [line_of(f) for f in validation.validate(root).findings] == ["registers/院长.yaml:17:5: LZ005"]
+    (root / "registers" / "院长.yaml").rename(root / "registers" / "书记.yaml")
+    assert [line_of(f) for f in validation.validate(root).findings] == ["registers/书记.yaml:17:5: LZ005"]
+
+
+def test_changing_lzfk_yaml_rechecks_every_file(tmp_path: Path, checked: list[str]) -> None:
+    root = _repo(tmp_path)
+    validation.validate(root)
+    with (root / "lzfk.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("检查规则: {LZ202: 警告}\n")
+    checked.clear()
+    result = validation.validate(root)
+    assert sorted(checked) == ["registers/药剂科.yaml", "registers/采购员.yaml", "registers/院长.yaml"]
+    assert {f.code: f.severity.key for f in result.findings}["LZ202"] == "warning"
+
+
+def test_a_corrupt_cache_database_is_ignored(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    expected = _full(validation.validate(root, use_cache=False))
+    (root / CACHE).mkdir()
+    (root / CACHE / "results.sqlite3").write_bytes(b"this is not a database\x00" * 100)
+    assert _full(validation.validate(root)) == expected
+    assert _full(validation.validate(root)) == expected
+
+
+def test_corrupt_cached_values_are_recomputed(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    expected = _full(validation.validate(root))
+    with sqlite3.connect(root / CACHE / "results.sqlite3") as db:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        damaged = 0
+        for table in tables:
+            for column in db.execute(f"PRAGMA table_info({table})").fetchall():
+                if column[2].upper() == "BLOB":
+                    damaged += db.execute(f"UPDATE {table} SET {column[1]} = x'80049500'").rowcount
+    db.close()
+    assert damaged > 0
+    assert _full(validation.validate(root)) == expected
+
+
+def test_no_cache_writes_no_cache(invoke: Invoke, tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    result = invoke("validate", "--no-cache", "--format", "plain", cwd=root)
+    assert result.exit_code == 1
+    assert not (root / CACHE).exists()
+    cached = invoke("validate", "--format", "plain", cwd=root)
+    assert (root / CACHE).is_dir()
+    again = invoke("validate", "--format", "plain", cwd=root)
+    assert result.stdout == cached.stdout == again.stdout
+
+
+def test_the_cache_folder_ignores_itself_in_git(tmp_path: Path) -> None:
+    root = _repo(tmp_path, "minimal-config")
+    validation.validate(root)
+    assert (root / CACHE / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
