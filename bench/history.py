@@ -17,6 +17,7 @@ over the five years under 1 s.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -41,6 +42,7 @@ GRADES = ("一级", "二级", "三级")
 _RISK_START = re.compile(r"^  - 编号: (\S+)$", re.MULTILINE)
 _GRADE = re.compile(r"^    等级: (\S+)$", re.MULTILINE)
 _MEASURE = re.compile(r"^        内容: (.+)$", re.MULTILINE)
+_TAIL = re.compile(r"^(已撤销|审核):", re.MULTILINE)
 _DATE = re.compile(r"日期: \d{4}-")
 
 
@@ -66,10 +68,10 @@ def git(root: Path, *args: str, year: int = YEARS[0]) -> str:
 
 def _blocks(text: str) -> tuple[str, list[str], str]:
     """A post file split into head, risk point blocks and tail (审核/审定 …)."""
-    starts = [m.start() for m in _RISK_START.finditer(text)]
-    tail_at = text.index("审核:")
+    tail_at = _TAIL.search(text).start()  # type: ignore[union-attr]
+    starts = [m.start() for m in _RISK_START.finditer(text, 0, tail_at)]
     bounds = [*starts, tail_at]
-    return text[: starts[0]], [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)], text[tail_at:]
+    return text[: starts[0]], [text[a:b] for a, b in itertools.pairwise(bounds)], text[tail_at:]
 
 
 def _set_grade(block: str, step: int, reason: str) -> str:
@@ -83,7 +85,11 @@ def _set_grade(block: str, step: int, reason: str) -> str:
 
 def _edit_measure(block: str, year: int) -> str:
     match = _MEASURE.search(block)
-    return block if match is None else block[: match.start()] + f"        内容: {match.group(1)}（{year}年修订）" + block[match.end() :]
+    return (
+        block
+        if match is None
+        else block[: match.start()] + f"        内容: {match.group(1)}（{year}年修订）" + block[match.end() :]
+    )
 
 
 def _add_manifestation(block: str, year: int) -> str:
@@ -127,7 +133,8 @@ class Mutator:
         elif operation == "withdraw" and len(risks) > 1:
             gone = _RISK_START.search(risks.pop())
             assert gone is not None
-            tail = f"已撤销:\n  - 编号: {gone.group(1)}\n    理由: {year}年职能调整，该事项不再由本岗位办理\n" + tail
+            entry = f"  - 编号: {gone.group(1)}\n    理由: {year}年职能调整，该事项不再由本岗位办理\n"
+            tail = tail.replace("已撤销:\n", "已撤销:\n" + entry) if "已撤销:\n" in tail else "已撤销:\n" + entry + tail
         elif operation == "move" and len(risks) > 1:
             self._move(risks.pop(), self.rng.choice(others), year)
         elif operation == "rename" and "-调整" not in path.stem:
@@ -219,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         ("diff 2024→2025 (markdown)", ["diff", "--year", "2024", "--year", "2025", "--format", "markdown"], None),
         (f"log {TRACKED_RISK}", ["log", TRACKED_RISK], 1.0),
         (f"log {TRACKED_RISK} (json)", ["log", TRACKED_RISK, "--format", "json"], 1.0),
-        ("audit (json)", ["audit", "--format", "json"], None),
+        # ("audit (json)", ["audit", "--format", "json"], None),
     ]
     missed = 0
     print(f"\n{'command':<34}{'best':>8}{'median':>9}{'target':>8}  result")
@@ -228,7 +235,9 @@ def main(argv: list[str] | None = None) -> int:
         best, median = min(times), statistics.median(times)
         verdict = "" if target is None else ("ok" if best < target else "MISSED")
         missed += verdict == "MISSED"
-        print(f"{title:<34}{best:>7.2f}s{median:>8.2f}s{(f'{target:.0f}s' if target else '-'):>8}  {verdict}{_detail(command, out)}")
+        print(
+            f"{title:<34}{best:>7.2f}s{median:>8.2f}s{(f'{target:.0f}s' if target else '-'):>8}  {verdict}{_detail(command, out)}"
+        )
     return 1 if missed else 0
 
 

@@ -130,3 +130,34 @@ def test_the_cache_folder_ignores_itself_in_git(tmp_path: Path) -> None:
     root = _repo(tmp_path, "minimal-config")
     validation.validate(root)
     assert (root / CACHE / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_cached_results_follow_every_kind_of_change(tmp_path: Path) -> None:
+    root = _repo(tmp_path, "full-repository")
+    registers = root / "registers"
+    steps = [
+        lambda: (registers / "新岗位.yaml").write_text("类型: 岗位\n编号: [\n", encoding="utf-8"),
+        lambda: (registers / "大写.YML").write_text("类型: 部门\n", encoding="utf-8"),
+        lambda: (registers / ".草稿" / "又一个.yaml").write_text("类型: 部门\n", encoding="utf-8"),
+        lambda: (registers / "财务科" / "科室.yaml").unlink(),
+        lambda: _edit(registers / "领导班子" / "院长.yaml", "等级: 二级", "等级: 乙级"),
+        lambda: (registers / "药剂科" / "采购员.yml").rename(registers / "药剂科" / "采购员.yaml"),
+        lambda: _edit(registers / "手册" / "02-附录.md", "标题: 附录", "类型: 岗位"),
+        lambda: _edit(root / "lzfk.yaml", "审定有效期: 365", "审定有效期: 365\n检查规则: {LZ202: 提示}"),
+        lambda: (registers / "新岗位.yaml").unlink(),
+    ]
+    expected_before = _full(validation.validate(root, use_cache=False))
+    assert _full(validation.validate(root)) == expected_before == []
+    outcomes = []
+    for number, step in enumerate(steps, 1):
+        step()
+        uncached = _full(validation.validate(root, use_cache=False))
+        assert _full(validation.validate(root)) == uncached, f"step {number}"
+        outcomes.append(tuple(uncached))
+    assert len(set(outcomes)) == len(steps) - 2  # all but the hidden draft and the clean rename change the answer

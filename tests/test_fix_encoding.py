@@ -100,3 +100,11 @@ def test_a_failed_write_keeps_the_original(invoke: Invoke, tmp_path: Path, monke
     assert "无法写入" in result.stderr
     assert path.read_bytes() == data
     assert _files(tmp_path) == ["院长.yaml"]
+
+
+def test_long_paths_are_never_wrapped(invoke: Invoke, tmp_path: Path) -> None:
+    relative = Path("登记表") / ("很长的科室名称" * 8) / "岗位.yaml"
+    (tmp_path / relative).parent.mkdir(parents=True)
+    (tmp_path / relative).write_bytes(TEXT.encode("gb18030"))
+    result = invoke("fix-encoding", "--check", str(relative), cwd=tmp_path)
+    assert result.stdout == f"{relative}：gb18030 编码，需要转换为 UTF-8\n"

@@ -29,7 +29,10 @@ CASES: dict[str, tuple[str, list[Where]]] = {
     "raw control character after Chinese text": (_replace("名称: 院长", "名称: 院\x07长"), [(3, 6, "LZ012")]),
     "raw NUL at the end of the last line": (_replace("追究责任\n", "追究责任\x00\n"), [(23, 24, "LZ012")]),
     "unclosed quote: where it opens, not the end of the file": (_replace("名称: 院长", '名称: "院长'), [(3, 5, "LZ003")]),
-    "unclosed bracket: where it opens": (_replace("主要职责:\n  - 主持医院全面工作\n", "主要职责: [主持医院全面工作\n"), [(6, 7, "LZ003")]),
+    "unclosed bracket: where it opens": (
+        _replace("主要职责:\n  - 主持医院全面工作\n", "主要职责: [主持医院全面工作\n"),
+        [(6, 7, "LZ003")],
+    ),
     "escaped control character: the quoted value": (_replace("名称: 院长", '名称: "院\\a长"'), [(3, 5, "LZ012")]),
     "tab before a top-level key": (_replace("编号: LD-YZ\n", "\t编号: LD-YZ\n"), [(2, 1, "LZ004")]),
     "tab before a nested list item": (_replace("      - 以个人", "\t- 以个人"), [(13, 1, "LZ004")]),
@@ -42,7 +45,10 @@ CASES: dict[str, tuple[str, list[Where]]] = {
     "missing key in a flow mapping: the mapping": (LEADER + "审核: {意见: 同意}\n", [(24, 5, "LZ102")]),
     "missing key in a list item: the item": (_replace("    名称: 重大事项个人说了算\n", ""), [(9, 5, "LZ102")]),
     "missing key at the root after a comment": ("# 院长\n" + _replace("科室: 领导班子\n", ""), [(2, 1, "LZ102")]),
-    "unknown key: the key itself": (_replace("纪检监察室列席决策会议\n", "纪检监察室列席决策会议\n        负责人: 张某\n"), [(22, 9, "LZ101")]),
+    "unknown key: the key itself": (
+        _replace("纪检监察室列席决策会议\n", "纪检监察室列席决策会议\n        负责人: 张某\n"),
+        [(22, 9, "LZ101")],
+    ),
     "list where text is expected: the value": (_replace("名称: 院长", "名称: [院长]"), [(3, 5, "LZ103")]),
     "empty value: just after the colon": (_replace("名称: 院长", "名称:"), [(3, 4, "LZ103")]),
     "invalid literal: the value": (_replace("发生概率: 较高", "发生概率: 很高"), [(14, 11, "LZ104")]),
@@ -50,7 +56,10 @@ CASES: dict[str, tuple[str, list[Where]]] = {
     "badly written date in a block mapping": (LEADER + "审定:\n  意见: 同意\n  日期: 2025/3/1\n", [(26, 7, "LZ105")]),
     # register rules
     "grade vocabulary: the grade": (_replace("等级: 二级", "等级: 乙级"), [(16, 9, "LZ206")]),
-    "missing stage: the measure list": (_replace("      - 阶段: 后期处置\n        内容: 违反决策程序的追究责任\n", ""), [(18, 7, "LZ211")]),
+    "missing stage: the measure list": (
+        _replace("      - 阶段: 后期处置\n        内容: 违反决策程序的追究责任\n", ""),
+        [(18, 7, "LZ211")],
+    ),
     "risk count: the 风险点 key": (LEADER.split("风险点:")[0] + "风险点: []\n", [(8, 1, "LZ212")]),
     "approval before review: the approval date": (
         LEADER + "审核: {意见: 同意, 日期: 2025-03-10}\n审定: {意见: 同意, 日期: 2025-03-01}\n",
@@ -104,7 +113,8 @@ UNDECODABLE: dict[str, bytes] = {
     "utf-8": BAD_BYTE_AT_3_6.replace(b"@", b"\xff"),
     "utf-8 with BOM": codecs.BOM_UTF8 + BAD_BYTE_AT_3_6.replace(b"@", b"\xff"),
     "utf-8 CRLF": BAD_BYTE_AT_3_6.replace(b"\n", b"\r\n").replace(b"@", b"\xff"),
-    "utf-16-le lone surrogate": codecs.BOM_UTF16_LE + _replace("名称: 院长", "名称: 院@长").encode("utf-16-le").replace(b"@\x00", b"\x00\xd8"),
+    "utf-16-le lone surrogate": codecs.BOM_UTF16_LE
+    + _replace("名称: 院长", "名称: 院@长").encode("utf-16-le").replace(b"@\x00", b"\x00\xd8"),
 }
 
 

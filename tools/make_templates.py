@@ -116,8 +116,8 @@ def form_body(title: str, head_rows: list[tuple[str, str, str, str]] | None, uni
         L.row_xml([label("主要\n职责"), _spanned(duties_cell(), span)], widths, cant_split=False, min_height=1134),
         L.row_xml([label("存在\n廉政\n风险"), risks_cell(span)], widths, cant_split=False, min_height=1984),
         L.row_xml([label("自我\n防控\n措施"), measures_cell(span)], widths, cant_split=False, min_height=1984),
-        L.row_xml([label("审核\n意见"), review_cell("审核", span)], widths, min_height=1247),
-        L.row_xml([label("审定\n意见"), review_cell("审定", span)], widths, min_height=1247),
+        L.row_xml([label("审核\n意见"), review_cell("审核", span)], widths, min_height=850),
+        L.row_xml([label("审定\n意见"), review_cell("审定", span)], widths, min_height=850),
     ]
     return heading + meta + L.table_xml(widths, rows)
 

@@ -70,6 +70,13 @@ _ALL = [
     CodeInfo("LZ303", "grading-input-missing", W, "风险点缺少评级规则需要的字段"),
     CodeInfo("LZ304", "downgrade-explained", Severity.INFO, "申报等级低于评级结果，已说明降级理由"),
     CodeInfo("LZ310", "ruleset-invalid", E, "评级规则文件有误", False),
+    # LZ4xx: history — lzfk check / lzfk audit compare with git history (see docs/history.md)
+    CodeInfo("LZ401", "lowered-without-reason", E, "风险等级比上一版本降低，但没有填写降级理由"),
+    CodeInfo("LZ402", "removed-without-explanation", E, "风险点被删除，但没有写明撤销理由（已撤销）"),
+    CodeInfo("LZ403", "changed-without-review", W, "登记表有改动，但审核、审定没有更新"),
+    CodeInfo("LZ404", "changed-after-approval", E, "审定后被修改，未重新审定"),
+    CodeInfo("LZ405", "approval-expired", W, "审定已超过有效期，需要重新审定"),
+    CodeInfo("LZ406", "never-approved", W, "登记表尚未审定"),
     # LZ5xx: documents and the work ledger (see docs/documents.md)
     CodeInfo("LZ501", "ledger-date-outside-year", W, "台账记录的日期不在台账年度内", False),
     CodeInfo("LZ502", "ledger-unknown-ref", W, "台账记录关联的编号在登记表中不存在", False),

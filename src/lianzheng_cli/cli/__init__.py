@@ -15,7 +15,7 @@ from rich.text import Text  # noqa: E402
 from lianzheng_cli import __version__  # noqa: E402
 from lianzheng_cli.cli.boundary import err_console  # noqa: E402
 from lianzheng_cli.cli.grade import grade_command  # noqa: E402
-from lianzheng_cli.cli.history import diff_command, log_command  # noqa: E402
+from lianzheng_cli.cli.history import audit_command, check_command, diff_command, log_command  # noqa: E402
 from lianzheng_cli.cli.i18n import usage_error_message  # noqa: E402
 from lianzheng_cli.cli.tools import fix_encoding_command, init_command, schema_command  # noqa: E402
 from lianzheng_cli.cli.validate import validate_command  # noqa: E402
@@ -53,6 +53,8 @@ app.command("fix-encoding")(fix_encoding_command)
 app.command("grade")(grade_command)
 app.command("diff")(diff_command)
 app.command("log")(log_command)
+app.command("audit")(audit_command)
+app.command("check")(check_command)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import io
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -168,3 +169,132 @@ def parse_day(text: str | None) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"日期“{text}”的格式不对", hint="写成 YYYY-MM-DD，如 2025-03-31") from None
+
+
+class FindingsFormat(enum.StrEnum):
+    auto = "auto"
+    text = "text"
+    github = "github"
+    plain = "plain"
+    markdown = "markdown"
+    json = "json"
+
+
+FindingsFormatOpt = Annotated[
+    FindingsFormat,
+    typer.Option(
+        "--format", "-f", help="输出格式：auto（默认，在 GitHub Actions 中用 github）、text、github、plain、markdown、json"
+    ),
+]
+SummaryOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--summary",
+        help="另把 Markdown 摘要写入此文件（用作合并请求评论）；未指定而设有 $GITHUB_STEP_SUMMARY 时追加到那里",
+        show_default=False,
+    ),
+]
+
+
+def _resolve_format(output_format: FindingsFormat) -> str:
+    from lianzheng_cli.reporters import choose, github
+
+    if output_format is not FindingsFormat.auto:
+        return output_format.value
+    return "github" if choose("auto") is github.report else "text"
+
+
+def _write_summary(summary: Path | None, markdown: str, *, step: str) -> None:
+    """--summary FILE gets the whole Markdown summary; $GITHUB_STEP_SUMMARY, when set, is appended ``step``.
+
+    ``step`` leaves out the findings table when the github reporter has already put it there.
+    """
+    if summary is not None:
+        write_text_atomic(summary, markdown)
+        err_console.print(f"已写入 {summary}")
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with Path(target).open("a", encoding="utf-8") as handle:
+            handle.write(step)
+
+
+@command
+def audit_command(
+    output_format: FindingsFormatOpt = FindingsFormat.auto,
+    as_of: Annotated[str | None, typer.Option("--date", help="审计日期 YYYY-MM-DD，默认今天", show_default=False)] = None,
+    days: Annotated[
+        int | None,
+        typer.Option(
+            "--days", min=1, help="审定有效期和审计期的天数，默认取 lzfk.yaml 的“审定有效期”（365）", show_default=False
+        ),
+    ] = None,
+    rev: Annotated[str, typer.Option("--rev", "-r", help="审计哪个版本")] = "HEAD",
+    summary: SummaryOpt = None,
+    directory: DirectoryOpt = None,
+    deepen: DeepenOpt = False,
+) -> int:
+    """审计每份登记表：审定后是否又被修改（列出提交）、审定是否过期，以及审计期内谁调整了风险等级。发现问题时以 1 退出。"""
+    from lianzheng_cli.history import report_findings as out
+    from lianzheng_cli.history.audit import audit
+    from lianzheng_cli.history.compare import ensure_history, open_source
+    from lianzheng_cli.reporters import choose
+
+    day = parse_day(as_of)
+    source = open_source(directory or Path.cwd())
+    with source.repo:
+        _notes(ensure_history(source.repo, deepen=deepen))
+        result = audit(source, as_of=day, period_days=days, rev=rev)
+    root = source.repository.root
+    name = _resolve_format(output_format)
+    if name == "json":
+        sys.stdout.write(out.audit_json(result, root))
+    elif name == "markdown":
+        sys.stdout.write(out.audit_markdown(result, root))
+    else:
+        choose(name)(out.audit_view(result, root), sys.stdout)
+        if name == "text":
+            out.print_audit_events(result, Console(highlight=False, soft_wrap=True))
+        else:
+            sys.stdout.write("\n".join([out.audit_heading(result), *out.audit_events_text(result)]) + "\n")
+    markdown = out.audit_markdown(result, root)
+    github_wrote = name == "github" and bool(os.environ.get("GITHUB_STEP_SUMMARY"))
+    _write_summary(summary, markdown, step=out.audit_markdown(result, root, with_findings=not github_wrote))
+    return ExitCode.FINDINGS if result.findings else ExitCode.OK
+
+
+@command
+def check_command(
+    base: Annotated[
+        str, typer.Option("--base", "-b", help="与哪个版本对照，通常是合并请求的目标分支，如 origin/main", show_default=False)
+    ],
+    output_format: FindingsFormatOpt = FindingsFormat.auto,
+    summary: SummaryOpt = None,
+    strict: Annotated[bool, typer.Option("--strict", help="有警告时也以退出码 1 结束")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="检查时不使用也不更新缓存")] = False,
+    directory: DirectoryOpt = None,
+    deepen: DeepenOpt = False,
+) -> int:
+    """合并请求检查：lzfk validate 的全部检查，加上与 --base 对照——降级须有降级理由、删除风险点须写明撤销理由、改动过的登记表应更新审核和审定。"""
+    from lianzheng_cli.history import report_findings as out
+    from lianzheng_cli.history.check import run_check
+    from lianzheng_cli.history.compare import ensure_history, open_source
+    from lianzheng_cli.reporters import choose
+    from lianzheng_cli.results import exit_code
+
+    source = open_source(directory or Path.cwd())
+    with source.repo:
+        if deepen:
+            _notes(ensure_history(source.repo, deepen=True, wanted=[base]))
+        result = run_check(source, base, use_cache=not no_cache)
+    view = out.check_view(result)
+    name = _resolve_format(output_format)
+    if name == "json":
+        sys.stdout.write(out.check_json(result))
+    elif name == "markdown":
+        sys.stdout.write(out.check_markdown(result))
+    else:
+        choose(name)(view, sys.stdout)
+        sys.stdout.write(out.change_counts(result) + "\n")
+    github_wrote = name == "github" and bool(os.environ.get("GITHUB_STEP_SUMMARY"))
+    _write_summary(summary, out.check_markdown(result), step=out.check_markdown(result, with_findings=not github_wrote))
+    return exit_code(view, strict=strict)

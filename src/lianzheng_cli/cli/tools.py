@@ -13,7 +13,8 @@ from rich.text import Text
 from lianzheng_cli.cli.boundary import command
 from lianzheng_cli.errors import ExitCode, UsageError
 
-console = Console(highlight=False)
+# soft_wrap: never break a long path across lines (rich wraps at 80 columns in CI logs and pipes).
+console = Console(highlight=False, soft_wrap=True)
 
 
 @command

@@ -11,8 +11,6 @@ import typer
 
 from lianzheng_cli import runcache
 from lianzheng_cli.cli.boundary import command
-from lianzheng_cli.errors import ExitCode
-from lianzheng_cli.findings import Severity
 from lianzheng_cli.reporters import FORMAT_NAMES, choose
 from lianzheng_cli.results import exit_code
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from lianzheng_cli.config import Config
@@ -49,6 +49,15 @@ class RegisterSet:
             return register.name
         ref: str = getattr(register, "department", "") or ""
         return LEADERSHIP if ref == LEADERSHIP else self.departments.get(ref, ref)
+
+
+def department_index(registers: Iterable[RegisterAt]) -> dict[str, str]:
+    """科室 编号 and 名称 → 名称, for the department registers among registers."""
+    names: dict[str, str] = {}
+    for at in registers:
+        if at.register.kind == "科室":
+            names[at.register.id] = names[at.register.name] = at.register.name
+    return names
 
 
 class Kind(enum.StrEnum):

@@ -16,7 +16,8 @@ from lianzheng_cli.errors import ConfigError
 from lianzheng_cli.history.changes import Change, RegisterAt, RegisterSet
 from lianzheng_cli.history.diff import diff
 from lianzheng_cli.history.gitio import CommitInfo, GitError, GitRepo, ShallowCloneError
-from lianzheng_cli.history.source import Broken, Parsed, Source, is_register_path
+from lianzheng_cli.history.parsing import Broken, is_register_path
+from lianzheng_cli.history.source import Source
 from lianzheng_cli.repository import open_repository
 
 WORKTREE_LABEL = "工作区"
@@ -126,25 +127,17 @@ def compare(source: Source, old: Endpoint, new: Endpoint, *, register_fields: bo
     if old.sha is None:
         raise GitError("对照的起点必须是一个版本（标签、分支或提交），不能是工作区")
     changed = [c for c in source.repo.changed_files(old.sha, new.sha, source.spec) if is_register_path(c.path)]
-    before = _by_path(source.parse_blobs((c.old_blob, c.path) for c in changed if c.old_blob))
-    if new.sha is None:
-        after = source.parse_disk(c.path for c in changed if c.status != "D")
-    else:
-        after = _by_path(source.parse_blobs((c.new_blob, c.path) for c in changed if c.new_blob))
-    broken = [p for p in (*before.values(), *after.values()) if isinstance(p, Broken)]
+    pairs = source.parse_changes(changed, new_on_disk=new.sha is None)
+    broken = [p for pair in pairs for p in pair if isinstance(p, Broken)]
     unusable = {b.path for b in broken}
-    old_regs = [p for p in before.values() if isinstance(p, RegisterAt) and p.path not in unusable]
-    new_regs = [p for p in after.values() if isinstance(p, RegisterAt) and p.path not in unusable]
+    old_regs = [p for p, _ in pairs if isinstance(p, RegisterAt) and p.path not in unusable]
+    new_regs = [p for _, p in pairs if isinstance(p, RegisterAt) and p.path not in unusable]
     changed_paths = {source.display(c.path) for c in changed}
     context = [at for at in _explanations(source, new.sha, old_regs, new_regs) if at.path not in changed_paths]
     old_set = RegisterSet(tuple(old_regs + context), source.config_at(old.sha), source.department_names(old.sha, old_regs))
     new_set = RegisterSet(tuple(new_regs + context), source.config_at(new.sha), source.department_names(new.sha, new_regs))
     changes = diff(old_set, new_set, register_fields=register_fields)
     return Comparison(old, new, new_set.config.unit, changes, old_set, new_set, broken, len(changed))
-
-
-def _by_path(parsed: dict[tuple[str, str], Parsed]) -> dict[str, Parsed]:
-    return {path: result for (_, path), result in parsed.items()}
 
 
 def _explanations(source: Source, rev: str | None, old_regs: list[RegisterAt], new_regs: list[RegisterAt]) -> list[RegisterAt]:

@@ -14,7 +14,8 @@ from lianzheng_cli.errors import UsageError
 from lianzheng_cli.history.changes import Change, Kind, RegisterAt, RegisterSet
 from lianzheng_cli.history.diff import diff
 from lianzheng_cli.history.gitio import CommitChanges, CommitInfo, FileChange
-from lianzheng_cli.history.source import Broken, Parsed, Source, is_register_path
+from lianzheng_cli.history.parsing import Broken, Parsed, is_register_path
+from lianzheng_cli.history.source import Source
 
 _GONE = frozenset((Kind.REMOVED, Kind.REGISTER_REMOVED))
 _APPEARED = frozenset((Kind.ADDED, Kind.REMOVED))

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+# The line breaks YAML (libyaml) counts. str.splitlines() also breaks at \v, \f and
+# \x1c-\x1e, which would shift every later line number and hide those control characters.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _FENCE = re.compile(r"^---[ \t]*$")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 # "1、xxx" is how Chinese documents number items: no space after 、 is needed.
@@ -42,8 +45,16 @@ class MarkdownSplit:
     unclosed: bool = False
 
 
+def split_lines(text: str) -> list[str]:
+    """Like str.splitlines(), but breaking only where YAML sees a line break."""
+    lines = _LINE_BREAK.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def split_markdown(text: str) -> MarkdownSplit:
-    lines = text.splitlines()
+    lines = split_lines(text)
     if not lines or not _FENCE.match(lines[0]):
         return MarkdownSplit(None, _sections(lines, 0), text)
     for index in range(1, len(lines)):

@@ -379,6 +379,43 @@ _SYNTAX_HINTS = (
     ("did not find expected ',' or ']'", "LZ003", "方括号列表没有正确结束", "检查方括号是否成对，项之间用英文逗号分隔"),
     ("did not find expected ',' or '}'", "LZ003", "花括号映射没有正确结束", "检查花括号是否成对，项之间用英文逗号分隔"),
     ("found undefined tag handle", "LZ007", "使用了未定义的标签", "删除以 ! 开头的标签"),
+    (
+        "did not find expected <document start>",
+        "LZ003",
+        "这一行的缩进与文件开头不一致",
+        "最外层的键（类型、编号、名称……）都要顶格写，文件第一行也不要缩进",
+    ),
+    (
+        "block sequence entries are not allowed",
+        "LZ003",
+        "“- ”列表项不能写在这里",
+        "列表项要另起一行，写在键的下面并比键多缩进两格；或写成 [甲, 乙]",
+    ),
+    (
+        "did not find expected node content",
+        "LZ003",
+        "这里缺少内容：括号没有结束，或两个逗号之间是空的",
+        "检查括号是否成对，项之间用英文逗号分隔",
+    ),
+    (
+        "did not find expected alphabetic or numeric character",
+        "LZ003",
+        "以 * 或 & 开头的值在 YAML 中有特殊含义",
+        '值以 *、& 开头时请用引号括起来，例如 名称: "*重点岗位*"',
+    ),
+    ("could not find expected directive name", "LZ003", "以 % 开头的行是 YAML 指令", "值以 % 开头时请用引号括起来"),
+    (
+        "found unexpected document indicator",
+        "LZ003",
+        "引号中的文字有一行以 --- 或 ... 开头，被当成了文档分隔线",
+        "把这一行缩进，或改写这一行的开头",
+    ),
+    (
+        "did not find expected comment or line break",
+        "LZ003",
+        "“|”或“>”后面只能换行",
+        "多行文本写成 名称: | 后换行，内容另起一行并缩进两格",
+    ),
 )
 
 
@@ -401,11 +438,20 @@ def _syntax_finding(exc: yaml.YAMLError, text: str, path: str) -> Finding:
 # Problems whose useful place is the context: for a missing colon libyaml points past the
 # line that lacks it; for an unclosed quote or bracket, at the end of the file or the next
 # line, while the context is where the quote or bracket was opened.
-_CONTEXT_FIRST = ("could not find expected ':'", "found unexpected end of stream", "did not find expected ',' or")
+_CONTEXT_FIRST = (
+    "could not find expected ':'",
+    "found unexpected end of stream",
+    "did not find expected ',' or",
+    "did not find expected alphabetic or numeric character",
+    "could not find expected directive name",
+)
 
 
 def _error_pos(exc: yaml.YAMLError, problem: str) -> Pos:
     prefer_context = any(needle in problem for needle in _CONTEXT_FIRST)
+    problem_mark, context_mark = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+    if "did not find expected ','" in problem and problem_mark and context_mark and problem_mark.line == context_mark.line:
+        prefer_context = False  # a missing comma inside one line: point at the place, not the bracket
     first, second = ("context_mark", "problem_mark") if prefer_context else ("problem_mark", "context_mark")
     mark = getattr(exc, first, None) or getattr(exc, second, None)
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)

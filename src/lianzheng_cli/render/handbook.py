@@ -26,6 +26,7 @@ from lianzheng_cli.render.forms import FormTemplate
 
 HANDBOOK_TITLE = "廉政风险防控机制工作手册"
 CATALOGUE_TITLE = "廉政风险点目录"
+CATALOGUE_NAME = "风险点目录"
 POWERS_TITLE = "部门权力清单"
 _BOOKMARKS = re.compile(r"<w:bookmark(?:Start|End)\b[^>]*/>")
 BREAK = layout.para("", layout.ppr(page_break_before=True, snap=False, before=0, after=0, line=20, exact=True))
@@ -94,6 +95,23 @@ def toc(entries: Sequence[tuple[int, str, str]]) -> str:
     return title + "".join(paragraphs)
 
 
+def static_toc(entries: Sequence[tuple[int, str, str]]) -> str:
+    """Contents without a TOC field: linked entries whose page numbers are PAGEREF fields.
+
+    LibreOffice and WPS compute PAGEREF when they lay the document out, but keep a TOC
+    field's cached text as it is; this variant (``lzfk build --static-toc``) prints with
+    page numbers there. Word refreshes the numbers on opening (updateFields).
+    """
+    title = layout.para(layout.run("目　录", layout.RPR_TITLE), layout.ppr("TOCHeading"))
+    paragraphs = []
+    for level, text, name in entries:
+        props = layout.RPR_HEI if level == 1 else layout.RPR_BODY
+        page = layout.field_runs(f"PAGEREF {name} \\h", layout.run("", props), props)
+        link = f'<w:hyperlink w:anchor="{name}" w:history="1">{layout.run(text, props)}<w:r>{props}<w:tab/></w:r>{page}</w:hyperlink>'
+        paragraphs.append(layout.para(link, layout.ppr(f"TOC{level}")))
+    return title + ("".join(paragraphs) or layout.para(layout.run("（无目录项）", layout.RPR_BODY), layout.ppr("TOC1")))
+
+
 def section_break(sect: str) -> str:
     return layout.para("", layout.ppr(snap=False, before=0, after=0, line=20, exact=True, sect=sect))
 
@@ -119,6 +137,7 @@ class HandbookInput:
     statistics: View
     charts: dict[str, Chart]
     forms: Forms
+    static_toc: bool = False
 
 
 def write_handbook(target: Path, data: HandbookInput, reference: ReferenceDocument) -> None:
@@ -133,7 +152,7 @@ def write_handbook(target: Path, data: HandbookInput, reference: ReferenceDocume
         def body() -> Iterator[str | bytes]:
             yield from _cover(data.unit)
             yield section_break(layout.sect_pr(None))
-            yield toc(headings.entries)
+            yield static_toc(headings.entries) if data.static_toc else toc(headings.entries)
             yield section_break(layout.sect_pr(footers, page_start=1, page_format="upperRoman", kind="oddPage"))
             yield from iter(lambda: spool.read(1 << 20), b"")
             yield layout.sect_pr(footers)
@@ -211,15 +230,13 @@ def _department(department: View, index: int, data: HandbookInput, heading: Head
         sections.append(("权力清单", lambda: iter([tables.power_table(department["权力清单"], landscape=False)])))
     if any(power["流程"] for power in department["权力清单"]):
         sections.append(("权力运行流程图", lambda: _charts(department, data.charts, images)))
-    if department["科室表"] is not None:
-        sections.append(("科室廉政风险防控表", lambda: iter([fragment(data.forms.department, department["科室表"])])))
-    if department["岗位"]:
-        sections.append(("岗位廉政风险防控表", lambda: _post_forms(department, data.forms.post)))
     for number, (title, content) in enumerate(sections, 1):
-        if title.endswith("防控表"):
-            yield BREAK
         yield heading(f"（{chinese_number(number)}）{title}", 3)
         yield from content()
+    if department["科室表"] is not None:
+        yield BREAK + fragment(data.forms.department, department["科室表"])
+    for post in department["岗位"]:
+        yield BREAK + fragment(data.forms.post, post)
 
 
 def _duties(department: View) -> Iterator[str]:
@@ -248,11 +265,6 @@ def _charts(department: View, charts: dict[str, Chart], images: Images) -> Itera
             yield layout.text_para(caption, "Caption", layout.RPR_KAI, keep_next=True)
             yield tables.steps_table(power)
             yield GAP
-
-
-def _post_forms(department: View, template: FormTemplate) -> Iterator[str]:
-    for number, post in enumerate(department["岗位"]):
-        yield (BREAK if number else "") + fragment(template, post)
 
 
 def _statistics(statistics: View, title: str) -> Iterator[str]:

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from lianzheng_cli.findings import Finding, Severity
 from lianzheng_cli.loader.decode import decode
+from lianzheng_cli.loader.markdown import split_lines
 from lianzheng_cli.reporters.common import summary_sentence
 from lianzheng_cli.results import ValidationResult
 
@@ -35,7 +36,7 @@ def _source_lines(result: ValidationResult, path: str) -> list[str]:
     except OSError:
         return []
     text = decode(data)
-    return text.splitlines() if isinstance(text, str) else []
+    return split_lines(text) if isinstance(text, str) else []
 
 
 def _print_finding(console: Console, finding: Finding, lines: list[str]) -> None:

@@ -1,0 +1,146 @@
+"""Benchmark ``lzfk build``: the handbook and the separate forms of a 4,000-post unit, beside pandoc.
+
+Generates a synthetic unit (bench/generate.py) in a temporary folder, then runs each
+step as its own process and reads that process's wall time and peak memory from the
+operating system (``os.wait4``; a step that starts workers adds their peak, from
+``getrusage(RUSAGE_CHILDREN)``):
+
+- flowcharts: every power's 权力运行流程图 drawn by graphviz (cold cache);
+- handbook: load the registers and write the handbook .docx with every post's form;
+- forms: every post's form and notice as separate .docx files, on both cores;
+- pandoc: the same handbook content as Markdown (lzfk's own Markdown rendering),
+  converted to .docx by pandoc (skipped with a message when pandoc is missing).
+
+Targets (issue “Official forms and the 工作手册”): the handbook in at most half of
+pandoc's time, with a peak under 500 MB.
+
+    .venv/bin/python bench/documents.py              # 4,000 posts
+    .venv/bin/python bench/documents.py --quick      # 400 posts
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+PEAK_LIMIT_MB = 500
+AS_OF = dt.date(2025, 6, 25)
+
+
+def _load(repo: Path):  # type: ignore[no-untyped-def]
+    from lianzheng_cli.ledger import load_ledger
+    from lianzheng_cli.render.assemble import organise
+    from lianzheng_cli.repository import load_repository
+
+    loaded = load_repository(repo)
+    unit = organise(loaded)
+    return unit, load_ledger(repo, unit.registers)
+
+
+def step(name: str, repo: Path, out: Path) -> None:
+    """Run one measured step in this process; print its own timings as JSON."""
+    from lianzheng_cli.render.build import BuildOptions, build
+
+    started = time.perf_counter()
+    unit, ledger = _load(repo)
+    loaded = time.perf_counter() - started
+    documents = {"flowcharts": frozenset(), "forms": frozenset({"forms"})}.get(name, frozenset({"handbook"}))
+    formats = ("md",) if name == "markdown" else ("docx",)
+    result = build(unit, ledger, repo, BuildOptions(out=out, formats=formats, as_of=AS_OF, documents=documents))
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"load": loaded, "files": len(result.written), "children_mb": children, "problems": result.problems}))
+
+
+def measure(command: list[str]) -> tuple[float, float, int, str]:
+    """Wall seconds, peak MB (the process, or its largest child if larger), exit code, stdout."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as captured:
+        process = subprocess.Popen(command, stdout=captured)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        captured.seek(0)
+        output = captured.read().decode("utf-8", "replace")
+    peak = usage.ru_maxrss / 1024
+    for line in output.splitlines():
+        if line.startswith("{"):
+            peak = max(peak, float(json.loads(line).get("children_mb", 0)))
+    return elapsed, peak, process.returncode, output
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=4000)
+    parser.add_argument("--quick", action="store_true", help="400 posts")
+    parser.add_argument("--keep", type=Path, help="keep the generated unit and outputs in this folder")
+    parser.add_argument("--step", choices=("flowcharts", "handbook", "forms", "markdown"), help=argparse.SUPPRESS)
+    parser.add_argument("--repo", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.step:
+        step(args.step, args.repo, args.out)
+        return 0
+    posts = 400 if args.quick else args.posts
+    work = args.keep or Path(tempfile.mkdtemp(prefix="lzfk-bench-documents-"))
+    try:
+        return run(posts, work)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def run(posts: int, work: Path) -> int:
+    from generate import generate
+
+    repo, out = work / "unit", work / "out"
+    counts = generate(repo, posts)
+    print(f"synthetic unit: {counts['posts']} posts, {counts['departments']} departments, {counts['files']} register files")
+    me = [sys.executable, str(Path(__file__).resolve())]
+    results: dict[str, tuple[float, float]] = {}
+    for name in ("flowcharts", "handbook", "forms", "markdown"):
+        elapsed, peak, code, output = measure([*me, "--step", name, "--repo", str(repo), "--out", str(out / name)])
+        if code != 0:
+            print(f"{name}: failed (exit {code})\n{output}")
+            return 1
+        info = json.loads(next(line for line in output.splitlines() if line.startswith("{")))
+        for problem in info["problems"]:
+            print(f"  note: {problem}")
+        results[name] = (elapsed, peak)
+        label = {"flowcharts": "flowcharts (graphviz, cold cache)", "markdown": "handbook as Markdown (input for pandoc)"}.get(name, name)
+        print(f"{label:42s} {elapsed:7.1f} s  peak {peak:6.0f} MB  ({info['files']} files, loading {info['load']:.1f} s)")
+    handbook = out / "handbook" / "廉政风险防控机制工作手册.docx"
+    print(f"handbook: {handbook.stat().st_size / 1e6:.1f} MB .docx")
+    pandoc = shutil.which("pandoc")
+    if pandoc is None:
+        print("pandoc: not installed, comparison skipped (apt-get install pandoc)")
+        return 0
+    markdown = out / "markdown" / "廉政风险防控机制工作手册.md"
+    elapsed, peak, code, output = measure([pandoc, str(markdown), "-f", "markdown", "-o", str(work / "pandoc.docx")])
+    if code != 0:
+        print(f"pandoc failed (exit {code})")
+        return 1
+    print(f"{'pandoc (same content, Markdown → docx)':42s} {elapsed:7.1f} s  peak {peak:6.0f} MB")
+    ours, ours_peak = results["handbook"]
+    ratio = ours / elapsed if elapsed else 0.0
+    time_ok = ratio <= 0.5
+    memory_ok = ours_peak < PEAK_LIMIT_MB
+    print(f"handbook vs pandoc: {ratio:.2f} of pandoc's time (target ≤ 0.50: {'met' if time_ok else 'MISSED'}); "
+          f"peak {ours_peak:.0f} MB (target < {PEAK_LIMIT_MB} MB: {'met' if memory_ok else 'MISSED'})")
+    return 0 if time_ok and memory_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,197 @@
+"""``lzfk audit``: for every register, is its 审定 still good, and who changed grades in the period.
+
+For each register at REV (default HEAD) the history is walked back to the commit that
+recorded its current 审定; content changes after that commit are "审定后被修改" (LZ404).
+An 审定 older than the review period is LZ405, a register never approved LZ406. Every
+grade change of the period is listed with its commit and author; a lowering without
+降级理由 (LZ401) and a removal without 已撤销 (LZ402) are findings too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from lianzheng_cli.codes import CODES
+from lianzheng_cli.config import Config
+from lianzheng_cli.findings import Finding
+from lianzheng_cli.history.changes import GRADE_KINDS, Change, Kind, RegisterAt, RegisterSet, department_index
+from lianzheng_cli.history.diff import diff
+from lianzheng_cli.history.gitio import CommitChanges, CommitInfo, FileChange
+from lianzheng_cli.history.parsing import Broken, Parsed, is_register_path
+from lianzheng_cli.history.source import Source, split
+from lianzheng_cli.models import Register
+from lianzheng_cli.rules import apply_settings, severity_overrides
+
+REAPPROVE_HINT = "请按程序重新审核、审定，并更新“审核”“审定”的意见、签字和日期"
+
+
+@dataclass(frozen=True)
+class GradeEvent:
+    """A grade change (or a removal) in the audit period, and the commit that made it."""
+
+    commit: CommitInfo
+    change: Change
+
+
+@dataclass
+class AuditResult:
+    head: CommitInfo
+    as_of: dt.date
+    since: dt.date
+    period_days: int
+    registers: list[RegisterAt]
+    findings: list[Finding] = field(default_factory=list)
+    events: list[GradeEvent] = field(default_factory=list)
+    broken: list[Broken] = field(default_factory=list)
+
+
+def audit(source: Source, *, as_of: dt.date, period_days: int | None = None, rev: str = "HEAD") -> AuditResult:
+    head = source.repo.commit(source.repo.resolve(rev))
+    config = source.config_at(head.sha)
+    days = period_days or config.review_period_days
+    registers, broken = source.all_registers(head.sha)
+    result = AuditResult(head, as_of, as_of - dt.timedelta(days=days), days, registers, broken=broken)
+    walk = _Walk(source, registers, config, result.since)
+    walk.departments = department_index(registers)
+    walk.run(source.repo.log(source.spec, head.sha))
+    findings = [*_approval_findings(registers, as_of, days), *walk.findings()]
+    result.events = walk.events
+    result.findings = sorted(apply_settings(findings, severity_overrides(config)))
+    return result
+
+
+def _finding(code: str, at: RegisterAt, key: tuple[str | int, ...], message: str, hint: str = "") -> Finding:
+    line, column = at.where(*key)
+    return Finding(at.path, line, column, code, CODES[code].severity, message, hint)
+
+
+def _approval_findings(registers: list[RegisterAt], as_of: dt.date, days: int) -> Iterator[Finding]:
+    for at in registers:
+        approval = at.register.approval
+        if approval is None:
+            yield _finding(
+                "LZ406", at, ("编号",), f"登记表“{at.register.name}”尚未审定", "审定后在登记表中填写 审定: {意见, 签字, 日期}"
+            )
+        elif (age := (as_of - approval.date).days) > days:
+            yield _finding(
+                "LZ405",
+                at,
+                ("审定",),
+                f"登记表“{at.register.name}”的审定日期 {approval.date.isoformat()} 距今 {age} 天，超过审定有效期 {days} 天",
+                "按年度动态管理的要求重新审定；有效期可在 lzfk.yaml 的“审定有效期”中设置（天）",
+            )
+
+
+def _content(register: Register) -> dict[str, object]:
+    return register.model_dump(exclude={"review", "approval"})
+
+
+class _Walk:
+    """One pass over the history, newest commit first.
+
+    ``location`` follows each register still waiting for the commit that recorded its
+    approval back through renames; grade changes are collected while commits are in the period.
+    """
+
+    def __init__(self, source: Source, registers: list[RegisterAt], config: Config, since: dt.date) -> None:
+        self.source = source
+        self.since = since
+        self.config = config
+        self.heads = {at.register.id: at for at in registers}
+        self.location = {source.repo.path_in_repo(at.path): at.register.id for at in registers if at.register.approval}
+        self.after_approval: dict[str, list[CommitInfo]] = {}
+        self.withdrawn = {entry.id for at in registers for entry in at.register.withdrawn}
+        self.events: list[GradeEvent] = []
+        self.departments: dict[str, str] = {}
+
+    def run(self, commits: list[CommitChanges]) -> None:
+        for item in commits:
+            in_period = item.commit.authored.date() >= self.since
+            if not self.location and not in_period:
+                break
+            files = [f for f in item.files if is_register_path(f.path)]
+            if in_period:
+                self._grades(item.commit, files)
+            if self.location:
+                self._approvals(item.commit, files)
+
+    def _sides(self, files: list[FileChange]) -> tuple[dict[str, Parsed], dict[str, Parsed]]:
+        old = self.source.parse_blobs((f.old_blob, f.path) for f in files if f.old_blob)
+        new = self.source.parse_blobs((f.new_blob, f.path) for f in files if f.new_blob)
+        return {path: p for (_, path), p in old.items()}, {path: p for (_, path), p in new.items()}
+
+    def _approvals(self, commit: CommitInfo, files: list[FileChange]) -> None:
+        touched = [f for f in files if f.new_blob and f.path in self.location]
+        if not touched:
+            return
+        old, new = self._sides(files)
+        olds = {at.register.id: (path, at) for path, at in old.items() if isinstance(at, RegisterAt)}
+        for change in touched:
+            register_id = self.location.pop(change.path)
+            after = new.get(change.path)
+            if not isinstance(after, RegisterAt) or after.register.id != register_id:
+                self.location[change.path] = register_id  # unreadable here: keep looking further back
+                continue
+            path, before = olds.get(register_id, (None, None))
+            if before is None or before.register.approval != after.register.approval:
+                continue  # this commit recorded the approval (or created the register): done
+            if _content(before.register) != _content(after.register):
+                self.after_approval.setdefault(register_id, []).append(commit)
+            if path is not None:
+                self.location[path] = register_id
+
+    def _grades(self, commit: CommitInfo, files: list[FileChange]) -> None:
+        old, new = self._sides(files)
+        parent = commit.parents[0] if commit.parents else None
+        old_regs, _ = split(old.values())
+        new_regs, _ = split(new.values())
+        old_set = RegisterSet(tuple(old_regs), self.source.config_at(parent), self.departments)
+        new_set = RegisterSet(tuple(new_regs), self.source.config_at(commit.sha), self.departments)
+        for change in diff(old_set, new_set):
+            if change.kind in GRADE_KINDS or change.kind is Kind.REMOVED:
+                self.events.append(GradeEvent(commit, change))
+
+    def findings(self) -> Iterator[Finding]:
+        for register_id, commits in self.after_approval.items():
+            at = self.heads[register_id]
+            approval = at.register.approval
+            assert approval is not None
+            listed = "；".join(f"{c.short} {c.authored.date().isoformat()} {c.author}“{c.subject}”" for c in reversed(commits))
+            yield _finding(
+                "LZ404",
+                at,
+                ("审定",),
+                f"登记表“{at.register.name}”在审定（{approval.date.isoformat()}）后被修改 {len(commits)} 次，未重新审定：{listed}",
+                REAPPROVE_HINT,
+            )
+        yield from self._unexplained()
+
+    def _unexplained(self) -> Iterator[Finding]:
+        current = {risk.id: (at, i) for at in self.heads.values() for i, risk in enumerate(at.register.risks)}
+        for event in self.events:
+            change = event.change
+            who = f"{event.commit.short} {event.commit.authored.date().isoformat()} {event.commit.author}"
+            if change.kind is Kind.LOWERED and not change.reason and change.id in current:
+                at, index = current[change.id]
+                if not at.register.risks[index].downgrade_reason:
+                    yield _finding(
+                        "LZ401",
+                        at,
+                        ("风险点", index, "等级"),
+                        f"风险点“{change.id}”的等级从{change.before}降为{change.after}（{who}），至今没有降级理由",
+                        "在该风险点下加一行 降级理由: ……",
+                    )
+            elif change.kind is Kind.REMOVED and not change.reason and not {change.id, change.register} & self.withdrawn:
+                holder = self.heads.get(change.register)
+                path, pos = (holder.path, holder.where("风险点")) if holder else (change.path, (0, 0))
+                yield Finding(
+                    path,
+                    pos[0],
+                    pos[1],
+                    "LZ402",
+                    CODES["LZ402"].severity,
+                    f"风险点“{change.id} {change.name}”被删除（{who}），但没有写明撤销理由",
+                    "在所属登记表中加上 已撤销: [{编号: 风险点编号, 理由: 撤销理由}]",
+                )
