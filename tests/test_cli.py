@@ -78,11 +78,11 @@ def test_run_returns_0_for_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == f"lzfk {__version__}\n"
 
 
-@pytest.mark.xfail(strict=True, reason="bug in cli/__init__.py: `lzfk` alone prints its help, then an empty “错误：” line")
 def test_no_arguments_prints_help_without_an_empty_error(capsys: pytest.CaptureFixture[str]) -> None:
-    run([])
-    err = capsys.readouterr().err
-    assert "错误：\n" not in err
+    assert run([]) == 2
+    captured = capsys.readouterr()
+    assert "错误：" not in captured.err
+    assert "用法：lzfk" in captured.out
 
 
 def test_path_outside_the_register_folder_exits_2(invoke: Invoke, tmp_path: Path) -> None:

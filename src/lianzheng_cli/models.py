@@ -131,7 +131,7 @@ class RegisterBase(FormatModel):
     kind: Literal["单位", "科室", "岗位"] = Field(alias="类型", title="类型", description="单位、科室或岗位")
     id: Text = Field(alias="编号", title="编号", description="在整个登记库中唯一、逐年不变的编号")
     name: Text = Field(alias="名称", title="名称", description="单位、科室名称或岗位（职务）名称")
-    duties: TextList = Field(alias="主要职责", title="主要职责", description="主要职责，每条一项")
+    duties: TextList = Field(alias="主要职责", title="主要职责", description="主要职责，每条一项，至少一条", min_length=1)
     risks: list[RiskPoint] = Field(alias="风险点", title="风险点", description="廉政风险点")
     review: Review | None = Field(None, alias="审核", title="审核", description="审核意见、签字、日期")
     approval: Review | None = Field(None, alias="审定", title="审定", description="审定意见、签字、日期")

@@ -25,6 +25,7 @@ _CHINESE: dict[str, tuple[str, str]] = {
     "Power": ("权力事项", "权力清单中的一项"),
     "Step": ("流程环节", "权力运行流程中的一个环节"),
     "LeadershipGroup": ("领导小组", "廉政风险防控工作领导小组"),
+    "Withdrawal": ("已撤销", "撤销的风险点（或整张登记表）及理由"),
 }
 
 SCHEMA_FILES: dict[str, type[BaseModel]] = {
@@ -41,7 +42,21 @@ def model_schema(model: type[BaseModel], file_name: str) -> dict[str, Any]:
     _translate(schema, model.__name__)
     for name, definition in schema.get("$defs", {}).items():
         _translate(definition, name)
+    _accept_numbers_as_text(schema)
     return {"$schema": DRAFT_07, "$id": file_name, **schema}
+
+
+def _accept_numbers_as_text(node: Any) -> None:
+    """Editors read ``编号: 001`` as a number; lzfk keeps it as the text "001", so a text
+    field must accept what an editor sees as a number too."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and "format" not in node and "enum" not in node and "const" not in node:
+            node["type"] = ["string", "number"]
+        for value in node.values():
+            _accept_numbers_as_text(value)
+    elif isinstance(node, list):
+        for value in node:
+            _accept_numbers_as_text(value)
 
 
 def register_schema() -> dict[str, Any]:

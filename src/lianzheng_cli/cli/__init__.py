@@ -67,6 +67,8 @@ def run(args: list[str] | None = None) -> int:
 
     try:
         code = app(args=args, prog_name="lzfk", standalone_mode=False)
+    except click_errors.NoArgsIsHelpError:
+        return int(ExitCode.USAGE)  # the help screen was shown; nothing more to say
     except click_errors.UsageError as exc:
         err_console.print(Text("错误：", style="bold red") + Text(usage_error_message(exc)))
         command = exc.ctx.command_path if exc.ctx is not None else "lzfk"

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from lianzheng_cli.cli.boundary import command, err_console
 from lianzheng_cli.errors import ExitCode, UsageError
-from lianzheng_cli.fsutil import write_atomic, write_text_atomic
+from lianzheng_cli.fsutil import write_text_atomic
 
 if TYPE_CHECKING:
     from lianzheng_cli.history.compare import Comparison, Endpoint
@@ -99,18 +99,18 @@ def diff_command(
             _notes(ensure_history(source.repo, deepen=deepen, wanted=revisions or []))
         old, new = _endpoints(source.repo, revisions or [], years or [])
         comparison = compare(source, old, new)
-    _emit_diff(comparison, output_format, out)
+    _emit_diff(comparison, output_format, out, source.repository.root)
     return ExitCode.OK
 
 
-def _emit_diff(comparison: Comparison, output_format: DiffFormat, out: Path | None) -> None:
+def _emit_diff(comparison: Comparison, output_format: DiffFormat, out: Path | None, root: Path) -> None:
     from lianzheng_cli.history import report
 
     if output_format is DiffFormat.docx:
-        from lianzheng_cli.history.docx_report import build_docx
+        from lianzheng_cli.history.docx_report import write_docx
 
         target = out or Path(f"年度风险变化对照表-{_safe(comparison.old.label)}-{_safe(comparison.new.label)}.docx")
-        write_atomic(target, build_docx(comparison))
+        write_docx(comparison, target, root)
         err_console.print(f"已写入 {target}")
         return
     if output_format is DiffFormat.text and out is None:

@@ -166,6 +166,7 @@ class _Builder:
         self.stack: list[_Frame] = []
         self.root: Any = None
         self.documents = 0
+        self.second_document: ev.Event | None = None
         self.has_content = False
 
     def build(self, events: Iterator[ev.Event]) -> Tree | Finding:
@@ -234,7 +235,7 @@ class _Builder:
             else:
                 self._dispatch(event)
         if not self.has_content:
-            return _finding(self.path, (1, 1), "LZ011", "文件是空的（或只有注释）", "按 FORMAT 填写登记表内容，或删除这个文件")
+            return _finding(self.path, (1, 1), "LZ011", "文件是空的（或只有注释）", "文件中还没有内容：请按格式填写（见 docs/format.md）")
         return Tree(self.root, self.marks)
 
     def _dispatch(self, event: ev.Event) -> None:
@@ -252,13 +253,19 @@ class _Builder:
 
     def _document(self, event: ev.DocumentStartEvent) -> None:
         self.documents += 1
-        if self.documents > 1:
-            self._stop(
-                event,
-                "LZ013",
-                "一个文件中只能有一份登记表，这里出现了第二个文档（---）",
-                "把第二份内容移到单独的文件中，或删除多余的 --- 行",
-            )
+        if self.documents == 2:
+            self.second_document = event
+
+    def _second_document(self, node: Any) -> None:
+        # A trailing "---" with nothing after it is harmless; content after it is not.
+        if node is None or self.second_document is None:
+            return
+        self._stop(
+            self.second_document,
+            "LZ013",
+            "一个文件中只能有一份登记表，这里出现了第二个文档（---）",
+            "把第二份内容移到单独的文件中，或删除多余的 --- 行",
+        )
 
     def _check_node(self, event: ev.NodeEvent) -> None:
         if event.anchor is not None:
@@ -293,6 +300,9 @@ class _Builder:
         self.stack.append(_Frame(node, marks))
 
     def _root(self, event: ev.NodeEvent, node: Any) -> None:
+        if self.documents > 1:
+            self._second_document(node)
+            return
         self.root = node
         self.has_content = self.has_content or node is not None
 
