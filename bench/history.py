@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         ("diff 2024→2025 (markdown)", ["diff", "--year", "2024", "--year", "2025", "--format", "markdown"], None),
         (f"log {TRACKED_RISK}", ["log", TRACKED_RISK], 1.0),
         (f"log {TRACKED_RISK} (json)", ["log", TRACKED_RISK, "--format", "json"], 1.0),
-        # ("audit (json)", ["audit", "--format", "json"], None),
+        ("audit (json)", ["audit", "--format", "json"], None),
     ]
     missed = 0
     print(f"\n{'command':<34}{'best':>8}{'median':>9}{'target':>8}  result")

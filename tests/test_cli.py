@@ -180,9 +180,9 @@ def test_github_format_annotates_with_escaped_properties_and_data(invoke: Invoke
     assert annotation.startswith(
         "::error file=registers/a%2Cb%3Ac%25.yaml,line=24,col=1,title=LZ101::未知的键“100%25%0A完成”（这里可用的键：类型、编号"
     )
-    assert lines[-1] == "检查了 1 个文件（1 份登记表，0 个风险点）：1 个错误，0 个警告"
+    assert lines[-1] == "检查了 1 个文件（1 份登记表，1 个风险点）：1 个错误，0 个警告"
     table = summary.read_text(encoding="utf-8").splitlines()
-    assert table[:3] == ["## lzfk 检查结果", "", "检查了 1 个文件（1 份登记表，0 个风险点）：1 个错误，0 个警告"]
+    assert table[:3] == ["## lzfk 检查结果", "", "检查了 1 个文件（1 份登记表，1 个风险点）：1 个错误，0 个警告"]
     assert table[-3:-1] == ["| 位置 | 级别 | 编号 | 问题 | 修改建议 |", "|---|---|---|---|---|"]
     assert table[-1].startswith("| registers/a,b:c%.yaml:24:1 | 错误 | LZ101 | 未知的键“100%<br>完成” |")
 

@@ -149,7 +149,10 @@ def notice_body() -> str:
                 "严格落实，并自觉接受组织和群众监督。"
             ),
             block_tag("{%p for 风险 in 风险点 %}"),
-            L.para(L.run("{{ 风险.中文序号 }}、{{ 风险.名称 }}（{{ 风险.等级 }}，{{ 风险.类型 }}）", L.RPR_HEI), L.ppr("BodyText", keep_next=True)),
+            L.para(
+                L.run("{{ 风险.中文序号 }}、{{ 风险.名称 }}（{{ 风险.等级 }}，{{ 风险.类型 }}）", L.RPR_HEI),
+                L.ppr("BodyText", keep_next=True),
+            ),
             body("表现形式：", keep_next=True),
             block_tag("{%p for 表现 in 风险.表现形式 %}"),
             body("{{ loop.index }}. {{ 表现 }}"),
@@ -179,7 +182,11 @@ def progress_body() -> str:
         return L.row_xml([L.Cell(cell_text(text), span=3)], widths)
 
     item = L.row_xml(
-        [L.Cell(cell_text("{{ 项.序号 }}", jc="center")), L.Cell(cell_text("{{ 项.内容 }}")), L.Cell(cell_text("{{ 项.值 }}", jc="center"))],
+        [
+            L.Cell(cell_text("{{ 项.序号 }}", jc="center")),
+            L.Cell(cell_text("{{ 项.内容 }}")),
+            L.Cell(cell_text("{{ 项.值 }}", jc="center")),
+        ],
         widths,
         min_height=510,
     )
@@ -210,7 +217,9 @@ def styles_body() -> str:
         sample = f"{style.name}：{style.font.name}，{style.size / 2:g} 磅"
         parts.append(L.para(L.run(sample, L.rpr(style.font)), L.ppr(style.style_id)))
     parts.append(
-        L.body("本文件只提供样式：工作手册、风险点目录、部门权力清单由 lzfk 按这里的样式生成。修改样式（字体、字号、行距）后保存，内容不必改动。")
+        L.body(
+            "本文件只提供样式：工作手册、风险点目录、部门权力清单由 lzfk 按这里的样式生成。修改样式（字体、字号、行距）后保存，内容不必改动。"
+        )
     )
     return "".join(parts)
 
@@ -230,7 +239,10 @@ def build(name: str, body_xml: str, *, title: str, mirror: bool = False) -> None
     even.is_linked_to_previous = False
     _replace_part_xml(odd.part, L.page_number_footer("right"))
     _replace_part_xml(even.part, L.page_number_footer("left"))
-    refs = {ref.get(f"{{{L.W_NS}}}type"): ref.get(f"{{{L.R_NS}}}id") for ref in section._sectPr.iterchildren(f"{{{L.W_NS}}}footerReference")}
+    refs = {
+        ref.get(f"{{{L.W_NS}}}type"): ref.get(f"{{{L.R_NS}}}id")
+        for ref in section._sectPr.iterchildren(f"{{{L.W_NS}}}footerReference")
+    }
     sect = L.sect_pr(L.FooterRefs(refs["default"], refs["even"]))
     body = document.element.body
     for child in list(body):
@@ -252,7 +264,7 @@ def build(name: str, body_xml: str, *, title: str, mirror: bool = False) -> None
 
 
 _DROPPED = re.compile(r"^(docProps/thumbnail\.jpeg|word/stylesWithEffects\.xml|customXml/.*)$")
-_DROPPED_REF = re.compile(r'<(Relationship|Override)\b[^>]*(thumbnail|stylesWithEffects|customXml|itemProps)[^>]*/>')
+_DROPPED_REF = re.compile(r"<(Relationship|Override)\b[^>]*(thumbnail|stylesWithEffects|customXml|itemProps)[^>]*/>")
 
 
 def _clean_package(data: bytes) -> bytes:
@@ -273,8 +285,11 @@ def _clean_package(data: bytes) -> bytes:
 
 
 def _replace_part_xml(part: object, xml: str) -> None:
-    element = parse_xml(xml.encode("utf-8"))
-    part._element = element  # type: ignore[attr-defined]
+    """Swap a part's XML; python-docx keeps some parts (fontTable) as plain bytes."""
+    if hasattr(part, "_element"):
+        part._element = parse_xml(xml.encode("utf-8"))
+    else:
+        part._blob = xml.encode("utf-8")  # type: ignore[attr-defined]
 
 
 def _font_table_part(document: object) -> object | None:
@@ -298,14 +313,21 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     build(
         "个人岗位廉政风险防控表.docx",
-        form_body("个人岗位廉政风险防控表", [("单　位", "{{ 单位 }}", "职　务", "{{ 职务 }}"), ("风险等级", "{{ 风险等级 }}", "姓　名", "{{ 姓名 }}")], None),
+        form_body(
+            "个人岗位廉政风险防控表",
+            [("单　位", "{{ 单位 }}", "职　务", "{{ 职务 }}"), ("风险等级", "{{ 风险等级 }}", "姓　名", "{{ 姓名 }}")],
+            None,
+        ),
         title="个人岗位廉政风险防控表",
     )
     build(
         "科室廉政风险防控表.docx",
         form_body(
             "科室廉政风险防控表",
-            [("单　位", "{{ 单位 }}", "处科室名称", "{{ 处科室名称 }}"), ("风险等级", "{{ 风险等级 }}", "负责人", "{{ 负责人 }}")],
+            [
+                ("单　位", "{{ 单位 }}", "处科室名称", "{{ 处科室名称 }}"),
+                ("风险等级", "{{ 风险等级 }}", "负责人", "{{ 负责人 }}"),
+            ],
             None,
         ),
         title="科室廉政风险防控表",

@@ -134,7 +134,7 @@ def check_text(text: str, display: str, *, markdown: bool, checker: Checker) -> 
 def _outcome(parsed: ParsedFile, checker: Checker) -> FileOutcome:
     if parsed.register is None or parsed.tree is None:
         fallback = facts_from_raw(parsed.tree, parsed.path) if parsed.tree is not None and parsed.is_register else None
-        return FileOutcome(tuple(parsed.findings), fallback, parsed.is_register, 0)
+        return FileOutcome(tuple(parsed.findings), fallback, parsed.is_register, len(fallback.risk_ids) if fallback else 0)
     config = checker.config
     overrides = severity_overrides(config)
     context = RegisterContext(parsed.register, parsed.tree, parsed.path, config)

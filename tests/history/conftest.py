@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.history.registers import CONFIG, yearly_2024
+from tests.history.registers import CONFIG, yearly_2024, yearly_2025
 
 AUTHOR = ("张三", "zhangsan@example.cn")
 
 
-def git_env(home: Path, *, name: str = AUTHOR[0], email: str = AUTHOR[1], date: str = "2024-03-01T10:00:00+08:00") -> dict[str, str]:
+def git_env(
+    home: Path, *, name: str = AUTHOR[0], email: str = AUTHOR[1], date: str = "2024-03-01T10:00:00+08:00"
+) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("GIT_", "GITHUB_", "CI_"))}
     env.update(
         GIT_AUTHOR_NAME=name,
@@ -71,6 +73,13 @@ class Repo:
     def tag(self, name: str) -> None:
         self.git("tag", name)
 
+    def replace_registers(self, files: dict[str, str]) -> None:
+        """Make the register folder hold exactly files (paths relative to root)."""
+        for path in sorted((self.root / "registers").rglob("*"), reverse=True):
+            if path.is_file():
+                path.unlink()
+        self.write_all(files)
+
 
 MakeRepo = Callable[..., Repo]
 
@@ -112,3 +121,11 @@ def year_repo(make_repo: MakeRepo) -> Repo:
     repo.commit("2024 年度登记表定稿", date="2024-03-20T10:00:00+08:00")
     repo.tag("2024")
     return repo
+
+
+@pytest.fixture
+def two_years(year_repo: Repo) -> Repo:
+    """year_repo plus the 2025 registers, committed on 2025-03-20 by 李四 (not tagged)."""
+    year_repo.replace_registers(yearly_2025())
+    year_repo.commit("2025 年度动态调整", date="2025-03-20T10:00:00+08:00", author=("李四", "lisi@example.cn"))
+    return year_repo

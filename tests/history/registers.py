@@ -90,10 +90,10 @@ APPROVED_2024 = {"approved": "2024-03-20", "reviewed": "2024-03-15"}
 
 def yearly_2024() -> dict[str, str]:
     return {
-        "registers/单位.yaml": unit([risk("DW-01", "三重一大事项决策不规范", "二级", kind="制度机制风险")], approved="2024-03-20"),
-        "registers/药剂科/科室.yaml": department(
-            "YJK", "药剂科", [risk("YJK-01", "药品遴选暗箱操作", "二级")], **APPROVED_2024
+        "registers/单位.yaml": unit(
+            [risk("DW-01", "三重一大事项决策不规范", "二级", kind="制度机制风险")], approved="2024-03-20"
         ),
+        "registers/药剂科/科室.yaml": department("YJK", "药剂科", [risk("YJK-01", "药品遴选暗箱操作", "二级")], **APPROVED_2024),
         "registers/药剂科/采购员.yaml": post(
             "YJK-CG",
             "药品采购员",
@@ -106,7 +106,11 @@ def yearly_2024() -> dict[str, str]:
         ),
         "registers/财务科/科室.yaml": department("CWK", "财务科", [risk("CWK-01", "预算执行监管不力", "二级")], **APPROVED_2024),
         "registers/财务科/出纳.yaml": post(
-            "CWK-CN", "出纳", "CWK", [risk("CWK-CN-01", "挪用公款", "一级"), risk("CWK-CN-02", "现金管理不规范", "三级")], **APPROVED_2024
+            "CWK-CN",
+            "出纳",
+            "CWK",
+            [risk("CWK-CN-01", "挪用公款", "一级"), risk("CWK-CN-02", "现金管理不规范", "三级")],
+            **APPROVED_2024,
         ),
         "registers/财务科/票据管理员.yaml": post(
             "CWK-PJ", "票据管理员", "CWK", [risk("CWK-PJ-01", "票据管理混乱", "三级")], **APPROVED_2024

@@ -14,6 +14,7 @@ from rich.text import Text  # noqa: E402
 
 from lianzheng_cli import __version__  # noqa: E402
 from lianzheng_cli.cli.boundary import err_console  # noqa: E402
+from lianzheng_cli.cli.documents import build_command, report_app, templates_app  # noqa: E402
 from lianzheng_cli.cli.grade import grade_command  # noqa: E402
 from lianzheng_cli.cli.history import audit_command, check_command, diff_command, log_command  # noqa: E402
 from lianzheng_cli.cli.i18n import usage_error_message  # noqa: E402
@@ -55,6 +56,9 @@ app.command("diff")(diff_command)
 app.command("log")(log_command)
 app.command("audit")(audit_command)
 app.command("check")(check_command)
+app.command("build")(build_command)
+app.add_typer(report_app, name="report")
+app.add_typer(templates_app, name="templates")
 
 
 def main() -> None:

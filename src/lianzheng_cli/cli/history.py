@@ -20,6 +20,7 @@ from rich.text import Text
 
 from lianzheng_cli.cli.boundary import command, err_console
 from lianzheng_cli.errors import ExitCode, UsageError
+from lianzheng_cli.findings import Severity
 from lianzheng_cli.fsutil import write_text_atomic
 
 if TYPE_CHECKING:
@@ -59,12 +60,12 @@ def _endpoints(repo: GitRepo, revisions: list[str], years: list[int]) -> tuple[E
 
     if revisions and years:
         raise UsageError("版本和 --year 只能选一种写法", hint="例如 lzfk diff 2024 2025，或 lzfk diff --year 2024 --year 2025")
-    wanted = [endpoint(repo, rev) for rev in revisions] or [year_endpoint(repo, year) for year in years]
-    if not wanted or len(wanted) > 2:
+    if not 1 <= len(revisions or years) <= 2:
         raise UsageError(
             "请给出一个或两个版本",
             hint="lzfk diff 2024 2025（标签、分支或提交）；lzfk diff --year 2024 --year 2025；只给一个时与工作区对照",
         )
+    wanted = [endpoint(repo, rev) for rev in revisions] or [year_endpoint(repo, year) for year in years]
     return wanted[0], wanted[1] if len(wanted) == 2 else worktree()
 
 
@@ -95,8 +96,8 @@ def diff_command(
 
     source = open_source(directory or Path.cwd())
     with source.repo:
-        if deepen or years:
-            _notes(ensure_history(source.repo, deepen=deepen, wanted=revisions or []))
+        if deepen:
+            _notes(ensure_history(source.repo, deepen=True, wanted=revisions or []))
         old, new = _endpoints(source.repo, revisions or [], years or [])
         comparison = compare(source, old, new)
     _emit_diff(comparison, output_format, out, source.repository.root)
@@ -233,7 +234,7 @@ def audit_command(
     directory: DirectoryOpt = None,
     deepen: DeepenOpt = False,
 ) -> int:
-    """审计每份登记表：审定后是否又被修改（列出提交）、审定是否过期，以及审计期内谁调整了风险等级。发现问题时以 1 退出。"""
+    """审计每份登记表：审定后是否又被修改（列出提交）、审定是否过期，以及审计期内谁调整了风险等级。有警告或错误时以 1 退出。"""
     from lianzheng_cli.history import report_findings as out
     from lianzheng_cli.history.audit import audit
     from lianzheng_cli.history.compare import ensure_history, open_source
@@ -259,7 +260,7 @@ def audit_command(
     markdown = out.audit_markdown(result, root)
     github_wrote = name == "github" and bool(os.environ.get("GITHUB_STEP_SUMMARY"))
     _write_summary(summary, markdown, step=out.audit_markdown(result, root, with_findings=not github_wrote))
-    return ExitCode.FINDINGS if result.findings else ExitCode.OK
+    return ExitCode.FINDINGS if any(f.severity >= Severity.WARNING for f in result.findings) else ExitCode.OK
 
 
 @command

@@ -94,9 +94,11 @@ def _unreviewed(comparison: Comparison) -> Iterator[Finding]:
         old = before.get(at.register.id)
         if old is not None and _content(old.register) == _content(at.register):
             continue
+        # The unit's own register is approved by its principal leader with no separate review (DOMAIN: 三个层次).
+        wanted = (("审定", "approval"),) if at.register.kind == "单位" else (("审核", "review"), ("审定", "approval"))
         stale = [
             name
-            for name, attribute in (("审核", "review"), ("审定", "approval"))
+            for name, attribute in wanted
             if not _renewed(getattr(old.register, attribute) if old else None, getattr(at.register, attribute))
         ]
         if stale:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lianzheng_cli.errors import ConfigError
-from lianzheng_cli.history.changes import Change, RegisterAt, RegisterSet
+from lianzheng_cli.history.changes import LEADERSHIP, Change, RegisterAt, RegisterSet, department_index
 from lianzheng_cli.history.diff import diff
 from lianzheng_cli.history.gitio import CommitInfo, GitError, GitRepo, ShallowCloneError
 from lianzheng_cli.history.parsing import Broken, is_register_path
@@ -134,8 +134,9 @@ def compare(source: Source, old: Endpoint, new: Endpoint, *, register_fields: bo
     new_regs = [p for _, p in pairs if isinstance(p, RegisterAt) and p.path not in unusable]
     changed_paths = {source.display(c.path) for c in changed}
     context = [at for at in _explanations(source, new.sha, old_regs, new_regs) if at.path not in changed_paths]
-    old_set = RegisterSet(tuple(old_regs + context), source.config_at(old.sha), source.department_names(old.sha, old_regs))
-    new_set = RegisterSet(tuple(new_regs + context), source.config_at(new.sha), source.department_names(new.sha, new_regs))
+    old_names, new_names = _departments(source, old.sha, new.sha, old_regs, new_regs)
+    old_set = RegisterSet(tuple(old_regs + context), source.config_at(old.sha), old_names)
+    new_set = RegisterSet(tuple(new_regs + context), source.config_at(new.sha), new_names)
     changes = diff(old_set, new_set, register_fields=register_fields)
     return Comparison(old, new, new_set.config.unit, changes, old_set, new_set, broken, len(changed))
 
@@ -150,3 +151,21 @@ def _explanations(source: Source, rev: str | None, old_regs: list[RegisterAt], n
             if risk.id not in new_ids and risk.id not in explained and at.register.id not in explained:
                 missing.update((risk.id, at.register.id))
     return source.registers_with_text(rev, sorted(missing))
+
+
+def _departments(
+    source: Source, old_rev: str | None, new_rev: str | None, old_regs: list[RegisterAt], new_regs: list[RegisterAt]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Department names for both sides, searching the repository only for references still unknown.
+
+    The old side falls back on the new side's names (a department's current name groups
+    last year's changes too); each search is a ``git grep`` over all files, so it is skipped when it can be.
+    """
+    wanted = {getattr(at.register, "department", "") for at in (*old_regs, *new_regs)} - {"", LEADERSHIP}
+    new_names = department_index(new_regs)
+    if wanted - new_names.keys():
+        new_names = {**source.department_names(new_rev), **new_names}
+    old_names = {**new_names, **department_index(old_regs)}
+    if wanted - old_names.keys():
+        old_names = {**source.department_names(old_rev), **old_names}
+    return old_names, new_names

@@ -4,8 +4,11 @@ A yearly comparison touches thousands of files, but in each file usually one ris
 changed (and the 审核/审定 dates). The items of the ``风险点`` list that are byte-for-byte
 the same in both versions of a file cannot change the diff, so both texts have those
 lines replaced by empty lines before parsing: line numbers stay exact, and parsing costs
-only what changed. Anything unusual (flow style, a changed register 编号, a layout this
-reader does not recognise) leaves the texts untouched; Markdown is never pruned.
+only what changed. Optional top-level entries (在岗人员, 权力清单, 制度 …) that are the same
+in both versions are blanked the same way. The registers parsed from pruned texts are
+partial — they hold what can differ — which is all a comparison needs. Anything unusual (flow style, a changed
+register 编号, a layout this reader does not recognise) leaves the texts untouched;
+Markdown is never pruned.
 """
 
 from __future__ import annotations
@@ -18,6 +21,11 @@ _RISKS_KEY = re.compile(r"^风险点:[ \t]*(?:#[^\n]*)?\r?\n", re.MULTILINE)
 _REGISTER_ID = re.compile(r"^编号:[ \t]*(.*?)[ \t]*\r?$", re.MULTILINE)
 _FIRST_ITEM = re.compile(r"^( *)- ", re.MULTILINE)
 _BLANK_OR_COMMENT = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n)*")
+
+_TOP_LINE = re.compile(r"^(?![ \t#]|\r?$)[^\n]*", re.MULTILINE)
+_TOP_KEY = re.compile(r"^([^\s#:'\"\-?%@&*!|>\[{][^:\n]*):(?:[ \t]|\r?$)")
+# Entries a comparison reads even when they are unchanged, and the required ones (a blank would not validate).
+KEEP = frozenset(("类型", "编号", "名称", "科室", "层级", "审核", "审定", "已撤销", "风险点", "主要职责"))
 
 Span = tuple[int, int]
 
@@ -52,10 +60,47 @@ def _register_id(text: str) -> str | None:
     return match.group(1).split(" #", 1)[0].strip() if match else None
 
 
+def top_entries(text: str) -> dict[str, Span] | None:
+    """Top-level key → the span of its entry (key line and what follows up to the next key); None when unsure."""
+    found: dict[str, Span] = {}
+    lines = list(_TOP_LINE.finditer(text))
+    for index, line in enumerate(lines):
+        key = _TOP_KEY.match(line.group(0))
+        if key is None or key.group(1) in found:
+            return None
+        end = lines[index + 1].start() if index + 1 < len(lines) else len(text)
+        found[key.group(1)] = (line.start(), end)
+    return found
+
+
+def prune_entries(old: str, new: str) -> tuple[str, str]:
+    """Both texts with the unchanged top-level entries that a comparison does not read blanked out."""
+    old_entries, new_entries = top_entries(old), top_entries(new)
+    if old_entries is None or new_entries is None:
+        return old, new
+    same = [
+        key
+        for key in old_entries.keys() & new_entries.keys()
+        if key not in KEEP and old[slice(*old_entries[key])] == new[slice(*new_entries[key])]
+    ]
+    return _blank_entries(old, old_entries, same), _blank_entries(new, new_entries, same)
+
+
+def _blank_entries(text: str, entries: dict[str, Span], keys: list[str]) -> str:
+    parts: list[str] = []
+    at = 0
+    for start, end in sorted(entries[key] for key in keys):
+        parts += [text[at:start], "\n" * text.count("\n", start, end)]
+        at = end
+    parts.append(text[at:])
+    return "".join(parts)
+
+
 def prune_texts(old: str, new: str) -> tuple[str, str]:
-    """Both texts with the risk point items they share blanked out (or unchanged when unsure)."""
+    """Both texts with what they share blanked out (or unchanged when unsure): risk points, then other entries."""
     if _register_id(old) is None or _register_id(old) != _register_id(new):
         return old, new
+    old, new = prune_entries(old, new)
     old_items, new_items = risk_items(old), risk_items(new)
     if old_items is None or new_items is None:
         return old, new

@@ -147,10 +147,10 @@ def change_counts(result: CheckResult) -> str:
     if comparison is None:
         return "；".join(result.notes)
     if not comparison.changes:
-        return f"与 {comparison.old.describe()} 相比：风险点没有变化"
+        return f"与 {comparison.old.describe()}相比：风险点没有变化"
     _, total = summarise(comparison.changes)
     parts = [f"{title} {total.counts[key]}" for key, title, _ in COLUMNS if total.counts[key]]
-    return f"与 {comparison.old.describe()} 相比：" + "，".join(parts or ["只有登记表信息的修改"])
+    return f"与 {comparison.old.describe()}相比：" + "，".join(parts or ["只有登记表信息的修改"])
 
 
 def check_markdown(result: CheckResult, *, with_findings: bool = True) -> str:

@@ -52,10 +52,9 @@ class Source:
         """Repository paths → content at rev (None: on disk); paths missing at rev are left out."""
         if rev is None:
             return {path: self.read_disk(path) for path in paths}
-        listing = self.listing(rev)
-        blobs = {path: listing[path] for path in paths if path in listing}
-        contents = self.repo.read_blobs(blobs.values())
-        return {path: contents.get(blob) or b"" for path, blob in blobs.items()}
+        names = {path: f"{rev}:{path}" for path in paths}
+        contents = self.repo.read_blobs(names.values())
+        return {path: data for path, name in names.items() if (data := contents.get(name)) is not None}
 
     def listing(self, rev: str) -> dict[str, str]:
         """Repository path → blob id of every file under the register folder at rev."""

@@ -118,7 +118,8 @@ def _describe(error: ErrorDetails, key_path: tuple[Any, ...], model: type[BaseMo
         return f"{'“' + owner + '”中' if owner else ''}缺少必填的键“{key}”", f"请补上“{key}”{described}"
     if kind == "extra_forbidden":
         return _unknown_key(key_path, model)
-    return f"“{where}”：{_value_message(error)}", _value_hint(error)
+    hint = _value_hint(error) or ("对照 docs/configuration.md 修改" if model.__name__ == "Config" else "对照 docs/format.md 修改")
+    return f"“{where}”：{_value_message(error)}", hint
 
 
 def _unknown_key(key_path: tuple[Any, ...], model: type[BaseModel]) -> tuple[str, str]:
@@ -172,7 +173,7 @@ def _value_hint(error: ErrorDetails) -> str:
         return "请填写内容，或删除这个键"
     if kind == "literal_error":
         return "请从可选值中选一个，注意不要有多余的空格"
-    return "请按格式说明修改"
+    return ""
 
 
 def _expected(ctx: dict[str, Any]) -> str:

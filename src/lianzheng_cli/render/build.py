@@ -258,7 +258,10 @@ def _unit_documents(
     if "tables" in options.documents:
         progress = progress_view(unit, ledger, options.as_of, counts)
         yield from write_progress(renderer, progress, out, formats)
-        for title, writer in ((handbook.CATALOGUE_NAME, handbook.write_catalogue), (handbook.POWERS_TITLE, handbook.write_powers)):
+        for title, writer in (
+            (handbook.CATALOGUE_NAME, handbook.write_catalogue),
+            (handbook.POWERS_TITLE, handbook.write_powers),
+        ):
             for suffix in formats:
                 path = out / f"{title}.{suffix}"
                 if suffix == "docx":
@@ -281,7 +284,8 @@ def _unit_documents(
                 "按等级": rows_by_grade(view["目录"], view["等级"]),
                 "章名": chapter_names(view, unit.chapters),
                 "章节": [
-                    {"标题": chapter.title, "markdown": Markup(chapter.body), "html": to_html(chapter.body)} for chapter in unit.chapters
+                    {"标题": chapter.title, "markdown": Markup(chapter.body), "html": to_html(chapter.body)}
+                    for chapter in unit.chapters
                 ],
             }
             write_text_atomic(path, renderer.text(handbook.HANDBOOK_TITLE, suffix, context))
@@ -309,7 +313,9 @@ def _read_manifest(out: Path) -> list[str]:
 
 def _write_manifest(out: Path, written: list[Path]) -> None:
     names = sorted({path.relative_to(out).as_posix() for path in written})
-    write_text_atomic(out / MANIFEST, json.dumps({"generator": "lzfk build", "files": names}, ensure_ascii=False, indent=1) + "\n")
+    write_text_atomic(
+        out / MANIFEST, json.dumps({"generator": "lzfk build", "files": names}, ensure_ascii=False, indent=1) + "\n"
+    )
 
 
 def _remove_stale(out: Path, previous: list[str], written: list[Path]) -> list[Path]:

@@ -399,7 +399,7 @@ _SETTINGS_RANK = {name: index for index, name in enumerate(SETTINGS_ORDER)}
 
 def patch_settings(xml: bytes, *, mirror_margins: bool, even_and_odd: bool = True, update_fields: bool = False) -> bytes:
     """settings.xml with the page-number and field switches set, children in schema order."""
-    from lxml import etree
+    from lxml import etree  # type: ignore[import-untyped]
 
     root = etree.fromstring(xml)
     switches = {"mirrorMargins": mirror_margins, "evenAndOddHeaders": even_and_odd, "updateFields": update_fields}
@@ -625,7 +625,7 @@ def font_table_xml() -> str:
     for font in FONTS:
         entries.append(
             f'<w:font w:name="{font.name}"><w:altName w:val="{font.fallback}"/><w:panose1 w:val="{font.panose}"/>'
-            f'<w:charset w:val="86"/><w:family w:val="{font.family}"/><w:pitch w:val="fixed"/></w:font>'
+            f'<w:charset w:val="86"/><w:family w:val="{font.family}"/><w:pitch w:val="variable"/></w:font>'
         )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

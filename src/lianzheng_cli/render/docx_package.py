@@ -72,6 +72,12 @@ class Images:
         )
 
 
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def png_size(data: bytes) -> tuple[int, int]:
     if data[:8] != b"\x89PNG\r\n\x1a\n" or len(data) < 24:
         return (800, 600)
@@ -95,7 +101,7 @@ class ReferenceDocument:
             raise TemplateError(f"样式模板 {path.name} 的正文结构无法识别")
         self.head = document[: root.end()]
         final = _FINAL_SECT.search(document)
-        refs = dict(_FOOTER_REF.findall(final.group(0))) if final else {}
+        refs: dict[str, str] = dict(_FOOTER_REF.findall(final.group(0))) if final else {}
         self.footers = layout.FooterRefs(refs["default"], refs.get("even", refs["default"])) if "default" in refs else None
 
     def write(
@@ -142,6 +148,7 @@ class ReferenceDocument:
                             pending, size = [], 0
                     stream.write("".join(pending).encode("utf-8"))
                     stream.write(b"</w:body></w:document>")
+            temp.chmod(_default_mode())
             temp.replace(target)
         except OSError as exc:
             temp.unlink(missing_ok=True)

@@ -98,6 +98,7 @@ POWER_LABELS_LANDSCAPE = ("序号", "编号", "权力名称", "类别", "权力�
 
 
 def power_table(powers: Sequence[View], *, landscape: bool) -> str:
+    widths: Sequence[int]
     if landscape:
         widths = POWER_WIDTHS_LANDSCAPE
         out = [_header(POWER_LABELS_LANDSCAPE, widths)]

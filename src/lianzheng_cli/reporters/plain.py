@@ -10,8 +10,10 @@ from lianzheng_cli.results import ValidationResult
 
 
 def line_of(finding: Finding) -> str:
+    """One line, always: tools that read file:line:col lines take a line break as a new finding."""
     hint = f"（{finding.hint}）" if finding.hint else ""
-    return f"{finding.path}:{finding.line}:{finding.column}: {finding.severity.key} {finding.code} {finding.message}{hint}"
+    text = f"{finding.message}{hint}".replace("\r", " ").replace("\n", " ")
+    return f"{finding.path}:{finding.line}:{finding.column}: {finding.severity.key} {finding.code} {text}"
 
 
 def report(result: ValidationResult, out: TextIO) -> None:

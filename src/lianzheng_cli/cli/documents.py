@@ -1,0 +1,224 @@
+"""``lzfk build``, ``lzfk report progress`` and ``lzfk templates``.
+
+The Word, Jinja and graphviz code is imported inside the commands, so that ``lzfk
+validate`` never loads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from lianzheng_cli.cli.boundary import command
+from lianzheng_cli.errors import ExitCode, UsageError
+from lianzheng_cli.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from lianzheng_cli.ledger import Ledger
+    from lianzheng_cli.render.assemble import Source, Unit
+
+console = Console(highlight=False, soft_wrap=True)
+SHOWN_FINDINGS = 20
+
+
+class OutputFormat(enum.StrEnum):
+    docx = "docx"
+    md = "md"
+    html = "html"
+
+
+class DocumentKind(enum.StrEnum):
+    handbook = "handbook"
+    forms = "forms"
+    tables = "tables"
+
+
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="输出目录")]
+FormatOpt = Annotated[
+    list[OutputFormat] | None,
+    typer.Option("--format", "-f", help="输出格式，可重复：docx（Word）、md（Markdown，供合并请求审阅）、html；默认三种都生成"),
+]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="进展情况表的截止日期，写成 YYYY-MM-DD，默认今天")]
+
+
+def _as_of(text: str | None) -> dt.date:
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--as-of 的日期“{text}”无效", hint="写成 YYYY-MM-DD，如 2025-06-25") from None
+
+
+def _show(findings: list[Finding]) -> None:
+    for finding in findings[:SHOWN_FINDINGS]:
+        style = "red" if finding.severity is Severity.ERROR else "yellow"
+        console.print(
+            Text(f"{finding.path}:{finding.line}:{finding.column}: ", style="bold")
+            + Text(f"{finding.severity.label} {finding.code} {finding.message}", style=style)
+        )
+    if len(findings) > SHOWN_FINDINGS:
+        console.print(Text(f"……另有 {len(findings) - SHOWN_FINDINGS} 条，运行 lzfk validate 查看全部", style="dim"))
+
+
+def _checked_source(start: Path) -> tuple[Source, Unit, Ledger] | None:
+    """Validate, then load: documents are built only from registers that pass lzfk validate."""
+    from lianzheng_cli.ledger import load_ledger
+    from lianzheng_cli.render.assemble import load_source, organise
+    from lianzheng_cli.validation import validate
+
+    checked = validate(start)
+    errors = [finding for finding in checked.findings if finding.severity is Severity.ERROR]
+    if checked.config_failed or errors:
+        console.print(Text(f"登记表检查发现 {len(errors)} 个错误，未生成文档：", style="bold red"))
+        _show(errors)
+        console.print(Text("请先修正（lzfk validate 会逐条指出文件、行、列和修改建议），再运行本命令。", style="green"))
+        return None
+    source = load_source(start)
+    unit = organise(source)
+    ledger = load_ledger(source.root, unit.registers)
+    ledger_errors = [finding for finding in ledger.findings if finding.severity is Severity.ERROR]
+    if ledger.findings:
+        console.print(Text("工作台账（台账/）：", style="bold"))
+        _show(ledger.findings)
+    if ledger_errors:
+        console.print(Text("台账有错误，未生成文档。台账的写法见 docs/documents.md。", style="bold red"))
+        return None
+    return source, unit, ledger
+
+
+@command
+def build_command(
+    out: OutOpt = Path("out"),
+    formats: FormatOpt = None,
+    only: Annotated[
+        list[DocumentKind] | None,
+        typer.Option(
+            "--only",
+            help="只生成：handbook（工作手册）、forms（各岗位、科室、单位的防控表和提示书）、tables（目录、权力清单、进展情况表）",
+        ),
+    ] = None,
+    as_of: AsOfOpt = None,
+    static_toc: Annotated[
+        bool,
+        typer.Option("--static-toc", help="手册目录不用 Word 目录域，页码由 LibreOffice/WPS 排版时计算（见 docs/documents.md）"),
+    ] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="生成表单的并行进程数，0 表示自动（最多 2 个）")] = 0,
+) -> int:
+    """从登记表生成正式文档：各岗位、科室、单位的廉政风险防控表，提示书，风险点目录，部门权力清单，进展情况表和工作手册。"""
+    from lianzheng_cli.render.build import DOCUMENT_KINDS, FORMATS, BuildOptions, build
+
+    checked = _checked_source(Path.cwd())
+    if checked is None:
+        return ExitCode.FINDINGS
+    source, unit, ledger = checked
+    options = BuildOptions(
+        out=out,
+        formats=tuple(f.value for f in formats) if formats else FORMATS,
+        as_of=_as_of(as_of),
+        jobs=jobs,
+        documents=frozenset(kind.value for kind in only) if only else frozenset(DOCUMENT_KINDS),
+        static_toc=static_toc,
+    )
+    result = build(unit, ledger, source.root, options)
+    for problem in result.problems:
+        console.print(Text("注意：", style="bold yellow") + Text(problem))
+    counts = result.counts
+    console.print(
+        f"已生成 {len(result.written)} 个文件到 {out}/：{counts['posts']} 个岗位、{counts['departments']} 个科室，"
+        f"{counts['risks']} 个风险点、{counts['measures']} 条防控措施，{counts['flowcharts']} 张流程图"
+    )
+    if result.removed:
+        console.print(Text(f"已删除上次生成、本次不再生成的 {len(result.removed)} 个文件", style="dim"))
+    return ExitCode.OK
+
+
+report_app = typer.Typer(help="报表：进展情况表等", no_args_is_help=True)
+
+
+@report_app.command("progress")
+@command
+def progress_command(
+    as_of: AsOfOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="同时把进展情况表写入此目录（docx、md、html）")] = None,
+    formats: FormatOpt = None,
+) -> int:
+    """进展情况表（29 项）：能从登记表统计的项目由登记表统计，其余（预警、教育、检查、处理等）取自工作台账。"""
+    from lianzheng_cli.render.build import FORMATS, Renderer, write_progress
+    from lianzheng_cli.render.progress import progress_view
+
+    checked = _checked_source(Path.cwd())
+    if checked is None:
+        return ExitCode.FINDINGS
+    source, unit, ledger = checked
+    view = progress_view(unit, ledger, _as_of(as_of))
+    console.print(Text(f"廉政风险防控机制建设工作进展情况表（{view['单位']}，截至{view['截止日期文字']}）", style="bold"))
+    for item in view["项目"]:
+        console.print(f"{item['序号']:>2}. {item['内容']}：{item['值']}" + f"　[{item['来源']}]", markup=False)
+    for note in view["说明"]:
+        console.print(Text(note, style="dim"))
+    if out is not None:
+        renderer = Renderer(source.root)
+        written = list(write_progress(renderer, view, out, tuple(f.value for f in formats) if formats else FORMATS))
+        for path in written:
+            console.print(f"已写入 {path}")
+    return ExitCode.OK
+
+
+templates_app = typer.Typer(help="模板：导出内置模板供本单位修改，检查模板", no_args_is_help=True)
+
+
+@templates_app.command("export")
+@command
+def templates_export_command(
+    names: Annotated[list[str] | None, typer.Argument(help="只导出这些模板（文件名），默认全部", show_default=False)] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="导出到的目录，默认登记库的 templates/")] = Path("templates"),
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
+) -> int:
+    """把内置模板复制到 templates/ 供本单位修改；templates/ 中的同名文件会替代内置模板。"""
+    from lianzheng_cli.render.templates import export
+
+    exported = export(out, names or None, force=force)
+    for path in exported.written:
+        console.print(f"已导出 {path}")
+    for path in exported.skipped:
+        console.print(Text(f"已存在，未覆盖 {path}（加 --force 覆盖）", style="yellow"))
+    if exported.unknown:
+        raise UsageError(f"没有这些内置模板：{'、'.join(exported.unknown)}", hint="运行 lzfk templates list 查看全部模板")
+    return ExitCode.OK
+
+
+@templates_app.command("list")
+@command
+def templates_list_command() -> int:
+    """列出全部模板，并标明哪些已被本单位的 templates/ 替代。"""
+    from lianzheng_cli.render.templates import listing
+    from lianzheng_cli.repository import find_root
+
+    for name, overridden in listing(find_root(Path.cwd())):
+        console.print(f"{name}" + ("　（本单位 templates/ 中的版本）" if overridden else ""), markup=False)
+    return ExitCode.OK
+
+
+@templates_app.command("check")
+@command
+def templates_check_command() -> int:
+    """用本登记库的数据试渲染每个模板，报告模板的语法错误和用错的字段（指出模板名和行）。"""
+    from lianzheng_cli.render.templates import check
+
+    checked = _checked_source(Path.cwd())
+    if checked is None:
+        return ExitCode.FINDINGS
+    source, unit, ledger = checked
+    problems = check(source.root, unit, ledger)
+    for problem in problems:
+        console.print(Text("错误：", style="bold red") + Text(problem))
+    if not problems:
+        console.print(Text("全部模板都能正常生成", style="green"))
+    return ExitCode.FINDINGS if problems else ExitCode.OK

@@ -1,0 +1,103 @@
+"""Every produced form, reopened with python-docx, holds exactly what its register says."""
+
+from __future__ import annotations
+
+import re
+
+from lianzheng_cli.models import DepartmentRegister, PostRegister, Register, UnitRegister
+from lianzheng_cli.render.context import register_grade
+from lianzheng_cli.render.sanitize import file_name
+from tests.documents.conftest import Built
+from tests.documents.docxread import document_text, form_fields
+
+
+def _date(register_review: object) -> str:
+    date = getattr(register_review, "date", None)
+    return f"{date.year}年{date.month}月{date.day}日" if date else "年"
+
+
+def _check_common(fields: dict[str, str], register: Register, built: Built) -> None:
+    assert fields["风险等级"] == (register_grade(register, built.unit.config) or "")
+    for duty in register.duties:
+        assert duty in fields["主要职责"]
+    for risk in register.risks:
+        assert risk.name in fields["存在廉政风险"]
+        for manifestation in risk.manifestations:
+            assert manifestation in fields["存在廉政风险"]
+        for measure in risk.measures:
+            assert measure.content in fields["自我防控措施"]
+            if measure.stage:
+                assert f"【{measure.stage}】{measure.content}" in fields["自我防控措施"]
+    for key, review in (("审核意见", register.review), ("审定意见", register.approval)):
+        if review is not None:
+            assert review.opinion in fields[key]
+            assert _date(review) in fields[key]
+            if review.signer:
+                assert f"签字：{review.signer}" in fields[key]
+
+
+def test_every_post_form_matches_its_register(built: Built) -> None:
+    checked = 0
+    for department, post in built.unit.posts:
+        path = built.out / "科室" / department.folder / "个人岗位廉政风险防控表" / f"{file_name(f'{post.id}_{post.name}')}.docx"
+        fields = form_fields(path)
+        assert fields["单位"] == built.unit.config.unit
+        assert fields["职务"] == post.name
+        assert fields["姓名"] == "、".join(post.holders)
+        _check_common(fields, post, built)
+        checked += 1
+    assert checked == sum(isinstance(r, PostRegister) for r in built.unit.registers) == 31
+
+
+def test_every_department_form_matches_its_register(built: Built) -> None:
+    departments = [d for d in built.unit.departments if d.register is not None]
+    assert len(departments) == 12
+    for department in departments:
+        register = department.register
+        assert isinstance(register, DepartmentRegister)
+        fields = form_fields(built.out / "科室" / department.folder / "科室廉政风险防控表.docx")
+        assert fields["单位"] == built.unit.config.unit
+        assert fields["处科室名称"] == register.name
+        assert fields["负责人"] == (register.head or "")
+        _check_common(fields, register, built)
+
+
+def test_unit_form_matches_its_register(built: Built) -> None:
+    (register,) = built.unit.unit_registers
+    assert isinstance(register, UnitRegister)
+    fields = form_fields(built.out / "单位廉政风险防控表.docx")
+    assert fields["单位名称"] == register.name
+    _check_common(fields, register, built)
+
+
+def test_register_grade_is_the_most_serious_declared_grade(built: Built) -> None:
+    config = built.unit.config
+    post = next(p for _, p in built.unit.posts if p.id == "YJK-CG")
+    assert [r.grade for r in post.risks] == ["一级", "二级"]
+    assert register_grade(post, config) == "一级"
+    empty = post.model_copy(update={"risks": []})
+    assert register_grade(empty, config) is None
+
+
+def test_notice_lists_every_risk_and_measure_of_its_post(built: Built) -> None:
+    for department, post in built.unit.posts:
+        path = built.out / "科室" / department.folder / "廉政风险提示书" / f"{file_name(f'{post.id}_{post.name}')}.docx"
+        text = document_text(path)
+        assert "廉政风险提示书" in text
+        assert f"共查找出廉政风险点{len(post.risks)}个" in text
+        for risk in post.risks:
+            assert risk.name in text
+            assert all(m.content in text for m in risk.measures)
+            assert all(m in text for m in risk.manifestations)
+
+
+def test_unsigned_form_keeps_room_for_a_handwritten_date(built: Built) -> None:
+    from lianzheng_cli.render.context import post_view
+    from lianzheng_cli.render.handbook import form_context
+    from lianzheng_cli.render.jinja_env import BUILTIN_DIR, environment
+    from lianzheng_cli.render.forms import FormTemplate
+
+    post = next(p for _, p in built.unit.posts if p.id == "YJK-CG").model_copy(update={"review": None, "approval": None})
+    template = FormTemplate(BUILTIN_DIR / "个人岗位廉政风险防控表.docx", environment())
+    xml = template.body(form_context(post_view(post, "药剂科", built.unit.config)))
+    assert re.search(r"签字：　+　　　　年　　月　　日", re.sub(r"<[^>]+>", "", xml))
