@@ -39,8 +39,8 @@ def cell_text(
     return L.para(L.run(text, props), L.ppr("TableText", jc=jc, left=left, hanging=hanging))
 
 
-def label(text: str) -> L.Cell:
-    return L.Cell(L.para(L.run(text, L.RPR_LABEL), L.ppr("TableLabel")))
+def label(text: str, *, keep: bool = False) -> L.Cell:
+    return L.Cell(L.para(L.run(text, L.RPR_LABEL), L.ppr("TableLabel", keep_next=keep)))
 
 
 def value(text: str) -> L.Cell:
@@ -94,15 +94,18 @@ def measures_cell(span: int) -> L.Cell:
 
 
 def review_cell(key: str, span: int) -> L.Cell:
-    content = cell_text(f"{{{{ {key}.意见 }}}}") + L.para(
-        L.run(f"签字：{{{{ {key}.签字文字 }}}}　　{{{{ {key}.日期文字 }}}}", TABLE), L.ppr("TableText", jc="right", before=240)
+    # 审核 keeps with 审定 (keepNext on its paragraphs), so the two signature rows share a page.
+    keep = key == "审核"
+    content = L.para(L.run(f"{{{{ {key}.意见 }}}}", TABLE), L.ppr("TableText", keep_next=keep)) + L.para(
+        L.run(f"签字：{{{{ {key}.签字文字 }}}}　　{{{{ {key}.日期文字 }}}}", TABLE),
+        L.ppr("TableText", jc="right", before=240, keep_next=keep),
     )
     return L.Cell(content, span=span, valign="bottom")
 
 
 def form_body(title: str, head_rows: list[tuple[str, str, str, str]] | None, unit_rows: list[tuple[str, str]] | None) -> str:
     heading = L.para(L.run(title, L.RPR_TITLE), L.ppr("Title"))
-    meta = L.para(L.run("登记表编号：{{ 编号 }}　　年度：{{ 年度 }}", TABLE), L.ppr("FormMeta", jc="right"))
+    meta = L.para(L.run("登记表编号：{{ 编号 }}　　年度：{{ 年度 }}", TABLE), L.ppr("FormMeta", jc="right", after=60))
     if head_rows is not None:
         widths = [LABEL_WIDTH, (L.TYPE_WIDTH - 2 * LABEL_WIDTH) // 2, LABEL_WIDTH]
         widths.append(L.TYPE_WIDTH - sum(widths))
@@ -116,7 +119,7 @@ def form_body(title: str, head_rows: list[tuple[str, str, str, str]] | None, uni
         L.row_xml([label("主要\n职责"), _spanned(duties_cell(), span)], widths, cant_split=False, min_height=1134),
         L.row_xml([label("存在\n廉政\n风险"), risks_cell(span)], widths, cant_split=False, min_height=1984),
         L.row_xml([label("自我\n防控\n措施"), measures_cell(span)], widths, cant_split=False, min_height=1984),
-        L.row_xml([label("审核\n意见"), review_cell("审核", span)], widths, min_height=850),
+        L.row_xml([label("审核\n意见", keep=True), review_cell("审核", span)], widths, min_height=850),
         L.row_xml([label("审定\n意见"), review_cell("审定", span)], widths, min_height=850),
     ]
     return heading + meta + L.table_xml(widths, rows)
@@ -175,7 +178,7 @@ def notice_body() -> str:
 
 
 def progress_body() -> str:
-    widths = [1134, 5386, L.TYPE_WIDTH - 1134 - 5386]
+    widths = [850, 4820, L.TYPE_WIDTH - 850 - 4820]
     head = L.row_xml([label("序号"), label("填报内容"), label("填写是、否或数量")], widths, header=True, min_height=567)
 
     def tr_tag(text: str) -> str:

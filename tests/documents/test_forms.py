@@ -93,9 +93,9 @@ def test_notice_lists_every_risk_and_measure_of_its_post(built: Built) -> None:
 
 def test_unsigned_form_keeps_room_for_a_handwritten_date(built: Built) -> None:
     from lianzheng_cli.render.context import post_view
+    from lianzheng_cli.render.forms import FormTemplate
     from lianzheng_cli.render.handbook import form_context
     from lianzheng_cli.render.jinja_env import BUILTIN_DIR, environment
-    from lianzheng_cli.render.forms import FormTemplate
 
     post = next(p for _, p in built.unit.posts if p.id == "YJK-CG").model_copy(update={"review": None, "approval": None})
     template = FormTemplate(BUILTIN_DIR / "个人岗位廉政风险防控表.docx", environment())

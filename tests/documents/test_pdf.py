@@ -23,7 +23,16 @@ def to_pdf(docx: Path, folder: Path) -> tuple[int, str]:
     assert SOFFICE is not None and PDFTOTEXT is not None
     profile = folder / "lo-profile"
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(docx)],
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(docx),
+        ],
         check=True,
         capture_output=True,
         timeout=600,

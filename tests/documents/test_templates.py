@@ -45,7 +45,11 @@ def test_fast_path_renders_what_docxtpl_renders(built: Built) -> None:
     env = environment()
     department = next(d.register for d in built.unit.departments if d.register is not None)
     department_context = form_context(department_view(department, built.unit.config))
-    cases = [("个人岗位廉政风险防控表.docx", _post(built)), ("廉政风险提示书.docx", _post(built)), ("科室廉政风险防控表.docx", department_context)]
+    cases = [
+        ("个人岗位廉政风险防控表.docx", _post(built)),
+        ("廉政风险提示书.docx", _post(built)),
+        ("科室廉政风险防控表.docx", department_context),
+    ]
     for name, context in cases:
         template = FormTemplate(BUILTIN_DIR / name, env)
         assert template.fast

@@ -177,3 +177,11 @@ def test_a_broken_file_is_left_out_and_named(year_repo: Repo) -> None:
     document = json.loads(result.output)
     assert [u["path"] for u in document["unreadable"]] == ["registers/财务科/出纳.yaml"]
     assert {c["id"] for c in document["changes"]} == {"YJK-CG-01", "YJK-CG-02"}
+
+
+def test_no_changes_is_said_plainly(year_repo: Repo, tmp_path: Path) -> None:
+    result = lzfk("diff", "2024", "HEAD", cwd=year_repo.root)
+    assert result.exit_code == 0 and "比较了 0 个有改动的登记表文件：风险点没有变化" in result.output
+    target = tmp_path / "空.docx"
+    assert lzfk("diff", "2024", "HEAD", "-f", "docx", "-o", str(target), cwd=year_repo.root).exit_code == 0
+    assert "两个版本之间，风险点没有变化。" in [p.text for p in docx.Document(str(target)).paragraphs]

@@ -73,7 +73,11 @@ def _endpoints(repo: GitRepo, revisions: list[str], years: list[int]) -> tuple[E
 def diff_command(
     revisions: Annotated[
         list[str] | None,
-        typer.Argument(help="起、止两个版本：标签、分支或提交编号；只给一个时与工作区（当前文件）对照", show_default=False),
+        typer.Argument(
+            help="起、止两个版本：标签、分支或提交编号；只给一个时与工作区（当前文件）对照",
+            metavar="版本",
+            show_default=False,
+        ),
     ] = None,
     years: Annotated[
         list[int] | None,
@@ -140,7 +144,7 @@ def _write_or_print(text: str, out: Path | None) -> None:
 
 @command
 def log_command(
-    ident: Annotated[str, typer.Argument(help="风险点或登记表的编号，如 YJK-CG-01", show_default=False)],
+    ident: Annotated[str, typer.Argument(help="风险点或登记表的编号，如 YJK-CG-01", metavar="编号", show_default=False)],
     rev: Annotated[str, typer.Option("--rev", "-r", help="查到哪个版本为止")] = "HEAD",
     output_format: Annotated[LogFormat, typer.Option("--format", "-f", help="输出格式：text、markdown 或 json")] = LogFormat.text,
     directory: DirectoryOpt = None,
@@ -191,7 +195,7 @@ SummaryOpt = Annotated[
     Path | None,
     typer.Option(
         "--summary",
-        help="另把 Markdown 摘要写入此文件（用作合并请求评论）；未指定而设有 $GITHUB_STEP_SUMMARY 时追加到那里",
+        help="把 Markdown 摘要写入此文件（用作合并请求评论）；设有 $GITHUB_STEP_SUMMARY 时还会追加到作业摘要",
         show_default=False,
     ),
 ]

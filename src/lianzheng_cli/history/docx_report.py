@@ -26,7 +26,7 @@ NOTE = "注：本表由 lzfk 按风险点编号对照两个版本的登记表生
 
 
 def _widths(total: int) -> tuple[int, ...]:
-    fixed = (567, 1100, 1300, 1250, 1800, 900)
+    fixed = (567, 1100, 1300, 1250, 1800, 1150)
     rest = total - sum(fixed)
     return (*fixed, rest * 30 // 100, rest * 30 // 100, rest - 2 * (rest * 30 // 100))
 

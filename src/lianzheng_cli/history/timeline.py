@@ -1,8 +1,8 @@
 """``lzfk log``: every commit that changed one risk point or register, with field-level changes.
 
-One ``git log --raw`` lists the changed blobs of every commit; one batched read finds the
-blobs whose text contains the 编号; only those are parsed. Because the 编号 is followed,
-not a file name, the history crosses files, renames and owners.
+One ``git log --raw`` lists the changed blobs of every commit; each commit's blobs are
+read in one batch and only those whose text contains the 编号 are parsed. Because the
+编号 is followed, not a file name, the history crosses files, renames and owners.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from lianzheng_cli.errors import UsageError
 from lianzheng_cli.history.changes import Change, Kind, RegisterAt, RegisterSet
 from lianzheng_cli.history.diff import diff
-from lianzheng_cli.history.gitio import CommitChanges, CommitInfo, FileChange
+from lianzheng_cli.history.gitio import CommitInfo, FileChange
 from lianzheng_cli.history.parsing import Broken, Parsed, is_register_path
 from lianzheng_cli.history.source import Source
 
@@ -49,12 +49,14 @@ class Timeline:
 
 
 def timeline(source: Source, ident: str, rev: str = "HEAD") -> Timeline:
-    """The history of ident up to rev, oldest first."""
-    commits = source.repo.log(source.spec, rev)
-    contents = _contents(source, commits)
+    """The history of ident up to rev, oldest first.
+
+    Blobs are read one commit at a time, so memory holds one commit's files, not the history's.
+    """
     found = Timeline(ident)
-    for item in reversed(commits):
+    for item in reversed(source.repo.log(source.spec, rev)):
         files = [f for f in item.files if is_register_path(f.path)]
+        contents = source.repo.read_blobs(blob for f in files for blob in (f.old_blob, f.new_blob) if blob)
         entry = _entry(source, item.commit, files, contents, ident)
         if entry is not None:
             found.entries.append(entry)
@@ -64,14 +66,6 @@ def timeline(source: Source, ident: str, rev: str = "HEAD") -> Timeline:
             hint="检查编号是否写对（区分大小写、全角半角）；尚未提交的修改不在历史中，先 git commit",
         )
     return found
-
-
-def _contents(source: Source, commits: list[CommitChanges]) -> dict[str, bytes | None]:
-    """Every changed register blob of the history, read in one batch."""
-    blobs = {
-        blob for item in commits for f in item.files if is_register_path(f.path) for blob in (f.old_blob, f.new_blob) if blob
-    }
-    return source.repo.read_blobs(blobs)
 
 
 def _mentions(change: FileChange, contents: dict[str, bytes | None], needles: set[bytes]) -> bool:

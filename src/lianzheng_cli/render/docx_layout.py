@@ -44,7 +44,7 @@ class Font:
 
 LATIN = "Times New Roman"
 FONT_TITLE = Font(
-    "方正小标宋简体", "宋体", "02000000000000000000", "script", '"方正小标宋简体","FZXiaoBiaoSong-B05S","华文中宋","STZhongsong"'
+    "方正小标宋简体", "宋体", "02010600030101010101", "roman", '"方正小标宋简体","FZXiaoBiaoSong-B05S","华文中宋","STZhongsong"'
 )
 FONT_BODY = Font(
     "仿宋_GB2312", "仿宋", "02010609030101010101", "modern", '"仿宋_GB2312","FangSong_GB2312","仿宋","FangSong","STFangsong"'
@@ -454,7 +454,7 @@ STYLES = (
         "Title",
         FONT_TITLE,
         SIZE_2,
-        '<w:keepNext/><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="360" w:line="360" w:lineRule="auto"/>'
+        '<w:keepNext/><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="240" w:line="360" w:lineRule="auto"/>'
         '<w:jc w:val="center"/><w:outlineLvl w:val="9"/>',
         builtin=True,
     ),

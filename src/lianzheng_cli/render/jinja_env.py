@@ -64,6 +64,13 @@ def html_lines(value: object) -> Markup:
     return Markup(str(escape(clean(value))).replace("\n", "<br>"))
 
 
+def _finalize(value: object) -> object:
+    """Every printed value loses characters Word cannot hold (Markup is ours, already clean)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return clean(value)
+    return value
+
+
 def environment(dirs: Sequence[Path] = (BUILTIN_DIR,)) -> jinja2.Environment:
     """The single environment every template renders through."""
     env = ImmutableSandboxedEnvironment(
@@ -74,6 +81,7 @@ def environment(dirs: Sequence[Path] = (BUILTIN_DIR,)) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        finalize=_finalize,
     )
     env.filters.update({"md": md_text, "md_cell": md_cell, "lines": html_lines, "中文数字": chinese_number})
     return env

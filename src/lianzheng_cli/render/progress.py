@@ -85,7 +85,7 @@ def _yes(flag: bool) -> str:
 
 
 def _nature(nature: str | None) -> str:
-    return "　".join(("☑" if name == nature else "□") + name for name in NATURES)
+    return " ".join(("☑" if name == nature else "□") + name for name in NATURES)
 
 
 def _ledger_sums(ledger: Ledger, start: dt.date, as_of: dt.date) -> tuple[Counter[str], Counter[str]]:

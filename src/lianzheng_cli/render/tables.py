@@ -82,19 +82,8 @@ def catalogue_table(rows: Sequence[View]) -> str:
 
 POWER_WIDTHS_PORTRAIT = (567, 1700, 1000, 2300, 1900, layout.TYPE_WIDTH - 567 - 1700 - 1000 - 2300 - 1900)
 POWER_LABELS_PORTRAIT = ("序号", "权力事项", "类别", "权力内容", "实施依据", "责任主体与时限")
-POWER_WIDTHS_LANDSCAPE = (
-    567,
-    1300,
-    1900,
-    1100,
-    2600,
-    2400,
-    1300,
-    1100,
-    1300,
-    layout.LANDSCAPE_WIDTH - 567 - 1300 - 1900 - 1100 - 2600 - 2400 - 1300 - 1100 - 1300,
-)
-POWER_LABELS_LANDSCAPE = ("序号", "编号", "权力名称", "类别", "权力内容", "实施依据", "责任主体", "办理时限", "公开范围", "流程")
+POWER_WIDTHS_LANDSCAPE = (510, 1000, 1600, 1000, 2700, 2800, 1150, 1150, layout.LANDSCAPE_WIDTH - 11910)
+POWER_LABELS_LANDSCAPE = ("序号", "编号", "权力名称", "类别", "权力内容（公开范围）", "实施依据", "责任主体", "办理时限", "流程")
 
 
 def power_table(powers: Sequence[View], *, landscape: bool) -> str:
@@ -109,11 +98,10 @@ def power_table(powers: Sequence[View], *, landscape: bool) -> str:
                 _text(power["编号"]),
                 _text(power["名称"]),
                 _text(power["类别"]),
-                _text(power["内容"]),
+                _text(power["内容"] + (f"\n公开范围：{power['公开']}" if power["公开"] else "")),
                 _text(numbered(power["依据"]) if len(power["依据"]) > 1 else "".join(power["依据"])),
                 _text(power["责任主体"]),
                 _text(power["时限"]),
-                _text(power["公开"]),
                 _text(steps, jc="center"),
             ]
             out.append(layout.row_xml(cells, widths))

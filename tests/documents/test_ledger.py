@@ -1,0 +1,69 @@
+"""The work ledger (台账): located errors, reference checks, and the progress counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from lianzheng_cli.ledger import load_ledger
+from lianzheng_cli.render.assemble import load_source, organise
+from lianzheng_cli.render.progress import progress_view
+
+
+def _write(root: Path, text: str) -> None:
+    (root / "台账").mkdir(exist_ok=True)
+    (root / "台账" / "2025.yaml").write_text(text, encoding="utf-8")
+
+
+def _items(root: Path, as_of: dt.date) -> dict[int, str]:
+    unit = organise(load_source(root))
+    view = progress_view(unit, load_ledger(root, unit.registers), as_of)
+    return {item["序号"]: item["值"] for item in view["项目"]}
+
+
+def test_sample_ledger_is_clean_and_counts_up_to_the_cut_off(sample: Path) -> None:
+    unit = organise(load_source(sample))
+    ledger = load_ledger(sample, unit.registers)
+    assert ledger.findings == []
+    june = _items(sample, dt.date(2025, 6, 25))
+    december = _items(sample, dt.date(2025, 12, 31))
+    assert june[1] == "□全额 ☑差额 □自收自支"
+    assert (june[2], june[3], june[16], june[17]) == ("是", "是", "是", "1")
+    assert december[17] == "2"  # the September warning counts only after it happened
+    assert (june[23], june[26], june[27], june[29], june[20], june[21]) == ("2", "2", "1/1", "2", "1", "4")
+    assert (june[7], june[8], june[9], june[12], june[14], june[19]) == ("86", "68/15/3", "16/51/19", "28", "28", "258")
+    assert june[5] == "40" and june[6] == "5/11"
+    before = _items(sample, dt.date(2025, 1, 31))
+    assert (before[2], before[17], before[23]) == ("否", "0", "0")
+
+
+def test_without_ledger_activity_items_are_zero(sample: Path) -> None:
+    (sample / "台账" / "2025.yaml").unlink()
+    items = _items(sample, dt.date(2025, 12, 31))
+    assert items[1] == "□全额 □差额 □自收自支"
+    assert (items[17], items[23], items[29]) == ("0", "0", "0")
+    assert items[7] == "86"
+
+
+def test_schema_errors_are_located(sample: Path) -> None:
+    _write(
+        sample,
+        "年度: 2025\n记录:\n  - 日期: 2025-03-01\n    事项: 培训\n    内容: 廉政培训\n  - 日期: 2025-13-01\n    事项: 廉政教育\n    内容: x\n",
+    )
+    ledger = load_ledger(sample)
+    where = {(f.path, f.line, f.code) for f in ledger.findings}
+    assert ("台账/2025.yaml", 4, "LZ104") in where
+    assert ("台账/2025.yaml", 6, "LZ105") in where
+    assert ledger.files == []
+
+
+def test_reference_and_year_checks(sample: Path) -> None:
+    unit = organise(load_source(sample))
+    _write(
+        sample,
+        "年度: 2025\n记录:\n  - 日期: 2024-12-30\n    事项: 风险预警\n    内容: 提醒\n    关联: [YJK-CG-01, 不存在-01]\n",
+    )
+    ledger = load_ledger(sample, unit.registers)
+    found = [(f.line, f.column, f.code) for f in ledger.findings]
+    assert found == [(3, 9, "LZ501"), (6, 21, "LZ502")]
+    assert all(f.severity.name == "WARNING" for f in ledger.findings)
