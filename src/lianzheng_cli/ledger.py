@@ -119,7 +119,11 @@ def ledger_paths(root: Path) -> list[Path]:
 
 def load_ledger(root: Path, registers: Iterable[Register] = ()) -> Ledger:
     """Read every 台账 file; findings for syntax, schema and references to unknown 编号."""
-    known = _known_ids(registers)
+    return load_ledger_with_ids(root, _known_ids(registers))
+
+
+def load_ledger_with_ids(root: Path, known: set[str] | None) -> Ledger:
+    """load_ledger for callers that hold only the repository's 编号 (lzfk validate)."""
     ledger = Ledger()
     for path in ledger_paths(root):
         display = path.relative_to(root).as_posix()

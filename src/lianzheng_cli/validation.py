@@ -83,6 +83,16 @@ def validate(
     return result
 
 
+def _ledger_findings(repository: Repository, facts: list[RegisterFacts]) -> list[Finding]:
+    from lianzheng_cli.ledger import load_ledger_with_ids
+
+    known = {item.id for item in facts}
+    for item in facts:
+        known.update(ident for ident, _ in item.risk_ids)
+        known.update(ident for ident, _ in item.power_ids)
+    return load_ledger_with_ids(repository.root, known or None).findings
+
+
 def _failed(root: Path, findings: list[Finding]) -> ValidationResult:
     result = ValidationResult(root, sorted(findings), config_failed=True)
     result.summary.count(result.findings)
@@ -96,6 +106,10 @@ def _targets_key(targets: list[Path] | None) -> str:
 def _remember(repository: Repository, checker: Checker, targets_key: str, result: ValidationResult, done: list[_Job]) -> None:
     root = repository.root
     dependencies = {"lzfk.yaml": runcache.digest((root / "lzfk.yaml").read_bytes())}
+    from lianzheng_cli.ledger import ledger_paths
+
+    for path in ledger_paths(root):
+        dependencies[display_path(path, root)] = runcache.digest(path.read_bytes())
     for path in checker.ruleset.files:
         dependencies[display_path(path, root)] = runcache.digest(path.read_bytes())
     register_dir = display_path(repository.register_dir.resolve(), root.resolve())
@@ -223,7 +237,9 @@ def _assemble(repository: Repository, outcomes: list[tuple[str, FileOutcome]], w
         result.summary.registers += outcome.is_register
         result.summary.risk_points += outcome.risk_points
     if whole:
-        result.findings.extend(check_repository(facts, repository.config, severity_overrides(repository.config)))
+        overrides = severity_overrides(repository.config)
+        result.findings.extend(check_repository(facts, repository.config, overrides))
+        result.findings.extend(apply_settings(_ledger_findings(repository, facts), overrides))
     result.findings.sort()
     result.summary.files = len(outcomes)
     result.summary.cross_file_checked = whole

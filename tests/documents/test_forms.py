@@ -17,7 +17,11 @@ def _date(register_review: object) -> str:
 
 
 def _check_common(fields: dict[str, str], register: Register, built: Built) -> None:
-    assert fields["风险等级"] == (register_grade(register, built.unit.config) or "")
+    config = built.unit.config
+    assert fields["风险等级"] == built.unit.grades[register.id]
+    declared = register_grade(register, config)
+    # Rolled up, a form's grade is never less serious than its own most serious risk point.
+    assert declared is None or config.grades.index(fields["风险等级"]) <= config.grades.index(declared)
     for duty in register.duties:
         assert duty in fields["主要职责"]
     for risk in register.risks:
@@ -101,3 +105,11 @@ def test_unsigned_form_keeps_room_for_a_handwritten_date(built: Built) -> None:
     template = FormTemplate(BUILTIN_DIR / "个人岗位廉政风险防控表.docx", environment())
     xml = template.body(form_context(post_view(post, "药剂科", built.unit.config)))
     assert re.search(r"签字：　+　　　　年　　月　　日", re.sub(r"<[^>]+>", "", xml))
+
+
+def test_department_form_is_at_least_as_serious_as_its_posts(built: Built) -> None:
+    department = next(d for d in built.unit.departments if d.id == "XXK")
+    assert department.register is not None
+    assert register_grade(department.register, built.unit.config) == "二级"  # its own risk points
+    fields = form_fields(built.out / "科室" / department.folder / "科室廉政风险防控表.docx")
+    assert fields["风险等级"] == "一级"  # raised by its post 信息科科长 (一级)

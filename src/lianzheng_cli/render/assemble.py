@@ -16,6 +16,7 @@ from typing import Any
 from lianzheng_cli.config import Config
 from lianzheng_cli.errors import ConfigError
 from lianzheng_cli.findings import Finding
+from lianzheng_cli.grading.rollup import form_grades
 from lianzheng_cli.loader.files import ParsedFile, parse_register_file
 from lianzheng_cli.models import DepartmentRegister, PostRegister, Register, UnitRegister
 from lianzheng_cli.render.context import (
@@ -69,6 +70,7 @@ class Unit:
     departments: list[Department]
     chapters: list[Chapter]
     risks: RiskIndex
+    grades: dict[str, str] = field(default_factory=dict)  # register 编号 → 风险等级 on its form
 
     @property
     def name(self) -> str:
@@ -155,7 +157,8 @@ def organise(source: Source) -> Unit:
     for department in ordered:
         department.posts = sort_posts(department.posts)
     _assign_folders(ordered)
-    return Unit(config, units, ordered, source.chapters, risk_index(registers, config))
+    grades = form_grades(registers, config, source.root)
+    return Unit(config, units, ordered, source.chapters, risk_index(registers, config), grades)
 
 
 def _leaders_first(departments: list[Department]) -> list[Department]:
@@ -224,14 +227,14 @@ def unit_context(unit: Unit) -> View:
                 "名称": department.name,
                 "编号": department.id,
                 "目录": department.folder,
-                "科室表": department_view(register, config) if register is not None else None,
+                "科室表": department_view(register, config, unit.grades.get(register.id)) if register is not None else None,
                 "主要职责": [clean(text) for text in register.duties] if register else [],
                 "制度": [clean(text) for text in register.institutions] if register else [],
-                "岗位": [post_view(post, department.name, config) for post in department.posts],
+                "岗位": [post_view(post, department.name, config, unit.grades.get(post.id)) for post in department.posts],
                 "权力清单": powers,
             }
         )
-    unit_forms = [unit_view(register, config) for register in unit.unit_registers]
+    unit_forms = [unit_view(register, config, unit.grades.get(register.id)) for register in unit.unit_registers]
     return {
         "单位": unit.name,
         "年度": config.year,

@@ -28,11 +28,15 @@ BLANK_SIGNATURE = "　" * 6
 _DIGITS = "〇一二三四五六七八九"
 
 
-def register_grade(register: Register, config: Config) -> str | None:
-    """The grade shown on a register's form: the most serious of its risk points' declared grades.
+def register_grade(register: Register, config: Config, computed: str | None = None) -> str | None:
+    """The grade shown on a register's form.
 
-    The single place that decides; a computed grade (grading engine) would be applied here.
+    The grading engine's rolled-up grade when given (see grading.rollup.form_grades: the most
+    serious risk point, a department at least its posts, a leader at least the departments in
+    their charge); otherwise the most serious declared grade of its risk points.
     """
+    if computed:
+        return computed
     ranks = [rank for risk in register.risks if (rank := config.grade_rank(risk.grade)) is not None]
     if ranks:
         return config.grades[min(ranks)]
@@ -126,8 +130,8 @@ def risk_view(risk: RiskPoint, index: int, config: Config) -> View:
     }
 
 
-def _common(register: Register, config: Config, title: str) -> View:
-    grade = register_grade(register, config)
+def _common(register: Register, config: Config, title: str, grade_override: str | None = None) -> View:
+    grade = register_grade(register, config, grade_override)
     return {
         "表名": title,
         "单位": clean(config.unit),
@@ -150,8 +154,8 @@ UNIT_FORM = "单位廉政风险防控表"
 NOTICE = "廉政风险提示书"
 
 
-def post_view(register: PostRegister, department: str, config: Config) -> View:
-    view = _common(register, config, POST_FORM)
+def post_view(register: PostRegister, department: str, config: Config, grade: str | None = None) -> View:
+    view = _common(register, config, POST_FORM, grade)
     holders = _texts(register.holders)
     who = "、".join(holders)
     view.update(
@@ -168,8 +172,8 @@ def post_view(register: PostRegister, department: str, config: Config) -> View:
     return view
 
 
-def department_view(register: DepartmentRegister, config: Config) -> View:
-    view = _common(register, config, DEPARTMENT_FORM)
+def department_view(register: DepartmentRegister, config: Config, grade: str | None = None) -> View:
+    view = _common(register, config, DEPARTMENT_FORM, grade)
     view.update(
         {
             "处科室名称": view["名称"],
@@ -181,8 +185,8 @@ def department_view(register: DepartmentRegister, config: Config) -> View:
     return view
 
 
-def unit_view(register: UnitRegister, config: Config) -> View:
-    view = _common(register, config, UNIT_FORM)
+def unit_view(register: UnitRegister, config: Config, grade: str | None = None) -> View:
+    view = _common(register, config, UNIT_FORM, grade)
     view["单位名称"] = view["名称"]
     return view
 
