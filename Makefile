@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint fmt schemas schemas-check bench clean
+.PHONY: help setup system-deps pdf-deps run test lint fmt schemas bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -19,10 +19,18 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install lzfk with its development tools
 
-run: setup ## validate the bundled sample registers (the main job)
-	$(BIN)/lzfk validate registers
+system-deps: ## install graphviz and CJK fonts for flowcharts (skipped with a message if impossible)
+	@bash tools/system-deps.sh
 
-test: lint ## lint, then run the whole test suite
+pdf-deps: ## also install LibreOffice and poppler for PDF previews and their tests
+	@bash tools/system-deps.sh --pdf
+
+run: setup system-deps ## the main job on the bundled sample: validate, grade, build every document into out/
+	$(BIN)/lzfk validate registers
+	$(BIN)/lzfk grade --format json > /dev/null && echo "lzfk grade: 申报等级均不低于评级结果"
+	$(BIN)/lzfk build --out $(OUT)
+
+test: lint system-deps ## lint, then run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: setup ## ruff, mypy, and check that schemas/ matches the models
