@@ -25,7 +25,9 @@ sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
 
 TARGET_OVERHEAD = 0.20
-RUN_LZFK = "import sys; from lianzheng_cli.entry import main; sys.argv = ['lzfk', 'validate', '--no-cache', '-f', 'plain']; main()"
+RUN_LZFK = (
+    "import sys; from lianzheng_cli.entry import main; sys.argv = ['lzfk', 'validate', '--no-cache', '-f', 'plain']; main()"
+)
 WITHOUT_GRADING = (
     "import lianzheng_cli.validation as v; v.grade_findings = lambda register, *rest: ([], (None,) * len(register.risks)); "
 )

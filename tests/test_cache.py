@@ -161,3 +161,21 @@ def test_cached_results_follow_every_kind_of_change(tmp_path: Path) -> None:
         assert _full(validation.validate(root)) == uncached, f"step {number}"
         outcomes.append(tuple(uncached))
     assert len(set(outcomes)) == len(steps) - 2  # all but the hidden draft and the clean rename change the answer
+
+
+def test_validating_one_file_keeps_the_cached_results_of_the_others(tmp_path: Path) -> None:
+    import shutil
+
+    sample = Path(__file__).resolve().parents[1]
+    shutil.copytree(sample / "registers", tmp_path / "registers")
+    shutil.copy(sample / "lzfk.yaml", tmp_path / "lzfk.yaml")
+    validation.validate(tmp_path)
+    db = tmp_path / ".lzfk_cache" / "results.sqlite3"
+
+    def count() -> int:
+        with sqlite3.connect(db) as connection:
+            return int(connection.execute("SELECT COUNT(*) FROM results").fetchone()[0])
+
+    before = count()
+    validation.validate(tmp_path, [tmp_path / "registers" / "药剂科" / "药品采购员.yaml"])
+    assert count() == before >= 44

@@ -38,7 +38,7 @@ _SEVERITY_BY_WORD = {
 }
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Finding:
     """One problem at one place; line and column are 1-based (0 when unknown)."""
 

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from lianzheng_cli import __version__
 from lianzheng_cli.paths import CONFIG_FILE, locate_root, walk_registers
@@ -114,7 +114,17 @@ def replay(start: Path, targets: str) -> ValidationResult | None:
         db.close()
 
 
-def remember(root: Path, targets: str, record: RunRecord, stats: Iterable[tuple[str, os.stat_result, str]]) -> None:
+class FileStat(NamedTuple):
+    """What the stat index keeps of a file: enough to trust its digest without reading it."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: str
+
+
+def remember(root: Path, targets: str, record: RunRecord, stats: Iterable[FileStat]) -> None:
     db = open_db(root, create=True)
     if db is None:
         return
@@ -123,7 +133,7 @@ def remember(root: Path, targets: str, record: RunRecord, stats: Iterable[tuple[
             db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (run_key(targets), pickle.dumps(record)))
             db.executemany(
                 "INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?)",
-                ((path, st.st_size, st.st_mtime_ns, st.st_ino, value) for path, st, value in stats),
+                stats,
             )
     except sqlite3.Error:
         return

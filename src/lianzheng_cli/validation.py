@@ -22,6 +22,7 @@ from lianzheng_cli.grading.check import grade_findings
 from lianzheng_cli.grading.ruleset import RuleSet, RuleSetError, load_ruleset
 from lianzheng_cli.loader.decode import DecodeFailure, decode
 from lianzheng_cli.loader.files import MARKDOWN_SUFFIX, ParsedFile, parse_register_text
+from lianzheng_cli.paths import walk_registers
 from lianzheng_cli.repository import Repository, list_files, open_repository
 from lianzheng_cli.results import ValidationResult
 from lianzheng_cli.rules import RegisterContext, apply_settings, check_register, check_repository, severity_overrides
@@ -32,7 +33,7 @@ BATCH = 1000
 CACHE_FORMAT = 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileOutcome:
     """Everything validation keeps about one file (this is what the cache stores)."""
 
@@ -50,7 +51,7 @@ class _Job:
     key: str
     data: bytes | None  # None: the file could not be read
     digest: str = ""
-    stat: os.stat_result | None = None
+    stat: tuple[int, int, int] | None = None  # size, mtime_ns, inode: for the run cache's stat index
 
 
 def validate(
@@ -70,13 +71,13 @@ def validate(
     repository, config_findings, root = open_repository(start)
     if repository is None:
         return _failed(root, config_findings)
-    files, whole = list_files(repository, targets)
+    files, whole = _files(repository, targets)
     try:
         checker = Checker.for_repository(repository)
     except RuleSetError as exc:
         return _failed(root, exc.findings)
-    jobs_done: list[_Job] = []
-    outcomes = _outcomes(repository, checker, files, use_cache=use_cache, jobs=jobs, done=jobs_done)
+    jobs_done: list[runcache.FileStat] = []
+    outcomes = _outcomes(repository, checker, files, use_cache=use_cache, jobs=jobs, done=jobs_done, prune=whole)
     result = _assemble(repository, outcomes, whole)
     if use_cache:
         _remember(repository, checker, targets_key, result, jobs_done)
@@ -93,6 +94,15 @@ def _ledger_findings(repository: Repository, facts: list[RegisterFacts]) -> list
     return load_ledger_with_ids(repository.root, known or None).findings
 
 
+def _files(repository: Repository, targets: list[Path] | None) -> tuple[list[str], bool]:
+    """Absolute paths as plain strings: 20,000 Path objects would cost ~6 MB."""
+    if not targets:
+        list_files(repository, None)  # reports a missing register folder
+        return walk_registers(repository.register_dir), True
+    paths, whole = list_files(repository, targets)
+    return [str(path) for path in paths], whole
+
+
 def _failed(root: Path, findings: list[Finding]) -> ValidationResult:
     result = ValidationResult(root, sorted(findings), config_failed=True)
     result.summary.count(result.findings)
@@ -103,7 +113,9 @@ def _targets_key(targets: list[Path] | None) -> str:
     return runcache.targets_key(targets)
 
 
-def _remember(repository: Repository, checker: Checker, targets_key: str, result: ValidationResult, done: list[_Job]) -> None:
+def _remember(
+    repository: Repository, checker: Checker, targets_key: str, result: ValidationResult, done: list[runcache.FileStat]
+) -> None:
     root = repository.root
     dependencies = {"lzfk.yaml": runcache.digest((root / "lzfk.yaml").read_bytes())}
     from lianzheng_cli.ledger import ledger_paths
@@ -113,14 +125,13 @@ def _remember(repository: Repository, checker: Checker, targets_key: str, result
     for path in checker.ruleset.files:
         dependencies[display_path(path, root)] = runcache.digest(path.read_bytes())
     register_dir = display_path(repository.register_dir.resolve(), root.resolve())
-    digests = [(job.path, job.digest) for job in done]
+    digests = [(item.path, item.digest) for item in done]
     if targets_key:
         # A run over chosen files replays only while the whole folder is unchanged.
         digests = runcache.file_digests_for(runcache.walk(repository.register_dir), dict(digests))
     combined = runcache.combined_digest(root.resolve(), digests)
     record = runcache.RunRecord(dependencies, register_dir, combined, result)
-    stats = [(job.path, job.stat, job.digest) for job in done if job.stat is not None]
-    runcache.remember(root.resolve(), targets_key, record, stats)
+    runcache.remember(root.resolve(), targets_key, record, [item for item in done if item.digest])
 
 
 @dataclass(frozen=True)
@@ -152,9 +163,9 @@ def _outcome(parsed: ParsedFile, checker: Checker) -> FileOutcome:
     config = checker.config
     overrides = severity_overrides(config)
     context = RegisterContext(parsed.register, parsed.tree, parsed.path, config)
-    graded, ranks = grade_findings(parsed.register, parsed.tree, parsed.path, checker.ruleset, config)
+    graded, _ = grade_findings(parsed.register, parsed.tree, parsed.path, checker.ruleset, config)
     findings = parsed.findings + check_register(context, overrides) + apply_settings(graded, overrides)
-    facts = facts_of(parsed.register, parsed.tree, parsed.path, ranks)
+    facts = facts_of(parsed.register, parsed.tree, parsed.path)
     return FileOutcome(tuple(sorted(findings)), facts, True, len(parsed.register.risks))
 
 
@@ -180,7 +191,14 @@ def _check_job(job: _Job) -> tuple[str, FileOutcome]:
 
 
 def _outcomes(
-    repository: Repository, checker: Checker, files: list[Path], *, use_cache: bool, jobs: int, done: list[_Job]
+    repository: Repository,
+    checker: Checker,
+    files: list[str],
+    *,
+    use_cache: bool,
+    jobs: int,
+    done: list[runcache.FileStat],
+    prune: bool,
 ) -> list[tuple[str, FileOutcome]]:
     """Outcomes in file order; files are read in batches so memory stays flat at any size."""
     global _WORKER_CHECKER
@@ -203,29 +221,31 @@ def _outcomes(
             fresh = dict(results)
             cache.put_many((key, outcome) for key, outcome in fresh.items() if not key.startswith("unreadable:"))
             outcomes.extend((job.display, known.get(job.key) or fresh[job.key]) for job in batch)
-            keys.update(job.key for job in batch)
-            done.extend(_Job(job.path, job.display, job.suffix, job.key, None, job.digest, job.stat) for job in batch)
+            if use_cache:
+                keys.update(job.key for job in batch)
+                done.extend(runcache.FileStat(job.path, *(job.stat or (0, 0, 0)), job.digest) for job in batch)
     finally:
         if pool is not None:
             pool.shutdown()
-    cache.prune(keys)
+    if prune:  # only a run over the whole folder knows which results are no longer needed
+        cache.prune(keys)
     cache.close()
     return outcomes
 
 
-def _job(root: str, path: Path, fingerprint: str) -> _Job:
-    name = str(path)
-    display = name[len(root) :].replace(os.sep, "/") if name.startswith(root) else path.as_posix()
+def _job(root: str, name: str, fingerprint: str) -> _Job:
+    display = name[len(root) :].replace(os.sep, "/") if name.startswith(root) else Path(name).as_posix()
     suffix = os.path.splitext(name)[1].lower()
     try:
         with open(name, "rb") as handle:
-            stat = os.fstat(handle.fileno())
+            status = os.fstat(handle.fileno())
             data = handle.read()
     except OSError:
         return _Job(name, display, suffix, f"unreadable:{display}", None)
     digest = runcache.digest(data)
     # The outcome names its file (findings, facts), so the path is part of the key:
     # two files with equal bytes, or a renamed file, must not share a result.
+    stat = (status.st_size, status.st_mtime_ns, status.st_ino)
     return _Job(name, display, suffix, content_key(digest, suffix, f"{fingerprint}|{display}"), data, digest, stat)
 
 

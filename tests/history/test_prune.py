@@ -120,5 +120,9 @@ def test_pruning_never_changes_the_diff(pair: tuple[str, str]) -> None:
     full = diff(
         _side(parse_bytes(old_text.encode(), "p.yaml")), _side(parse_bytes(new_text.encode(), "p.yaml")), register_fields=True
     )
-    old, new = parse_pair(((old_text.encode(), "p.yaml"), (new_text.encode(), "p.yaml")))
+    pair_bytes = ((old_text.encode(), "p.yaml"), (new_text.encode(), "p.yaml"))
+    old, new = parse_pair(pair_bytes)
     assert diff(_side(old), _side(new), register_fields=True) == full
+    risks = [c for c in full if not c.kind.value.startswith("register_changed")]
+    old, new = parse_pair(pair_bytes, risks_only=True)
+    assert diff(_side(old), _side(new)) == risks

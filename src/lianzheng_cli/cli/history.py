@@ -103,7 +103,7 @@ def diff_command(
         if deepen:
             _notes(ensure_history(source.repo, deepen=True, wanted=revisions or []))
         old, new = _endpoints(source.repo, revisions or [], years or [])
-        comparison = compare(source, old, new)
+        comparison = compare(source, old, new, whole_registers=False)
     _emit_diff(comparison, output_format, out, source.repository.root)
     return ExitCode.OK
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing import get_context
 from typing import TypeVar
 
@@ -101,23 +102,26 @@ def places(tree: Tree) -> dict[PosKey, Pos]:
     return found
 
 
-def parse_pair(pair: Pair) -> tuple[Parsed, Parsed]:
-    """One file at two points of history, with the risk points that did not change dropped from both."""
+def parse_pair(pair: Pair, *, risks_only: bool = False) -> tuple[Parsed, Parsed]:
+    """One file at two points of history, with what did not change dropped from both sides.
+
+    With risks_only the registers keep only what the risk-point diff reads (see prune.prune_entries).
+    """
     if pair[0] is None or pair[1] is None or pair[0][1].lower().endswith(MARKDOWN_SUFFIX):
         old = parse_bytes(*pair[0]) if pair[0] is not None else None
         new = parse_bytes(*pair[1]) if pair[1] is not None else None
     else:
-        old, new = _parse_pruned(pair[0], pair[1])
+        old, new = _parse_pruned(pair[0], pair[1], risks_only=risks_only)
     if isinstance(old, RegisterAt) and isinstance(new, RegisterAt):
         return prune(old, new)
     return old, new
 
 
-def _parse_pruned(old_item: Item, new_item: Item) -> tuple[Parsed, Parsed]:
+def _parse_pruned(old_item: Item, new_item: Item, *, risks_only: bool) -> tuple[Parsed, Parsed]:
     old_text, new_text = _decode(*old_item), _decode(*new_item)
     if isinstance(old_text, Broken) or isinstance(new_text, Broken):
         return parse_bytes(*old_item), parse_bytes(*new_item)
-    old_short, new_short = prune_texts(old_text, new_text)
+    old_short, new_short = prune_texts(old_text, new_text, risks_only=risks_only)
     old, new = parse_text(old_short, old_item[1]), parse_text(new_short, new_item[1])
     if (isinstance(old, Broken) or isinstance(new, Broken)) and (old_short, new_short) != (old_text, new_text):
         return parse_text(old_text, old_item[1]), parse_text(new_text, new_item[1])
@@ -185,6 +189,6 @@ def parse_all(items: Sequence[Item]) -> list[Parsed]:
     return _bulk(_parse_item, items, PARALLEL_THRESHOLD)
 
 
-def parse_pairs(pairs: Sequence[Pair]) -> list[tuple[Parsed, Parsed]]:
+def parse_pairs(pairs: Sequence[Pair], *, risks_only: bool = False) -> list[tuple[Parsed, Parsed]]:
     """Parse many files at two points of history (see ``parse_pair``)."""
-    return _bulk(parse_pair, pairs, PARALLEL_THRESHOLD // 2)
+    return _bulk(partial(parse_pair, risks_only=risks_only), pairs, PARALLEL_THRESHOLD // 2)

@@ -26,6 +26,8 @@ _TOP_LINE = re.compile(r"^(?![ \t#]|\r?$)[^\n]*", re.MULTILINE)
 _TOP_KEY = re.compile(r"^([^\s#:'\"\-?%@&*!|>\[{][^:\n]*):(?:[ \t]|\r?$)")
 # Entries a comparison reads even when they are unchanged, and the required ones (a blank would not validate).
 KEEP = frozenset(("类型", "编号", "名称", "科室", "层级", "审核", "审定", "已撤销", "风险点", "主要职责"))
+# All that the risk-point diff reads (plus the required 主要职责): with risks_only, every other entry goes.
+RISK_DIFF_READS = frozenset(("类型", "编号", "名称", "科室", "已撤销", "风险点", "主要职责"))
 
 Span = tuple[int, int]
 
@@ -73,11 +75,19 @@ def top_entries(text: str) -> dict[str, Span] | None:
     return found
 
 
-def prune_entries(old: str, new: str) -> tuple[str, str]:
-    """Both texts with the unchanged top-level entries that a comparison does not read blanked out."""
+def prune_entries(old: str, new: str, *, risks_only: bool = False) -> tuple[str, str]:
+    """Both texts with the unchanged optional top-level entries blanked out.
+
+    With risks_only, every entry the risk-point diff does not read (审核, 审定, 在岗人员 …)
+    is blanked too, changed or not: only a comparison of risk points may use the result.
+    """
     old_entries, new_entries = top_entries(old), top_entries(new)
     if old_entries is None or new_entries is None:
         return old, new
+    if risks_only:
+        old_keys = [key for key in old_entries if key not in RISK_DIFF_READS]
+        new_keys = [key for key in new_entries if key not in RISK_DIFF_READS]
+        return _blank_entries(old, old_entries, old_keys), _blank_entries(new, new_entries, new_keys)
     same = [
         key
         for key in old_entries.keys() & new_entries.keys()
@@ -96,11 +106,18 @@ def _blank_entries(text: str, entries: dict[str, Span], keys: list[str]) -> str:
     return "".join(parts)
 
 
-def prune_texts(old: str, new: str) -> tuple[str, str]:
-    """Both texts with what they share blanked out (or unchanged when unsure): risk points, then other entries."""
+def prune_texts(old: str, new: str, *, risks_only: bool = False) -> tuple[str, str]:
+    """Both texts with what they share blanked out (or unchanged when unsure): risk points, then other entries.
+
+    Risk points go first: a blanked entry after the list would otherwise lengthen its last item.
+    """
     if _register_id(old) is None or _register_id(old) != _register_id(new):
         return old, new
-    old, new = prune_entries(old, new)
+    old, new = _prune_risks(old, new)
+    return prune_entries(old, new, risks_only=risks_only)
+
+
+def _prune_risks(old: str, new: str) -> tuple[str, str]:
     old_items, new_items = risk_items(old), risk_items(new)
     if old_items is None or new_items is None:
         return old, new

@@ -91,8 +91,10 @@ class Source:
         found.update(zip([p for p in paths if p not in found], parse_all(items), strict=True))
         return found
 
-    def parse_changes(self, changes: Sequence[FileChange], *, new_on_disk: bool) -> list[tuple[Parsed, Parsed]]:
-        """Each changed file before and after, with its unchanged risk points dropped from both sides."""
+    def parse_changes(
+        self, changes: Sequence[FileChange], *, new_on_disk: bool, risks_only: bool = False
+    ) -> list[tuple[Parsed, Parsed]]:
+        """Each changed file before and after, with what did not change dropped from both sides (see parse_pair)."""
         blobs = {blob for c in changes for blob in (c.old_blob, c.new_blob if not new_on_disk else None) if blob}
         contents = self.repo.read_blobs(blobs)
         pairs: list[Pair] = []
@@ -110,7 +112,7 @@ class Source:
             elif change.new_blob:
                 new = (contents.get(change.new_blob) or b"", display)
             pairs.append((old, new))
-        parsed = parse_pairs(pairs)
+        parsed = parse_pairs(pairs, risks_only=risks_only)
         return [(old, unreadable.get(index, new)) for index, (old, new) in enumerate(parsed)]
 
     # -- facts found without parsing everything -----------------------------------------

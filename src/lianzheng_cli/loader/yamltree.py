@@ -235,7 +235,9 @@ class _Builder:
             else:
                 self._dispatch(event)
         if not self.has_content:
-            return _finding(self.path, (1, 1), "LZ011", "文件是空的（或只有注释）", "文件中还没有内容：请按格式填写（见 docs/format.md）")
+            return _finding(
+                self.path, (1, 1), "LZ011", "文件是空的（或只有注释）", "文件中还没有内容：请按格式填写（见 docs/format.md）"
+            )
         return Tree(self.root, self.marks)
 
     def _dispatch(self, event: ev.Event) -> None:

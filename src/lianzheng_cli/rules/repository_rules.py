@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 
 from lianzheng_cli.config import Config
-from lianzheng_cli.facts import Ref, RegisterFacts
+from lianzheng_cli.facts import Ref, RegisterFacts, unpack
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.models import KIND_DEPARTMENT, KIND_POST
 from lianzheng_cli.rules.registry import facts_finding, repository_rule
@@ -36,8 +36,8 @@ def unique_ids(facts: list[RegisterFacts], config: Config) -> Iterator[Finding]:
         yield facts_finding(
             "LZ201",
             path,
-            pos,
-            f"编号“{ident}”重复：{other_what}已在 {other_path}:{other_pos[0]} 使用",
+            unpack(pos),
+            f"编号“{ident}”重复：{other_what}已在 {other_path}:{unpack(other_pos)[0]} 使用",
             "编号在整个登记库中必须唯一且逐年不变：给其中一个换一个新编号",
         )
 
@@ -77,7 +77,7 @@ def post_department_exists(facts: list[RegisterFacts], config: Config) -> Iterat
         yield facts_finding(
             "LZ202",
             item.path,
-            pos,
+            unpack(pos),
             f"所属科室“{name}”不存在",
             _suggest(name, departments) or "填写已有科室登记表的编号或名称；领导班子成员填 领导班子",
         )
@@ -95,7 +95,7 @@ def department_leader_exists(facts: list[RegisterFacts], config: Config) -> Iter
             yield facts_finding(
                 "LZ203",
                 item.path,
-                pos,
+                unpack(pos),
                 f"分管领导“{name}”没有对应的岗位登记表",
                 _suggest(name, posts) or "填写分管领导岗位登记表的编号",
             )
@@ -113,7 +113,7 @@ def leader_is_leadership(facts: list[RegisterFacts], config: Config) -> Iterator
             yield facts_finding(
                 "LZ216",
                 item.path,
-                item.leader[1],
+                unpack(item.leader[1]),
                 f"分管领导“{post.name}”的层级是“{post.level}”，不是领导班子",
                 "核对分管领导编号，或把该岗位的层级改为 领导班子",
             )
@@ -129,7 +129,7 @@ def charge_exists(facts: list[RegisterFacts], config: Config) -> Iterator[Findin
                 yield facts_finding(
                     "LZ204",
                     item.path,
-                    pos,
+                    unpack(pos),
                     f"分管的科室“{name}”不存在",
                     _suggest(name, departments) or "填写已有科室登记表的编号或名称",
                 )
@@ -145,7 +145,7 @@ def step_risks_exist(facts: list[RegisterFacts], config: Config) -> Iterator[Fin
                 yield facts_finding(
                     "LZ205",
                     item.path,
-                    pos,
+                    unpack(pos),
                     f"流程环节引用的风险点“{ident}”不存在",
                     "填写已登记风险点的编号，或先在对应岗位登记表中登记该风险点",
                 )
