@@ -49,7 +49,7 @@ def test_missing_lzfk_yaml_exits_2_with_the_way_out(invoke: Invoke, tmp_path: Pa
 def test_invalid_lzfk_yaml_exits_2_and_shows_its_findings(invoke: Invoke, tmp_path: Path) -> None:
     result = invoke("validate", "--format", "plain", cwd=_case("lz101-config-typo", tmp_path))
     assert result.exit_code == 2
-    assert result.stdout.splitlines()[0] == "lzfk.yaml:3:1: error LZ101 未知的键“等级别明”（是不是“等级别名”？）"
+    assert result.stdout.splitlines()[0] == "lzfk.yaml:3:1: error LZ101 未知的键“等级别明” —— 提示：是不是“等级别名”？"
 
 
 def test_bad_option_exits_2(invoke: Invoke, tmp_path: Path) -> None:
@@ -134,7 +134,7 @@ def test_text_format_caret_counts_chinese_characters_as_two_cells(invoke: Invoke
 def test_plain_format_is_one_line_per_finding(invoke: Invoke, tmp_path: Path) -> None:
     result = invoke("validate", "--format", "plain", cwd=_case("lz005-duplicate-key", tmp_path))
     assert result.stdout.splitlines() == [
-        f"registers/院长.yaml:17:5: error LZ005 键“名称”重复出现（第一次在第 10 行）（{DUPLICATE_KEY_HINT}）",
+        f"registers/院长.yaml:17:5: error LZ005 键“名称”重复出现（第一次在第 10 行） —— 提示：{DUPLICATE_KEY_HINT}",
         "检查了 1 个文件（1 份登记表，0 个风险点）：1 个错误，0 个警告",
     ]
 
@@ -178,7 +178,7 @@ def test_github_format_annotates_with_escaped_properties_and_data(invoke: Invoke
     assert lines[1].startswith("registers/a,b:c%.yaml:24:1: error LZ101 未知的键“100%")
     annotation = next(line for line in lines if line.startswith("::error "))
     assert annotation.startswith(
-        "::error file=registers/a%2Cb%3Ac%25.yaml,line=24,col=1,title=LZ101::未知的键“100%25%0A完成”（这里可用的键：类型、编号"
+        "::error file=registers/a%2Cb%3Ac%25.yaml,line=24,col=1,title=LZ101::未知的键“100%25%0A完成” —— 提示：这里可用的键：类型、编号"
     )
     assert lines[-1] == "检查了 1 个文件（1 份登记表，1 个风险点）：1 个错误，0 个警告"
     table = summary.read_text(encoding="utf-8").splitlines()
@@ -229,7 +229,7 @@ def test_a_file_with_own_errors_is_reported_when_checked_alone(invoke: Invoke, t
     root = _case("lz101-unknown-key", tmp_path)
     result = invoke("validate", "registers/副院长.yaml", "-f", "plain", cwd=root)
     assert result.exit_code == 1
-    assert result.stdout.splitlines()[0] == "registers/副院长.yaml:6:1: error LZ101 未知的键“职责”（是不是“主要职责”？）"
+    assert result.stdout.splitlines()[0] == "registers/副院长.yaml:6:1: error LZ101 未知的键“职责” —— 提示：是不是“主要职责”？"
 
 
 # ---------------------------------------------------------------- help and version

@@ -14,13 +14,12 @@ from tests.helpers import INVALID, LEADER, VALID, build_repo, lines_of, run_vali
 def test_a_register_that_cannot_be_read_is_lz015(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # As root every file on disk is readable, so the file vanishes between listing and reading.
     root = build_repo(tmp_path, {"院长.yaml": LEADER})
-    list_files = validation.list_files
+    walk_registers = validation.walk_registers
 
-    def with_a_vanished_file(*args: object, **kwargs: object) -> tuple[list[Path], bool]:
-        files, whole = list_files(*args, **kwargs)  # type: ignore[arg-type]
-        return sorted([*files, (root / "registers" / "消失.yaml").resolve()]), whole
+    def with_a_vanished_file(folder: Path) -> list[str]:
+        return sorted([*walk_registers(folder), str((root / "registers" / "消失.yaml").resolve())])
 
-    monkeypatch.setattr(validation, "list_files", with_a_vanished_file)
+    monkeypatch.setattr(validation, "walk_registers", with_a_vanished_file)
     result = run_validate(root)
     assert lines_of(result.findings) == ["registers/消失.yaml:0:0: LZ015"]
     assert result.findings[0].message.startswith("无法读取文件")

@@ -39,6 +39,14 @@ class RiskCountRange(ConfigModel):
     minimum: Annotated[int, Field(ge=0)] = Field(1, alias="最少", title="最少", description="每个岗位至少的风险点数")
     maximum: Annotated[int, Field(ge=1)] = Field(3, alias="最多", title="最多", description="每个岗位最多的风险点数")
 
+    @model_validator(mode="after")
+    def _ordered(self) -> RiskCountRange:
+        if self.minimum > self.maximum:
+            raise PydanticCustomError(
+                "lz_range", "“最少”（{low}）大于“最多”（{high}）", {"low": self.minimum, "high": self.maximum}
+            )
+        return self
+
 
 class Config(ConfigModel):
     """lzfk.yaml."""

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from lianzheng_cli.types import IsoDate, Text, TextList
+from lianzheng_cli.types import IsoDate, Text, TextList, as_list
 
 KIND_UNIT = "单位"
 KIND_DEPARTMENT = "科室"
@@ -57,6 +57,8 @@ class Measure(FormatModel):
 
 
 MeasureItem = Annotated[Measure, BeforeValidator(_measure_from_text, json_schema_input_type=Measure | str)]
+# 防控措施 may be one measure written as plain text (FORMAT.md: a single text value is a one-item list).
+MeasureList = Annotated[list[MeasureItem], BeforeValidator(as_list, json_schema_input_type=list[Measure | str] | str)]
 
 
 class RiskPoint(FormatModel):
@@ -82,7 +84,7 @@ class RiskPoint(FormatModel):
     downgrade_reason: Text | None = Field(
         None, alias="降级理由", title="降级理由", description="申报等级低于评级结果或上一年度时必须说明理由"
     )
-    measures: list[MeasureItem] = Field(alias="防控措施", title="防控措施", description="防控措施，至少一条（一对一）")
+    measures: MeasureList = Field(alias="防控措施", title="防控措施", description="防控措施，至少一条（一对一）")
     note: Text | None = Field(None, alias="说明", title="说明", description="补充说明")
 
 

@@ -76,7 +76,7 @@ def load_config(root: Path) -> Config | list[Finding]:
             "LZ104",
             Severity.ERROR,
             f"检查规则中的“{key}”不是可配置的规则",
-            "填写 LZ2xx 编号或规则名称，见 docs/findings.md",
+            "填写可以调整的检查编号（如 LZ212）或规则名称，见 docs/findings.md",
         )
         for key in unknown_rule_settings(config)
     ]

@@ -19,12 +19,17 @@ console = Console(highlight=False, soft_wrap=True)
 
 @command
 def schema_command(
-    out: Annotated[Path, typer.Option("--out", "-o", help="写入的目录")] = Path("schemas"),
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="写入的目录，默认为登记库根目录下的 schemas/")] = None,
     check: Annotated[bool, typer.Option("--check", help="只检查目录中的 JSON Schema 是否最新，过期时以 1 退出")] = False,
 ) -> int:
     """生成 lzfk.yaml 和各类登记表的 JSON Schema（draft-07），供编辑器自动补全和检查。"""
     from lianzheng_cli.fsutil import write_text_atomic
+    from lianzheng_cli.paths import locate_root
     from lianzheng_cli.schema import all_schemas, render, stale_files
+
+    if out is None:
+        root = locate_root(Path.cwd())
+        out = (root / "schemas") if root is not None else Path("schemas")
 
     if check:
         stale = stale_files(out)

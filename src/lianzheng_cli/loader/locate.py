@@ -141,6 +141,8 @@ def _value_message(error: ErrorDetails) -> str:
     kind = error["type"]
     given = error.get("input")
     ctx = error.get("ctx") or {}
+    if kind == "literal_error" and given is None:
+        return f"不能为空，可选：{_expected(ctx)}"
     if kind == "literal_error":
         return f"“{given}”不是允许的值，可选：{_expected(ctx)}"
     if kind in ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type"):

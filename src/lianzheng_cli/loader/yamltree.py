@@ -274,7 +274,8 @@ class _Builder:
             self._stop(event, "LZ006", f"使用了锚点“&{event.anchor}”", "lzfk 不接受锚点与别名：请把被引用的内容直接写出来")
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
-            self._stop(event, "LZ007", f"使用了显式标签“{tag}”", "删除标签；需要文本时请用引号把值括起来")
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            self._stop(event, "LZ007", f"使用了显式标签“{shown}”", "删除标签；需要文本时请用引号把值括起来")
 
     def _scalar(self, event: ev.ScalarEvent) -> None:
         self._check_node(event)
@@ -387,6 +388,12 @@ _SYNTAX_HINTS = (
     ),
     ("did not find expected '-' indicator", "LZ003", "列表中混入了不是列表项的行", "列表的每一项以“- ”开头，并与其他项对齐"),
     ("found unexpected end of stream", "LZ003", "文件在引号或括号结束之前就结束了", "检查引号、方括号、花括号是否成对"),
+    (
+        "did not find expected whitespace or line break",
+        "LZ003",
+        "以 ! 开头的值会被当作标签",
+        '把整个值用引号括起来，如 名称: "!重要"',
+    ),
     ("found unknown escape character", "LZ003", "双引号中的反斜杠转义无效", "把 \\ 写成 \\\\，或改用单引号"),
     ("did not find expected ',' or ']'", "LZ003", "方括号列表没有正确结束", "检查方括号是否成对，项之间用英文逗号分隔"),
     ("did not find expected ',' or '}'", "LZ003", "花括号映射没有正确结束", "检查花括号是否成对，项之间用英文逗号分隔"),
@@ -439,6 +446,11 @@ def _syntax_finding(exc: yaml.YAMLError, text: str, path: str) -> Finding:
     if "cannot start any token" in problem and _char_at(text, pos) != "\t":
         char = _char_at(text, pos)
         return _finding(path, pos, "LZ003", f"字符“{char}”不能作为值的开头", "以 @、`、% 等符号开头的值请用引号括起来")
+    line = _line_at(text, pos[0])
+    if line.lstrip().startswith(":"):
+        return _finding(
+            path, pos, "LZ003", "这一行冒号前面没有键", "在冒号前写上键名，如 名称: …；若是上一行的续写，请并到上一行"
+        )
     for needle, code, message, hint in _SYNTAX_HINTS:
         if needle in problem:
             return _finding(path, pos, code, message, _with_fullwidth_hint(text, pos, hint))
@@ -476,13 +488,26 @@ def _char_at(text: str, pos: Pos) -> str:
     return ""
 
 
+_NO_SPACE_AFTER_COLON = re.compile(r"^\s*(?:-\s+)?([^\s:#'\"][^:#]*?):(?=[^\s/:])")
+
+
+def _line_at(text: str, number: int) -> str:
+    lines = text.splitlines()
+    return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
 def _with_fullwidth_hint(text: str, pos: Pos, hint: str) -> str:
     lines = text.splitlines()
-    nearby = "\n".join(lines[max(pos[0] - 2, 0) : pos[0]])
+    nearby_lines = lines[max(pos[0] - 2, 0) : pos[0]]
+    nearby = "\n".join(nearby_lines)
     if "\u3000" in nearby:
         return hint + "；附近有全角空格（\u3000），请改为半角空格"
     if "：" in nearby:
         return hint + "；附近有全角冒号“：”，键后面必须是英文冒号“:”加空格"
+    for line in nearby_lines:
+        match = _NO_SPACE_AFTER_COLON.match(line)
+        if match:
+            return hint + f"；“{match.group(1).strip()}:”后面缺少空格，键的冒号后面必须有一个空格"
     return hint
 
 

@@ -31,7 +31,7 @@ def annotation(finding: Finding) -> str:
     if finding.line:
         props += [f"line={finding.line}", f"col={finding.column}"]
     props.append(f"title={escape_property(finding.code)}")
-    message = finding.message + (f"（{finding.hint}）" if finding.hint else "")
+    message = finding.message + (f" —— 提示：{finding.hint}" if finding.hint else "")
     return f"::{_COMMAND[finding.severity]} {','.join(props)}::{escape_data(message)}"
 
 

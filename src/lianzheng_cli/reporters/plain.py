@@ -11,7 +11,7 @@ from lianzheng_cli.results import ValidationResult
 
 def line_of(finding: Finding) -> str:
     """One line, always: tools that read file:line:col lines take a line break as a new finding."""
-    hint = f"（{finding.hint}）" if finding.hint else ""
+    hint = f" —— 提示：{finding.hint}" if finding.hint else ""
     text = f"{finding.message}{hint}".replace("\r", " ").replace("\n", " ")
     return f"{finding.path}:{finding.line}:{finding.column}: {finding.severity.key} {finding.code} {text}"
 
