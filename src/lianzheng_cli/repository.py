@@ -91,6 +91,17 @@ def open_repository(start: Path) -> tuple[Repository | None, list[Finding], Path
     return Repository(root, loaded), [], root
 
 
+def require_repository(start: Path) -> Repository:
+    """open_repository for commands that cannot go on without a valid lzfk.yaml."""
+    repository, config_findings, _ = open_repository(start)
+    if repository is None:
+        first = config_findings[0]
+        raise ConfigError(
+            f"{first.path}:{first.line}:{first.column}: {first.message}", hint=first.hint or "运行 lzfk validate 查看详情"
+        )
+    return repository
+
+
 def is_register_candidate(path: Path) -> bool:
     return is_candidate_name(path.name)
 
@@ -151,11 +162,6 @@ def load_repository(start: Path) -> LoadedRepository:
     Raises ConfigError when lzfk.yaml is missing or invalid (callers that want the
     configuration findings themselves use ``open_repository``).
     """
-    repository, config_findings, _ = open_repository(start)
-    if repository is None:
-        first = config_findings[0]
-        raise ConfigError(
-            f"{first.path}:{first.line}:{first.column}: {first.message}", hint=first.hint or "运行 lzfk validate 查看详情"
-        )
+    repository = require_repository(start)
     files, _ = list_files(repository)
     return LoadedRepository(repository, [parse_register_file(path, repository.display(path)) for path in files])

@@ -12,13 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lianzheng_cli.errors import ConfigError
 from lianzheng_cli.history.changes import LEADERSHIP, Change, RegisterAt, RegisterSet, department_index
 from lianzheng_cli.history.diff import diff
 from lianzheng_cli.history.gitio import CommitInfo, GitError, GitRepo, ShallowCloneError
 from lianzheng_cli.history.parsing import Broken, is_register_path
 from lianzheng_cli.history.source import Source
-from lianzheng_cli.repository import open_repository
+from lianzheng_cli.repository import require_repository
 
 WORKTREE_LABEL = "工作区"
 
@@ -57,13 +56,8 @@ class Comparison:
 
 def open_source(start: Path) -> Source:
     """The lzfk repository at or above start, inside its git repository."""
-    repository, findings, root = open_repository(start)
-    if repository is None:
-        first = findings[0]
-        raise ConfigError(
-            f"{first.path}:{first.line}:{first.column}: {first.message}", hint=first.hint or "运行 lzfk validate 查看详情"
-        )
-    return Source(GitRepo(root), repository)
+    repository = require_repository(start)
+    return Source(GitRepo(repository.root), repository)
 
 
 def ensure_history(repo: GitRepo, *, deepen: bool, wanted: Sequence[str] = ()) -> list[str]:

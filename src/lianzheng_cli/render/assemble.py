@@ -14,7 +14,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from lianzheng_cli.config import Config
-from lianzheng_cli.errors import ConfigError
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.grading.rollup import form_grades
 from lianzheng_cli.loader.files import ParsedFile, parse_register_file
@@ -33,7 +32,7 @@ from lianzheng_cli.render.context import (
     unit_view,
 )
 from lianzheng_cli.render.sanitize import clean, file_name
-from lianzheng_cli.repository import LoadedRepository, list_files, open_repository
+from lianzheng_cli.repository import LoadedRepository, list_files, require_repository
 
 HANDBOOK_FOLDER = "手册"
 _CHAPTER_NUMBER = re.compile(r"^第[一二三四五六七八九十百零〇]+章")
@@ -107,12 +106,7 @@ class Source:
 
 def load_source(start: Path) -> Source:
     """Open the repository at or above start and read every register file."""
-    repository, config_findings, _ = open_repository(start)
-    if repository is None:
-        first = config_findings[0]
-        raise ConfigError(
-            f"{first.path}:{first.line}:{first.column}: {first.message}", hint=first.hint or "运行 lzfk validate 查看详情"
-        )
+    repository = require_repository(start)
     files, _ = list_files(repository)
     registers: list[Register] = []
     chapter_files: list[ParsedFile] = []
