@@ -53,7 +53,7 @@ def test_build_refuses_a_broken_ledger(sample: Path, invoke: Invoke) -> None:
     )
     result = invoke("build", cwd=sample)
     assert result.exit_code == 1
-    assert "台账/2025.yaml:4:" in result.output and "台账有错误" in result.output
+    assert "台账/2025.yaml:4:" in result.output and "未生成文档" in result.output
 
 
 def test_report_progress_prints_and_writes(sample: Path, invoke: Invoke) -> None:
