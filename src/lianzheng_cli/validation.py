@@ -84,6 +84,22 @@ def validate(
     return result
 
 
+_REFERENCE_CODES = frozenset(("LZ202", "LZ203", "LZ204", "LZ205"))
+
+
+def _mention_unread(findings: list[Finding], unread: list[str]) -> list[Finding]:
+    """A reference may point into a file that could not be read at all: say so, so that the
+    clerk fixes that file first instead of chasing a reference that is not wrong."""
+    if not unread:
+        return findings
+    names = "、".join(unread[:3]) + ("等" if len(unread) > 3 else "")
+    note = f"（另有 {len(unread)} 个文件未能读取：{names}，被引用的内容可能就在其中，请先修正它们）"
+    return [
+        Finding(f.path, f.line, f.column, f.code, f.severity, f.message, f.hint + note) if f.code in _REFERENCE_CODES else f
+        for f in findings
+    ]
+
+
 def _ledger_findings(repository: Repository, facts: list[RegisterFacts]) -> list[Finding]:
     from lianzheng_cli.ledger import load_ledger_with_ids
 
@@ -258,7 +274,9 @@ def _assemble(repository: Repository, outcomes: list[tuple[str, FileOutcome]], w
         result.summary.risk_points += outcome.risk_points
     if whole:
         overrides = severity_overrides(repository.config)
-        result.findings.extend(check_repository(facts, repository.config, overrides))
+        unread = [display for display, outcome in outcomes if outcome.is_register and outcome.facts is None]
+        cross = check_repository(facts, repository.config, overrides)
+        result.findings.extend(_mention_unread(cross, unread))
         result.findings.extend(apply_settings(_ledger_findings(repository, facts), overrides))
     result.findings.sort()
     result.summary.files = len(outcomes)
