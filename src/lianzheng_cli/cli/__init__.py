@@ -15,6 +15,7 @@ from rich.text import Text  # noqa: E402
 from lianzheng_cli import __version__  # noqa: E402
 from lianzheng_cli.cli.boundary import err_console  # noqa: E402
 from lianzheng_cli.cli.documents import build_command, report_app, templates_app  # noqa: E402
+from lianzheng_cli.cli.export import export_app  # noqa: E402
 from lianzheng_cli.cli.grade import grade_command  # noqa: E402
 from lianzheng_cli.cli.history import audit_command, check_command, diff_command, log_command  # noqa: E402
 from lianzheng_cli.cli.i18n import usage_error_message  # noqa: E402
@@ -59,6 +60,7 @@ app.command("check")(check_command)
 app.command("build")(build_command)
 app.add_typer(report_app, name="report")
 app.add_typer(templates_app, name="templates")
+app.add_typer(export_app, name="export")
 
 
 def main() -> None:
