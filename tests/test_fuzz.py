@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from lianzheng_cli.codes import CODES
 from lianzheng_cli.config import Config
 from lianzheng_cli.findings import Finding, Severity
-from lianzheng_cli.loader.decode import DecodeFailure, decode
+from lianzheng_cli.loader.decode import SourceText, decode_source
 from lianzheng_cli.loader.files import parse_register_text
 from lianzheng_cli.models import (
     DepartmentRegister,
@@ -170,13 +170,13 @@ byte_inputs = st.one_of(
 @FUZZ
 @given(data=byte_inputs)
 def test_decode_then_parse_never_raises(data: bytes) -> None:
-    decoded = decode(data)
-    if isinstance(decoded, DecodeFailure):
+    decoded = decode_source(data, "fuzz.yaml")
+    if not isinstance(decoded, SourceText):
         assert decoded.code in ("LZ001", "LZ002")
         assert decoded.line >= 1 and decoded.column >= 1
         assert decoded.line <= data.count(b"\n") + data.count(b"\n\x00") + 1
         return
-    text = decoded.lstrip("\ufeff")
+    text = decoded.text
     _assert_sane(check(text, checker=CHECKER).findings, text)
 
 

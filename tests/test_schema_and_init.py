@@ -12,7 +12,7 @@ import yaml
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 
-from lianzheng_cli.loader.decode import decode
+from lianzheng_cli.loader.decode import SourceText, decode_source
 from lianzheng_cli.loader.files import parse_register_text
 from lianzheng_cli.repository import is_register_candidate
 from lianzheng_cli.schema import all_schemas, stale_files
@@ -38,9 +38,9 @@ CONFIG = _validator("lzfk.schema.json")
 
 def _instance(path: Path) -> Any:
     """A register as lzfk reads it: every scalar is text; Markdown sections are merged in."""
-    text = decode(path.read_bytes())
-    assert isinstance(text, str), path
-    parsed = parse_register_text(text.lstrip("\ufeff"), path.name, markdown=path.suffix == ".md")
+    source = decode_source(path.read_bytes(), path.name)
+    assert isinstance(source, SourceText), path
+    parsed = parse_register_text(source.text, path.name, markdown=path.suffix == ".md")
     assert parsed.tree is not None, path
     return parsed.tree.data
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import IO
 
 import pytest
 
 from lianzheng_cli import validation
 from lianzheng_cli.errors import ConfigError
+from lianzheng_cli.loader import raw
 from tests.helpers import INVALID, LEADER, VALID, build_repo, lines_of, run_validate, validate_lines
 
 
@@ -28,14 +31,14 @@ def test_a_register_that_cannot_be_read_is_lz015(tmp_path: Path, monkeypatch: py
 
 def test_unreadable_lzfk_yaml_stops_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = build_repo(tmp_path, {"院长.yaml": LEADER})
-    read_bytes = Path.read_bytes
 
-    def unreadable_config(path: Path) -> bytes:
-        if path.name == "lzfk.yaml":
+    def unreadable_config(path: str | os.PathLike[str], mode: str = "r") -> IO[bytes]:
+        if Path(path).name == "lzfk.yaml":
             raise PermissionError(13, "Permission denied")
-        return read_bytes(path)
+        return Path(path).open(mode)  # type: ignore[return-value]
 
-    monkeypatch.setattr(Path, "read_bytes", unreadable_config)
+    # Every input is opened by loader/raw.py: make exactly that open fail for lzfk.yaml.
+    monkeypatch.setattr(raw, "open", unreadable_config, raising=False)
     result = run_validate(root)
     assert result.config_failed
     assert lines_of(result.findings) == ["lzfk.yaml:0:0: LZ015"]

@@ -50,8 +50,19 @@ class Finding:
     message: str = field(compare=False)
     hint: str = field(default="", compare=False)
 
+    @classmethod
+    def of(cls, code: str, path: str, pos: tuple[int, int], message: str, hint: str = "") -> Finding:
+        """The one way to make a finding: its severity is the code's default from the catalogue."""
+        return cls(path, pos[0], pos[1], code, _default_severity(code), message, hint)
+
     def with_severity(self, severity: Severity) -> Finding:
         return Finding(self.path, self.line, self.column, self.code, severity, self.message, self.hint)
+
+
+def _default_severity(code: str) -> Severity:
+    from lianzheng_cli.codes import CODES  # the catalogue imports Severity from here
+
+    return CODES[code].severity
 
 
 def display_path(path: Path, root: Path) -> str:

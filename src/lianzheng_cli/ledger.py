@@ -15,7 +15,6 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from lianzheng_cli.codes import CODES
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.loader.files import read_text, validate_model
 from lianzheng_cli.loader.yamltree import Tree, parse_tree
@@ -161,11 +160,10 @@ def _check(ledger: LedgerFile, tree: Tree, display: str, known: set[str] | None)
         if entry.date.year != ledger.year:
             line, column = tree.pos(("记录", index, "日期"))
             findings.append(
-                _finding(
-                    display,
-                    line,
-                    column,
+                Finding.of(
                     "LZ501",
+                    display,
+                    (line, column),
                     f"记录的日期 {entry.date.isoformat()} 不在台账年度 {ledger.year} 年内",
                     "把记录移到对应年度的台账文件，或改正日期",
                 )
@@ -174,12 +172,12 @@ def _check(ledger: LedgerFile, tree: Tree, display: str, known: set[str] | None)
             if known is not None and ref not in known:
                 line, column = tree.pos(("记录", index, "关联", ref_index))
                 findings.append(
-                    _finding(
-                        display, line, column, "LZ502", f"关联的编号“{ref}”在登记表中不存在", "填写登记表、风险点或权力事项的编号"
+                    Finding.of(
+                        "LZ502",
+                        display,
+                        (line, column),
+                        f"关联的编号“{ref}”在登记表中不存在",
+                        "填写登记表、风险点或权力事项的编号",
                     )
                 )
     return findings
-
-
-def _finding(path: str, line: int, column: int, code: str, message: str, hint: str) -> Finding:
-    return Finding(path, line, column, code, CODES[code].severity, message, hint)

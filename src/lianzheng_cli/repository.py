@@ -7,14 +7,9 @@ from pathlib import Path
 
 from lianzheng_cli.config import CONFIG_FILE, Config
 from lianzheng_cli.errors import ConfigError, UsageError
-from lianzheng_cli.findings import Finding, Severity, display_path
-from lianzheng_cli.loader.files import (
-    ParsedFile,
-    parse_register_file,
-    read_text,
-    validate_model,
-)
-from lianzheng_cli.loader.yamltree import parse_tree
+from lianzheng_cli.findings import Finding, display_path
+from lianzheng_cli.loader.files import ParsedFile, config_from_bytes, parse_register_file, unreadable
+from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.models import Register
 from lianzheng_cli.paths import SKIPPED_DIRS, is_candidate_name, locate_root, walk_registers
 from lianzheng_cli.rules import unknown_rule_settings
@@ -57,24 +52,18 @@ def find_root(start: Path) -> Path:
 
 
 def load_config(root: Path) -> Config | list[Finding]:
-    path = root / CONFIG_FILE
-    display = CONFIG_FILE
-    text = read_text(path, display)
-    if isinstance(text, Finding):
-        return [text]
-    tree = parse_tree(text, display)
-    if isinstance(tree, Finding):
-        return [tree]
-    config = validate_model(tree, display, Config)
-    if isinstance(config, list):
-        return config
-    assert isinstance(config, Config)
+    try:
+        data, _ = read_bytes(root / CONFIG_FILE)
+    except OSError as exc:
+        return [unreadable(CONFIG_FILE, exc)]
+    config, tree, findings = config_from_bytes(data, CONFIG_FILE)
+    if config is None or tree is None:
+        return findings
     unknown = [
-        Finding(
-            display,
-            *tree.pos(("检查规则", key), key=True),
+        Finding.of(
             "LZ104",
-            Severity.ERROR,
+            CONFIG_FILE,
+            tree.pos(("检查规则", key), key=True),
             f"检查规则中的“{key}”不是可配置的规则",
             "填写可以调整的检查编号（如 LZ212）或规则名称，见 docs/findings.md",
         )

@@ -17,11 +17,12 @@ from lianzheng_cli import runcache
 from lianzheng_cli.cache import ResultCache, content_key
 from lianzheng_cli.config import Config
 from lianzheng_cli.facts import RegisterFacts, facts_from_raw, facts_of
-from lianzheng_cli.findings import Finding, Severity, display_path
+from lianzheng_cli.findings import Finding, display_path
 from lianzheng_cli.grading.check import grade_findings
 from lianzheng_cli.grading.ruleset import RuleSet, RuleSetError, load_ruleset
-from lianzheng_cli.loader.decode import DecodeFailure, decode
-from lianzheng_cli.loader.files import MARKDOWN_SUFFIX, ParsedFile, parse_register_text
+from lianzheng_cli.loader.decode import decode_source
+from lianzheng_cli.loader.files import MARKDOWN_SUFFIX, ParsedFile, parse_register_text, unreadable
+from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.paths import walk_registers
 from lianzheng_cli.repository import Repository, list_files, open_repository
 from lianzheng_cli.results import ValidationResult
@@ -186,11 +187,10 @@ def _outcome(parsed: ParsedFile, checker: Checker) -> FileOutcome:
 
 
 def _check_bytes(data: bytes, display: str, suffix: str, checker: Checker) -> FileOutcome:
-    decoded = decode(data)
-    if isinstance(decoded, DecodeFailure):
-        finding = Finding(display, decoded.line, decoded.column, decoded.code, Severity.ERROR, decoded.message, decoded.hint)
-        return FileOutcome((finding,), None, True, 0)
-    return check_text(decoded.lstrip("\ufeff"), display, markdown=suffix == MARKDOWN_SUFFIX, checker=checker)
+    source = decode_source(data, display)
+    if isinstance(source, Finding):
+        return FileOutcome((source,), None, True, 0)
+    return check_text(source.text, display, markdown=suffix == MARKDOWN_SUFFIX, checker=checker)
 
 
 # Set before the worker pool forks, so workers inherit the compiled rule set (its
@@ -201,8 +201,7 @@ _WORKER_CHECKER: Checker | None = None
 def _check_job(job: _Job) -> tuple[str, FileOutcome]:
     assert _WORKER_CHECKER is not None
     if job.data is None:
-        finding = Finding(job.display, 0, 0, "LZ015", Severity.ERROR, "无法读取文件", "检查文件是否存在、是否有读取权限")
-        return job.key, FileOutcome((finding,), None, True, 0)
+        return job.key, FileOutcome((unreadable(job.display),), None, True, 0)
     return job.key, _check_bytes(job.data, job.display, job.suffix, _WORKER_CHECKER)
 
 
@@ -253,9 +252,7 @@ def _job(root: str, name: str, fingerprint: str) -> _Job:
     display = name[len(root) :].replace(os.sep, "/") if name.startswith(root) else Path(name).as_posix()
     suffix = os.path.splitext(name)[1].lower()
     try:
-        with open(name, "rb") as handle:
-            status = os.fstat(handle.fileno())
-            data = handle.read()
+        data, status = read_bytes(name)
     except OSError:
         return _Job(name, display, suffix, f"unreadable:{display}", None)
     digest = runcache.digest(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from lianzheng_cli.cli import app
@@ -80,3 +81,47 @@ def test_markdown_register_is_written_in_its_front_matter(make_repo) -> None:  #
     path = root / "registers/ks/p.md"
     assert runner.invoke(app, ["grade", "--write", str(path)]).exit_code == 0
     assert path.read_text(encoding="utf-8") == text.replace("等级: 三级", "等级: 一级")
+
+
+# A file comes back in its own encoding, BOM and line ends: UTF-16 with either BOM, UTF-8
+# with a BOM (what fix-encoding leaves of a converted GBK file when an editor adds one),
+# and CRLF / CR-only line ends — both for a changed grade and for one filled in.
+ENCODINGS = {
+    "utf-16-le": (b"\xff\xfe", "utf-16-le"),
+    "utf-16-be": (b"\xfe\xff", "utf-16-be"),
+    "utf-8-bom": (b"\xef\xbb\xbf", "utf-8"),
+}
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+@pytest.mark.parametrize("encoding", sorted(ENCODINGS))
+def test_write_keeps_the_files_encoding_and_line_ends(make_repo, encoding: str, newline: str) -> None:  # type: ignore[no-untyped-def]
+    bom, codec = ENCODINGS[encoding]
+    text = post_yaml("P1", risk_yaml("P1-1", "三级", likelihood="高") + risk_yaml("P1-2", "X", likelihood="较高"))
+    text = text.replace("    等级: X\n", "").replace("\n", newline)
+    root = _repo(make_repo, post_yaml("P0", risk_yaml("P0-1", "三级", likelihood="低")))
+    path = root / "registers/ks/p.yaml"
+    path.write_bytes(bom + text.encode(codec))
+
+    result = runner.invoke(app, ["grade", "--write", str(path)])
+
+    assert result.exit_code == 0, result.output
+    data = path.read_bytes()
+    assert data.startswith(bom)
+    expected = text.replace("等级: 三级", "等级: 一级").replace(
+        f"    名称: 风险P1-2{newline}", f"    名称: 风险P1-2{newline}    等级: 二级{newline}"
+    )
+    assert data[len(bom) :].decode(codec) == expected
+    assert runner.invoke(app, ["validate", "--no-cache", str(root / "registers")]).exit_code == 0
+
+
+def test_gbk_register_converted_by_fix_encoding_is_written_as_utf8(make_repo) -> None:  # type: ignore[no-untyped-def]
+    text = post_yaml("P1", risk_yaml("P1-1", "三级", likelihood="高")).replace("\n", "\r\n")
+    root = _repo(make_repo, post_yaml("P0", risk_yaml("P0-1", "三级", likelihood="低")))
+    path = root / "registers/ks/p.yaml"
+    path.write_bytes(text.encode("gbk"))
+    assert runner.invoke(app, ["fix-encoding", str(path)]).exit_code == 0
+
+    assert runner.invoke(app, ["grade", "--write", str(path)]).exit_code == 0
+
+    assert path.read_bytes() == text.replace("等级: 三级", "等级: 一级").encode("utf-8")

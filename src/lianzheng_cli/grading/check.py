@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lianzheng_cli.codes import CODES
 from lianzheng_cli.config import Config
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.grading.engine import Grade, grade_risk
@@ -35,7 +34,7 @@ def _compare(risk: RiskPoint, grade: Grade, config: Config, path: str, where: tu
         return
     computed = config.grades[grade.rank]
     if declared > grade.rank and not risk.downgrade_reason:
-        yield _finding(
+        yield Finding.of(
             "LZ301",
             path,
             where,
@@ -43,7 +42,7 @@ def _compare(risk: RiskPoint, grade: Grade, config: Config, path: str, where: tu
             f"改为 {computed}（或运行 lzfk grade --write）；确需降级的，写明“降级理由”并经审定",
         )
     elif declared > grade.rank:
-        yield _finding(
+        yield Finding.of(
             "LZ304",
             path,
             where,
@@ -51,7 +50,7 @@ def _compare(risk: RiskPoint, grade: Grade, config: Config, path: str, where: tu
             "请确认降级理由已经审定",
         )
     else:
-        yield _finding(
+        yield Finding.of(
             "LZ302",
             path,
             where,
@@ -62,8 +61,4 @@ def _compare(risk: RiskPoint, grade: Grade, config: Config, path: str, where: tu
 
 def _missing(risk: RiskPoint, grade: Grade, path: str, where: tuple[int, int]) -> Finding:
     names = "、".join(grade.missing)
-    return _finding("LZ303", path, where, f"风险点“{risk.id}”缺少评级依据：{names}", f"补上 {names}，评级规则才能核对申报等级")
-
-
-def _finding(code: str, path: str, where: tuple[int, int], message: str, hint: str) -> Finding:
-    return Finding(path, where[0], where[1], code, CODES[code].severity, message, hint)
+    return Finding.of("LZ303", path, where, f"风险点“{risk.id}”缺少评级依据：{names}", f"补上 {names}，评级规则才能核对申报等级")

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from lianzheng_cli.config import Config, ConfigModel
 from lianzheng_cli.errors import ConfigError
-from lianzheng_cli.findings import Finding, Severity, display_path
+from lianzheng_cli.findings import Finding, display_path
 from lianzheng_cli.grading.conditions import ConditionError, Predicate, compile_condition
 from lianzheng_cli.grading.facts import FIELDS
 from lianzheng_cli.loader.files import read_text, validate_model
@@ -98,7 +98,7 @@ def load_ruleset(config: Config, root: Path) -> RuleSet:
 
 def _layers(name: str, root: Path, depth: int) -> list[_Layer]:
     if depth > MAX_EXTENDS:
-        raise RuleSetError([_error(name, (1, 1), "继承层数过多（可能形成了循环）", "检查“继承”是否互相引用")])
+        raise RuleSetError([Finding.of("LZ310", name, (1, 1), "继承层数过多（可能形成了循环）", "检查“继承”是否互相引用")])
     text, display, path = _read(name, root)
     tree = parse_tree(text, display)
     if isinstance(tree, Finding):
@@ -170,7 +170,7 @@ def _compile_rule(rule: RuleSpec, index: int, layer: _Layer, config: Config, fin
             predicate = compile_condition(rule.condition, ())
         except ConditionError as exc:
             pos = layer.tree.pos(("规则", index, "条件", *exc.path), key=True)
-            findings.append(_error(layer.display, pos, f"规则 {rule.id}：{exc.message}", exc.hint))
+            findings.append(Finding.of("LZ310", layer.display, pos, f"规则 {rule.id}：{exc.message}", exc.hint))
             return None
     return None if rank is None else Rule(rule.id, rule.description, predicate, rank)
 
@@ -182,18 +182,22 @@ def _rank(grade: str, config: Config, layer: _Layer, path: tuple[str | int, ...]
         rank = TIERS.index(grade)
     if rank is None:
         findings.append(
-            _error(layer.display, layer.tree.pos(path), f"等级“{grade}”不是本单位的等级", f"可选：{'、'.join(config.grades)}")
+            Finding.of(
+                "LZ310",
+                layer.display,
+                layer.tree.pos(path),
+                f"等级“{grade}”不是本单位的等级",
+                f"可选：{'、'.join(config.grades)}",
+            )
         )
     return rank
 
 
 def _unknown_inputs(layer: _Layer, config: Config) -> list[Finding]:
     return [
-        _error(layer.display, layer.tree.pos(("依据", i)), f"依据中的“{name}”不是风险点字段", f"可用：{'、'.join(FIELDS)}")
+        Finding.of(
+            "LZ310", layer.display, layer.tree.pos(("依据", i)), f"依据中的“{name}”不是风险点字段", f"可用：{'、'.join(FIELDS)}"
+        )
         for i, name in enumerate(layer.spec.inputs or [])
         if name not in FIELDS
     ]
-
-
-def _error(path: str, pos: tuple[int, int], message: str, hint: str) -> Finding:
-    return Finding(path, pos[0], pos[1], "LZ310", Severity.ERROR, message, hint)

@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from lianzheng_cli.codes import CODES
 from lianzheng_cli.config import Config
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.history.changes import GRADE_KINDS, Change, Kind, RegisterAt, RegisterSet, department_index
@@ -62,23 +61,22 @@ def audit(source: Source, *, as_of: dt.date, period_days: int | None = None, rev
     return result
 
 
-def _finding(code: str, at: RegisterAt, key: tuple[str | int, ...], message: str, hint: str = "") -> Finding:
-    line, column = at.where(*key)
-    return Finding(at.path, line, column, code, CODES[code].severity, message, hint)
-
-
 def _approval_findings(registers: list[RegisterAt], as_of: dt.date, days: int) -> Iterator[Finding]:
     for at in registers:
         approval = at.register.approval
         if approval is None:
-            yield _finding(
-                "LZ406", at, ("编号",), f"登记表“{at.register.name}”尚未审定", "审定后在登记表中填写 审定: {意见, 签字, 日期}"
+            yield Finding.of(
+                "LZ406",
+                at.path,
+                at.where(*("编号",)),
+                f"登记表“{at.register.name}”尚未审定",
+                "审定后在登记表中填写 审定: {意见, 签字, 日期}",
             )
         elif (age := (as_of - approval.date).days) > days:
-            yield _finding(
+            yield Finding.of(
                 "LZ405",
-                at,
-                ("审定",),
+                at.path,
+                at.where(*("审定",)),
                 f"登记表“{at.register.name}”的审定日期 {approval.date.isoformat()} 距今 {age} 天，超过审定有效期 {days} 天",
                 "按年度动态管理的要求重新审定；有效期可在 lzfk.yaml 的“审定有效期”中设置（天）",
             )
@@ -159,10 +157,10 @@ class _Walk:
             approval = at.register.approval
             assert approval is not None
             listed = "；".join(f"{c.short} {c.authored.date().isoformat()} {c.author}“{c.subject}”" for c in reversed(commits))
-            yield _finding(
+            yield Finding.of(
                 "LZ404",
-                at,
-                ("审定",),
+                at.path,
+                at.where(*("审定",)),
                 f"登记表“{at.register.name}”在审定（{approval.date.isoformat()}）后被修改 {len(commits)} 次，未重新审定：{listed}",
                 REAPPROVE_HINT,
             )
@@ -176,22 +174,20 @@ class _Walk:
             if change.kind is Kind.LOWERED and not change.reason and change.id in current:
                 at, index = current[change.id]
                 if not at.register.risks[index].downgrade_reason:
-                    yield _finding(
+                    yield Finding.of(
                         "LZ401",
-                        at,
-                        ("风险点", index, "等级"),
+                        at.path,
+                        at.where(*("风险点", index, "等级")),
                         f"风险点“{change.id}”的等级从{change.before}降为{change.after}（{who}），至今没有降级理由",
                         "在该风险点下加一行 降级理由: ……",
                     )
             elif change.kind is Kind.REMOVED and not change.reason and not {change.id, change.register} & self.withdrawn:
                 holder = self.heads.get(change.register)
                 path, pos = (holder.path, holder.where("风险点")) if holder else (change.path, (0, 0))
-                yield Finding(
-                    path,
-                    pos[0],
-                    pos[1],
+                yield Finding.of(
                     "LZ402",
-                    CODES["LZ402"].severity,
+                    path,
+                    pos,
                     f"风险点“{change.id} {change.name}”被删除（{who}），但没有写明撤销理由",
                     "在所属登记表中加上 已撤销: [{编号: 风险点编号, 理由: 撤销理由}]",
                 )

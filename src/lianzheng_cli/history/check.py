@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from lianzheng_cli.codes import CODES
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.history.changes import Kind, RegisterAt
 from lianzheng_cli.history.compare import Comparison, Endpoint, compare, worktree
@@ -62,14 +61,10 @@ def history_findings(comparison: Comparison) -> list[Finding]:
     return sorted([*_lowered(comparison), *_removed(comparison), *_unreviewed(comparison)])
 
 
-def _finding(code: str, path: str, pos: tuple[int, int], message: str, hint: str) -> Finding:
-    return Finding(path, pos[0], pos[1], code, CODES[code].severity, message, hint)
-
-
 def _lowered(comparison: Comparison) -> Iterator[Finding]:
     for c in comparison.changes:
         if c.kind is Kind.LOWERED and not c.reason:
-            yield _finding(
+            yield Finding.of(
                 "LZ401",
                 c.path,
                 (c.line, c.column),
@@ -85,7 +80,9 @@ def _removed(comparison: Comparison) -> Iterator[Finding]:
             continue
         holder = holders.get(c.register)
         path, pos = (holder.path, holder.where("风险点")) if holder is not None else (c.path, (0, 0))
-        yield _finding("LZ402", path, pos, f"风险点“{c.id} {c.name}”（原在 {c.path}）被删除，但没有写明撤销理由", WITHDRAWAL_HINT)
+        yield Finding.of(
+            "LZ402", path, pos, f"风险点“{c.id} {c.name}”（原在 {c.path}）被删除，但没有写明撤销理由", WITHDRAWAL_HINT
+        )
 
 
 def _unreviewed(comparison: Comparison) -> Iterator[Finding]:
@@ -109,7 +106,7 @@ def _unreviewed(comparison: Comparison) -> Iterator[Finding]:
                 else f"新增的登记表“{at.register.name}”还没有{what}"
             )
             key = "审定" if "审定" in stale and "审定" in _keys(at) else "审核" if "审核" in _keys(at) else "编号"
-            yield _finding("LZ403", at.path, at.where(key), message, "修改经审核、审定后，更新“审核”“审定”的意见、签字和日期")
+            yield Finding.of("LZ403", at.path, at.where(key), message, "修改经审核、审定后，更新“审核”“审定”的意见、签字和日期")
 
 
 def _keys(at: RegisterAt) -> set[str]:

@@ -23,7 +23,7 @@ from typing import TypeVar
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.history.changes import PosKey, RegisterAt
 from lianzheng_cli.history.prune import prune_texts
-from lianzheng_cli.loader.decode import DecodeFailure, decode
+from lianzheng_cli.loader.decode import decode_source
 from lianzheng_cli.loader.files import MARKDOWN_SUFFIX, REGISTER_SUFFIXES, parse_register_text
 from lianzheng_cli.loader.yamltree import Pos, Tree
 from lianzheng_cli.repository import SKIPPED_DIRS
@@ -61,10 +61,8 @@ def parse_bytes(data: bytes, display: str) -> Parsed:
 
 
 def _decode(data: bytes, display: str) -> str | Broken:
-    decoded = decode(data)
-    if isinstance(decoded, DecodeFailure):
-        return Broken(display, decoded.message)
-    return decoded.lstrip("\ufeff")
+    source = decode_source(data, display)
+    return Broken(display, source.message) if isinstance(source, Finding) else source.text
 
 
 def parse_text(text: str, display: str) -> Parsed:

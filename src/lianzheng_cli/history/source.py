@@ -14,9 +14,9 @@ from lianzheng_cli.findings import Finding
 from lianzheng_cli.history.changes import RegisterAt, department_index
 from lianzheng_cli.history.gitio import FileChange, GitRepo
 from lianzheng_cli.history.parsing import Broken, Item, Pair, Parsed, is_register_path, parse_all, parse_pairs
-from lianzheng_cli.loader.decode import DecodeFailure, decode
-from lianzheng_cli.loader.files import validate_model
-from lianzheng_cli.loader.yamltree import parse_tree
+from lianzheng_cli.loader.decode import decode_source
+from lianzheng_cli.loader.files import config_from_bytes
+from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.repository import Repository
 
 _DEPARTMENT_LINE = "^类型:[[:space:]]*[\"']?科室"
@@ -44,7 +44,7 @@ class Source:
 
     def read_disk(self, path: str) -> bytes | Broken:
         try:
-            return (self.repo.toplevel / path).read_bytes()
+            return read_bytes(self.repo.toplevel / path)[0]
         except OSError as exc:
             return Broken(self.display(path), f"无法读取文件：{exc.strerror or exc}")
 
@@ -151,9 +151,10 @@ class Source:
 
 def peek_id_and_name(data: bytes) -> tuple[str, str] | None:
     """The top-level 编号 and 名称 of a register file, read without parsing; None when unsure."""
-    text = decode(data)
-    if isinstance(text, DecodeFailure):
+    source = decode_source(data, "")
+    if isinstance(source, Finding):
         return None
+    text = source.text
     found: dict[str, str] = {}
     for match in _TOP_SCALAR.finditer(text):
         value = match.group(2).split(" #", 1)[0].strip()
@@ -168,16 +169,7 @@ def peek_id_and_name(data: bytes) -> tuple[str, str] | None:
 
 
 def _config_from(data: bytes | None) -> Config | None:
-    if data is None:
-        return None
-    text = decode(data)
-    if isinstance(text, DecodeFailure):
-        return None
-    tree = parse_tree(text.lstrip("\ufeff"), CONFIG_FILE)
-    if isinstance(tree, Finding):
-        return None
-    config = validate_model(tree, CONFIG_FILE, Config)
-    return config if isinstance(config, Config) else None
+    return None if data is None else config_from_bytes(data, CONFIG_FILE)[0]
 
 
 def split(results: Iterable[Parsed]) -> tuple[list[RegisterAt], list[Broken]]:

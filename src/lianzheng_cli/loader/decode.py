@@ -1,9 +1,18 @@
-"""Bytes to text, by a fixed policy: BOM, then strict UTF-8, then a GB18030 diagnosis."""
+"""The file-level policy for every input lzfk reads: bytes to text, and text back to bytes.
+
+Accepted: UTF-8 (with or without a BOM) and UTF-16 with a BOM. GB18030/GBK is recognised
+and refused with a pointer to ``lzfk fix-encoding``; anything else is refused at the first
+undecodable byte. The BOM is dropped from the text and line ends are kept as they are
+(LF, CRLF or CR alone: the YAML reader treats all three as line breaks), so that a writer
+can give a file back in its own encoding, BOM and line ends (``SourceText.encode``).
+"""
 
 from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+
+from lianzheng_cli.findings import Finding
 
 # The BOM, and the codec of the bytes after it (the BOM itself is not part of the text).
 _BOMS = (
@@ -13,44 +22,71 @@ _BOMS = (
 )
 
 
-@dataclass(frozen=True)
-class DecodeFailure:
-    """Why bytes could not be read as UTF-8; line/column are 1-based."""
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """A file's text plus what it takes to write it back as it came."""
 
-    code: str
-    line: int
-    column: int
-    message: str
-    hint: str
+    text: str
+    encoding: str = "utf-8"  # the codec of the bytes after the BOM
+    bom: bytes = b""
+
+    @property
+    def newline(self) -> str:
+        """The file's line end: the first one it uses (LF for a one-line file)."""
+        for index, char in enumerate(self.text):
+            if char == "\n":
+                return "\n"
+            if char == "\r":
+                return "\r\n" if self.text[index + 1 : index + 2] == "\n" else "\r"
+        return "\n"
+
+    def encode(self, text: str) -> bytes:
+        """Text in this file's own encoding, with its BOM."""
+        return self.bom + text.encode(self.encoding)
 
 
-def decode(data: bytes) -> str | DecodeFailure:
+def decode_source(data: bytes, display: str) -> SourceText | Finding:
+    """Bytes as text by the policy above, or the located finding that refuses them."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             body = data[len(bom) :]
             try:
-                return body.decode(encoding)
+                return _without_marks(body.decode(encoding), encoding, bom)
             except UnicodeDecodeError as exc:  # its offsets count from the end of the BOM
-                return _invalid_bytes(body, exc, encoding)
+                return _invalid_bytes(body, exc, encoding, display)
     try:
-        return data.decode("utf-8")
+        return SourceText(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        return _diagnose(data, exc)
+        if is_gb18030(data):
+            return Finding.of(
+                "LZ001",
+                display,
+                (1, 1),
+                "文件为 GBK/GB18030 编码，lzfk 只读取 UTF-8 编码的文件",
+                "请运行 lzfk fix-encoding 文件名 自动转换，或在编辑器中“另存为 UTF-8”",
+            )
+        return _invalid_bytes(data, exc, "utf-8", display)
 
 
-def _diagnose(data: bytes, exc: UnicodeDecodeError) -> DecodeFailure:
-    if _is_gb18030(data):
-        return DecodeFailure(
-            "LZ001",
-            1,
-            1,
-            "文件为 GBK/GB18030 编码，lzfk 只读取 UTF-8 编码的文件",
-            "请运行 lzfk fix-encoding 文件名 自动转换，或在编辑器中“另存为 UTF-8”",
-        )
-    return _invalid_bytes(data, exc, "utf-8")
+def _without_marks(text: str, encoding: str, bom: bytes) -> SourceText:
+    # A second byte-order mark after the first (left by some converters) is no text either;
+    # it stays part of the prefix so that writing back keeps it.
+    body = text.lstrip("\ufeff")
+    extra = len(text) - len(body)
+    return SourceText(body, encoding, bom + ("\ufeff" * extra).encode(encoding))
 
 
-def _is_gb18030(data: bytes) -> bool:
+def encoding_name(data: bytes) -> str:
+    """Which encoding the policy sees: "utf-8", "utf-16", "gb18030" or "unknown"."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    decoded = decode_source(data, "")
+    if isinstance(decoded, SourceText):
+        return "utf-8"
+    return "gb18030" if decoded.code == "LZ001" else "unknown"
+
+
+def is_gb18030(data: bytes) -> bool:
     # Only call it GBK when the bytes contain non-ASCII and decode cleanly as GB18030;
     # guessing from statistics misreads short Chinese text (charset-normalizer #216).
     try:
@@ -60,7 +96,7 @@ def _is_gb18030(data: bytes) -> bool:
     return True
 
 
-def _invalid_bytes(data: bytes, exc: UnicodeDecodeError, encoding: str) -> DecodeFailure:
+def _invalid_bytes(data: bytes, exc: UnicodeDecodeError, encoding: str, display: str) -> Finding:
     # Count lines and columns in characters of the file's own encoding (in UTF-16 a byte
     # 0x0A is not always a line break).
     before = data[: exc.start].decode(encoding, errors="replace")
@@ -68,10 +104,10 @@ def _invalid_bytes(data: bytes, exc: UnicodeDecodeError, encoding: str) -> Decod
     column = len(before) - (before.rfind("\n") + 1) + 1
     byte = data[exc.start : exc.start + 1].hex().upper()
     name = "UTF-16" if encoding.startswith("utf-16") else "UTF-8"
-    return DecodeFailure(
+    return Finding.of(
         "LZ002",
-        line,
-        column,
+        display,
+        (line, column),
         f"第 {line} 行第 {column} 列有无法按 {name} 识别的字节 0x{byte}",
         "文件可能已损坏，或混用了多种编码；请在编辑器中检查该位置并另存为 UTF-8",
     )

@@ -8,10 +8,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from lianzheng_cli.findings import Finding, Severity
-from lianzheng_cli.loader.decode import DecodeFailure, decode
+from lianzheng_cli.config import Config
+from lianzheng_cli.findings import Finding
+from lianzheng_cli.loader.decode import SourceText, decode_source
 from lianzheng_cli.loader.locate import validation_findings
 from lianzheng_cli.loader.markdown import BODY_LIST_KEYS, BODY_TEXT_KEYS, MarkdownSplit, Section, split_markdown
+from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.loader.yamltree import Marks, Tree, parse_tree
 from lianzheng_cli.models import KINDS, MODEL_BY_KIND, Register
 
@@ -31,17 +33,45 @@ class ParsedFile:
     body: str = ""
 
 
-def read_text(path: Path, display: str) -> str | Finding:
+def read_source(path: Path, display: str) -> SourceText | Finding:
+    """A file's text by the encoding policy (loader/decode.py), or why it cannot be read."""
     try:
-        data = path.read_bytes()
+        data, _ = read_bytes(path)
     except OSError as exc:
-        return Finding(
-            display, 0, 0, "LZ015", Severity.ERROR, f"无法读取文件：{exc.strerror or exc}", "检查文件是否存在、是否有读取权限"
-        )
-    decoded = decode(data)
-    if isinstance(decoded, DecodeFailure):
-        return Finding(display, decoded.line, decoded.column, decoded.code, Severity.ERROR, decoded.message, decoded.hint)
-    return decoded.lstrip("\ufeff")
+        return unreadable(display, exc)
+    return decode_source(data, display)
+
+
+def read_text(path: Path, display: str) -> str | Finding:
+    source = read_source(path, display)
+    return source if isinstance(source, Finding) else source.text
+
+
+def unreadable(display: str, exc: OSError | None = None) -> Finding:
+    message = f"无法读取文件：{exc.strerror or exc}" if exc is not None else "无法读取文件"
+    return Finding.of("LZ015", display, (0, 0), message, "检查文件是否存在、是否有读取权限")
+
+
+def parse_register_bytes(data: bytes, display: str, *, markdown: bool) -> ParsedFile:
+    source = decode_source(data, display)
+    if isinstance(source, Finding):
+        return ParsedFile(display, True, findings=[source])
+    return parse_register_text(source.text, display, markdown=markdown)
+
+
+def config_from_bytes(data: bytes, display: str) -> tuple[Config | None, Tree | None, list[Finding]]:
+    """lzfk.yaml's bytes to the configuration, with its tree (for positions) or the findings."""
+    source = decode_source(data, display)
+    if isinstance(source, Finding):
+        return None, None, [source]
+    tree = parse_tree(source.text, display)
+    if isinstance(tree, Finding):
+        return None, None, [tree]
+    config = validate_model(tree, display, Config)
+    if isinstance(config, list):
+        return None, tree, config
+    assert isinstance(config, Config)
+    return config, tree, []
 
 
 def parse_register_file(path: Path, display: str) -> ParsedFile:
@@ -63,8 +93,8 @@ def parse_register_text(text: str, display: str, *, markdown: bool) -> ParsedFil
 def _parse_markdown(text: str, display: str) -> ParsedFile:
     split = split_markdown(text)
     if split.unclosed:
-        finding = Finding(
-            display, 1, 1, "LZ014", Severity.ERROR, "文件头以 --- 开始，但没有结束的 --- 行", "在文件头的 YAML 内容之后加一行 ---"
+        finding = Finding.of(
+            "LZ014", display, (1, 1), "文件头以 --- 开始，但没有结束的 --- 行", "在文件头的 YAML 内容之后加一行 ---"
         )
         return ParsedFile(display, True, findings=[finding])
     if split.front_yaml is None or not split.front_yaml.strip():
@@ -90,12 +120,10 @@ def _merge_sections(tree: Tree, split: MarkdownSplit, display: str) -> list[Find
             continue
         if section.title in data:
             findings.append(
-                Finding(
-                    display,
-                    section.line,
-                    1,
+                Finding.of(
                     "LZ014",
-                    Severity.ERROR,
+                    display,
+                    (section.line, 1),
                     f"“{section.title}”在文件头和正文中都写了",
                     "只保留一处：删除文件头中的这个键，或删除正文中的这一节",
                 )
@@ -148,15 +176,13 @@ def _not_mapping(data: Any, display: str, tree: Tree) -> Finding:
         hint = "键后面用了全角冒号“：”，请改成英文冒号“:”并在后面加一个空格"
     elif isinstance(data, list):
         hint = "文件不应以“- ”列表开头；登记表的第一层是 类型、编号、名称 等键"
-    return Finding(display, line, column, "LZ010", Severity.ERROR, "文件内容不是“键: 值”结构", hint)
+    return Finding.of("LZ010", display, (line, column), "文件内容不是“键: 值”结构", hint)
 
 
 def _bad_kind(kind: Any, display: str, tree: Tree) -> Finding:
     allowed = "、".join(KINDS)
     if kind is None and "类型" not in tree.data:
         line, column = tree.pos(())
-        return Finding(
-            display, line, column, "LZ102", Severity.ERROR, "缺少必填的键“类型”", f"在文件开头写 类型: 岗位（可选：{allowed}）"
-        )
+        return Finding.of("LZ102", display, (line, column), "缺少必填的键“类型”", f"在文件开头写 类型: 岗位（可选：{allowed}）")
     line, column = tree.pos(("类型",))
-    return Finding(display, line, column, "LZ104", Severity.ERROR, f"“类型”的值“{kind}”无效", f"可选：{allowed}")
+    return Finding.of("LZ104", display, (line, column), f"“类型”的值“{kind}”无效", f"可选：{allowed}")

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from lianzheng_cli.findings import Finding, Severity
+from lianzheng_cli.findings import Finding
 from lianzheng_cli.loader.yamltree import Pos, Tree
 
 _CODE_BY_TYPE = {
@@ -64,7 +64,7 @@ def _one(error: ErrorDetails, tree: Tree, path: str, model: type[BaseModel]) -> 
     pos, key_path = _position(tree, loc, kind)
     code = _CODE_BY_TYPE.get(kind, "LZ103" if kind.endswith("_type") else "LZ104")
     message, hint = _describe(error, key_path, model)
-    return Finding(path, pos[0], pos[1], code, Severity.ERROR, message, hint)
+    return Finding.of(code, path, pos, message, hint)
 
 
 def _position(tree: Tree, loc: tuple[Any, ...], kind: str) -> tuple[Pos, tuple[Any, ...]]:

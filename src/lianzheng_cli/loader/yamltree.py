@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
-from lianzheng_cli.findings import Finding, Severity
+from lianzheng_cli.findings import Finding
 
 try:
     _Loader: Any = yaml.CSafeLoader
@@ -125,10 +125,10 @@ def _events(text: str) -> Iterator[ev.Event]:
 def _precheck(text: str, path: str) -> Finding | None:
     for match in re.finditer(r"^%(YAML|TAG)\b.*$", text, re.MULTILINE):
         line = text.count("\n", 0, match.start()) + 1
-        return _finding(
+        return Finding.of(
+            "LZ008",
             path,
             (line, 1),
-            "LZ008",
             f"文件中有指令“{match.group(0).strip()}”，lzfk 不接受 YAML 指令",
             "删除这一行（以及紧随其后的 --- 行）；lzfk 一律按 YAML 1.2 读取",
         )
@@ -151,11 +151,7 @@ def _flow_depth(text: str, path: str) -> Finding | None:
 
 
 def _too_deep(path: str, pos: Pos) -> Finding:
-    return _finding(path, pos, "LZ009", f"嵌套超过 {MAX_DEPTH} 层，登记表不需要这么深的结构", "检查括号是否配对、缩进是否正确")
-
-
-def _finding(path: str, pos: Pos, code: str, message: str, hint: str) -> Finding:
-    return Finding(path, pos[0], pos[1], code, Severity.ERROR, message, hint)
+    return Finding.of("LZ009", path, pos, f"嵌套超过 {MAX_DEPTH} 层，登记表不需要这么深的结构", "检查括号是否配对、缩进是否正确")
 
 
 class _Builder:
@@ -235,8 +231,8 @@ class _Builder:
             else:
                 self._dispatch(event)
         if not self.has_content:
-            return _finding(
-                self.path, (1, 1), "LZ011", "文件是空的（或只有注释）", "文件中还没有内容：请按格式填写（见 docs/format.md）"
+            return Finding.of(
+                "LZ011", self.path, (1, 1), "文件是空的（或只有注释）", "文件中还没有内容：请按格式填写（见 docs/format.md）"
             )
         return Tree(self.root, self.marks)
 
@@ -341,7 +337,7 @@ class _Builder:
         frame.marks.keys[node] = pos
 
     def _stop(self, event: ev.Event, code: str, message: str, hint: str) -> None:
-        raise _Stop(_finding(self.path, _pos(event), code, message, hint))
+        raise _Stop(Finding.of(code, self.path, _pos(event), message, hint))
 
 
 def _end(event: ev.Event) -> Pos:
@@ -445,17 +441,17 @@ def _syntax_finding(exc: yaml.YAMLError, text: str, path: str) -> Finding:
     pos = _error_pos(exc, problem)
     if "cannot start any token" in problem and _char_at(text, pos) != "\t":
         char = _char_at(text, pos)
-        return _finding(path, pos, "LZ003", f"字符“{char}”不能作为值的开头", "以 @、`、% 等符号开头的值请用引号括起来")
+        return Finding.of("LZ003", path, pos, f"字符“{char}”不能作为值的开头", "以 @、`、% 等符号开头的值请用引号括起来")
     line = _line_at(text, pos[0])
     if line.lstrip().startswith(":"):
-        return _finding(
-            path, pos, "LZ003", "这一行冒号前面没有键", "在冒号前写上键名，如 名称: …；若是上一行的续写，请并到上一行"
+        return Finding.of(
+            "LZ003", path, pos, "这一行冒号前面没有键", "在冒号前写上键名，如 名称: …；若是上一行的续写，请并到上一行"
         )
     for needle, code, message, hint in _SYNTAX_HINTS:
         if needle in problem:
-            return _finding(path, pos, code, message, _with_fullwidth_hint(text, pos, hint))
-    return _finding(
-        path, pos, "LZ003", f"YAML 语法错误：{problem}", _with_fullwidth_hint(text, pos, "检查这一行及上一行的缩进、冒号和引号")
+            return Finding.of(code, path, pos, message, _with_fullwidth_hint(text, pos, hint))
+    return Finding.of(
+        "LZ003", path, pos, f"YAML 语法错误：{problem}", _with_fullwidth_hint(text, pos, "检查这一行及上一行的缩进、冒号和引号")
     )
 
 
@@ -520,10 +516,10 @@ def _reader_finding(exc: yaml.reader.ReaderError, text: str, path: str) -> Findi
     offset = found if found >= 0 else min(max(int(exc.position), 0), len(text))
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return _finding(
+    return Finding.of(
+        "LZ012",
         path,
         (line, column),
-        "LZ012",
         f"文本中含有控制字符 U+{code_point:04X}，生成 Word 文档时会出错",
         "删除这个不可见字符（常见于从 Excel 或网页复制的文字）",
     )

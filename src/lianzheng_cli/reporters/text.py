@@ -10,8 +10,9 @@ from rich.console import Console
 from rich.text import Text
 
 from lianzheng_cli.findings import Finding, Severity
-from lianzheng_cli.loader.decode import decode
+from lianzheng_cli.loader.decode import SourceText, decode_source
 from lianzheng_cli.loader.markdown import split_lines
+from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.reporters.common import summary_sentence
 from lianzheng_cli.results import ValidationResult
 
@@ -32,11 +33,11 @@ def report(result: ValidationResult, out: TextIO) -> None:
 
 def _source_lines(result: ValidationResult, path: str) -> list[str]:
     try:
-        data = (result.root / path).read_bytes()
+        data, _ = read_bytes(result.root / path)
     except OSError:
         return []
-    text = decode(data)
-    return split_lines(text) if isinstance(text, str) else []
+    source = decode_source(data, path)
+    return split_lines(source.text) if isinstance(source, SourceText) else []
 
 
 def _print_finding(console: Console, finding: Finding, lines: list[str]) -> None:

@@ -25,7 +25,7 @@ class RegisterContext:
     config: Config
 
     def finding(self, code: str, pos: Pos, message: str, hint: str = "") -> Finding:
-        return Finding(self.path, pos[0], pos[1], code, CODES[code].severity, message, hint)
+        return Finding.of(code, self.path, pos, message, hint)
 
 
 RegisterRule = Callable[[RegisterContext], Iterator[Finding]]
@@ -49,10 +49,6 @@ def repository_rule(code: str) -> Callable[[RepositoryRule], RepositoryRule]:
         return func
 
     return decorate
-
-
-def facts_finding(code: str, path: str, pos: Pos, message: str, hint: str = "") -> Finding:
-    return Finding(path, pos[0], pos[1], code, CODES[code].severity, message, hint)
 
 
 def severity_overrides(config: Config) -> dict[str, Severity | None]:

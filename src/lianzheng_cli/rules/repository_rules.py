@@ -9,7 +9,7 @@ from lianzheng_cli.config import Config
 from lianzheng_cli.facts import Ref, RegisterFacts, unpack
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.models import KIND_DEPARTMENT, KIND_POST
-from lianzheng_cli.rules.registry import facts_finding, repository_rule
+from lianzheng_cli.rules.registry import repository_rule
 
 LEADERSHIP = "领导班子"
 
@@ -33,7 +33,7 @@ def unique_ids(facts: list[RegisterFacts], config: Config) -> Iterator[Finding]:
             first[ident] = (path, what, ref)
             continue
         other_path, other_what, (_, other_pos) = first[ident]
-        yield facts_finding(
+        yield Finding.of(
             "LZ201",
             path,
             unpack(pos),
@@ -74,7 +74,7 @@ def post_department_exists(facts: list[RegisterFacts], config: Config) -> Iterat
         name, pos = item.department
         if name in departments or name == LEADERSHIP:
             continue
-        yield facts_finding(
+        yield Finding.of(
             "LZ202",
             item.path,
             unpack(pos),
@@ -92,7 +92,7 @@ def department_leader_exists(facts: list[RegisterFacts], config: Config) -> Iter
             continue
         name, pos = item.leader
         if name not in posts:
-            yield facts_finding(
+            yield Finding.of(
                 "LZ203",
                 item.path,
                 unpack(pos),
@@ -110,7 +110,7 @@ def leader_is_leadership(facts: list[RegisterFacts], config: Config) -> Iterator
             continue
         post = posts[item.leader[0]]
         if post.level != LEADERSHIP:
-            yield facts_finding(
+            yield Finding.of(
                 "LZ216",
                 item.path,
                 unpack(item.leader[1]),
@@ -126,7 +126,7 @@ def charge_exists(facts: list[RegisterFacts], config: Config) -> Iterator[Findin
     for item in facts:
         for name, pos in item.in_charge:
             if name not in departments:
-                yield facts_finding(
+                yield Finding.of(
                     "LZ204",
                     item.path,
                     unpack(pos),
@@ -142,7 +142,7 @@ def step_risks_exist(facts: list[RegisterFacts], config: Config) -> Iterator[Fin
     for item in facts:
         for ident, pos in item.step_risks:
             if ident not in risks:
-                yield facts_finding(
+                yield Finding.of(
                     "LZ205",
                     item.path,
                     unpack(pos),
