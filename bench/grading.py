@@ -28,9 +28,7 @@ TARGET_OVERHEAD = 0.20
 RUN_LZFK = (
     "import sys; from lianzheng_cli.entry import main; sys.argv = ['lzfk', 'validate', '--no-cache', '-f', 'plain']; main()"
 )
-WITHOUT_GRADING = (
-    "import lianzheng_cli.validation as v; v.grade_findings = lambda register, *rest: ([], (None,) * len(register.risks)); "
-)
+WITHOUT_GRADING = "import lianzheng_cli.checking as c; c.grade_findings = lambda register, *rest: ([], []); "
 
 
 def timed(code: str, cwd: Path) -> float:

@@ -6,10 +6,12 @@ import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from lianzheng_cli.checking import Checker, FileOutcome, check_text
 from lianzheng_cli.config import Config
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.repository import Repository
-from lianzheng_cli.validation import Checker, FileOutcome, ValidationResult, check_text, validate
+from lianzheng_cli.results import ValidationResult
+from lianzheng_cli.validation import validate
 
 TESTS = Path(__file__).parent
 REPO_ROOT = TESTS.parent
@@ -97,7 +99,7 @@ def default_config(**extra: object) -> Config:
 
 
 def make_checker(config: Config | None = None, root: Path = VALID / "minimal-config") -> Checker:
-    """What validation.check_text needs besides the text: the configuration and its rule set."""
+    """What checking.check_text needs besides the text: the configuration and its rule set."""
     return Checker.for_repository(Repository(root, config or default_config()))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lianzheng_cli import validation
+from lianzheng_cli import checking, validation
 from tests.conftest import Invoke
 from tests.helpers import INVALID, VALID, copy_case, line_of
 
@@ -18,13 +18,13 @@ CACHE = ".lzfk_cache"
 def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files actually parsed and checked (not answered from the cache), in order."""
     seen: list[str] = []
-    check_text = validation.check_text
+    check_text = checking.check_text
 
-    def spy(text: str, display: str, **kwargs: object) -> validation.FileOutcome:
+    def spy(text: str, display: str, **kwargs: object) -> checking.FileOutcome:
         seen.append(display)
         return check_text(text, display, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(validation, "check_text", spy)
+    monkeypatch.setattr(checking, "check_text", spy)
     return seen
 
 

@@ -1,22 +1,81 @@
-"""A content-keyed cache of per-file results, so an unchanged repository re-checks fast.
+"""``.lzfk_cache/``: the one owner of everything lzfk keeps between runs.
 
-Keyed by a hash of the file's bytes, its suffix and a fingerprint of everything else the
-result depends on (lzfk's version, the configuration). Stored in SQLite under
-``.lzfk_cache/`` beside lzfk.yaml. Any cache failure only costs speed: it is never an error.
+Three stores share one SQLite database beside lzfk.yaml, opened only here:
+- ``results``: per-file validation outcomes, keyed by the file's content, suffix, path and a
+  fingerprint of everything else they depend on (lzfk's code, the configuration, the rules);
+- ``runs``: the record of a whole run, replayed when nothing it depends on changed, so that
+  an unchanged repository is answered without parsing (``replay``);
+- ``stats``: size, mtime and inode per file, so an untouched file is not even re-read
+  (git's index trick, with its "racy" guard).
+Generated artefacts (flowcharts) live in sub-folders named by ``folder``. Standard library
+only: the replay fast path runs before any heavy import. A cache failure only ever costs
+speed; it is never an error.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sqlite3
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+from lianzheng_cli import __version__
+from lianzheng_cli.findings import display_path
+from lianzheng_cli.loader.raw import read_bytes
+from lianzheng_cli.paths import CONFIG_FILE, locate_root, walk_registers
+from lianzheng_cli.results import ValidationResult
 
 CACHE_DIR = ".lzfk_cache"
-_SCHEMA = "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
+DB_NAME = "results.sqlite3"
+RECORD_FORMAT = 1
+# A file changed within this many ns of being indexed could change again in the same
+# mtime tick unnoticed (git's "racy" case): such entries are re-read, not trusted.
+RACY_NS = 2_000_000_000
 _BATCH = 500
+_UNPICKLING_ERRORS = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError)
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ino INTEGER, digest TEXT)",
+)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def folder(root: Path, name: str) -> Path:
+    """A sub-folder of the cache for generated artefacts (created by its user)."""
+    return root / CACHE_DIR / name
+
+
+def open_db(root: Path, *, create: bool) -> sqlite3.Connection | None:
+    location = root / CACHE_DIR
+    if not create and not (location / DB_NAME).is_file():
+        return None
+    try:
+        if create:
+            location.mkdir(exist_ok=True)
+            ignore = location / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# lzfk 的缓存，可随时删除\n*\n", encoding="utf-8")
+        db = sqlite3.connect(location / DB_NAME, timeout=5)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        for statement in _SCHEMA:
+            db.execute(statement)
+        return db
+    except (OSError, sqlite3.Error):
+        return None
+
+
+# -- per-file results ----------------------------------------------------------------
 
 
 def content_key(content_digest: str, suffix: str, fingerprint: str) -> str:
@@ -28,9 +87,7 @@ def content_key(content_digest: str, suffix: str, fingerprint: str) -> str:
 
 class ResultCache:
     def __init__(self, root: Path, *, enabled: bool = True) -> None:
-        self._db: sqlite3.Connection | None = None
-        if enabled:
-            self._db = _open(root / CACHE_DIR)
+        self._db = open_db(root, create=True) if enabled else None
 
     def get_many(self, keys: list[str]) -> dict[str, Any]:
         if self._db is None or not keys:
@@ -42,7 +99,7 @@ class ResultCache:
                 marks = ",".join("?" * len(chunk))
                 for key, value in self._db.execute(f"SELECT key, value FROM results WHERE key IN ({marks})", chunk):
                     found[key] = pickle.loads(value)
-        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        except (sqlite3.Error, *_UNPICKLING_ERRORS):
             return {}
         return found
 
@@ -77,16 +134,165 @@ class ResultCache:
             self._db.close()
 
 
-def _open(folder: Path) -> sqlite3.Connection | None:
-    try:
-        folder.mkdir(exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# lzfk 的缓存，可随时删除\n*\n", encoding="utf-8")
-        db = sqlite3.connect(folder / "results.sqlite3", timeout=5)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute(_SCHEMA)
-        return db
-    except (OSError, sqlite3.Error):
+# -- replaying a whole run -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    dependencies: dict[str, str]  # path relative to root → digest (lzfk.yaml, rule files, ledger)
+    register_dir: str
+    combined: str
+    result: ValidationResult
+
+
+class FileStat(NamedTuple):
+    """What the stat index keeps of a file: enough to trust its digest without reading it."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: str
+
+
+def targets_key(targets: list[Path] | None) -> str:
+    """What a run was asked to check, as part of its record's key ("" for the whole folder)."""
+    return "\0".join(sorted(str(t.resolve()) for t in targets)) if targets else ""
+
+
+def code_stamp() -> str:
+    """lzfk's version plus the newest change to its own code: an edited (or reinstalled)
+    lzfk never replays results that the old code produced."""
+    package = Path(__file__).parent
+    newest = 0
+    for current, _, names in os.walk(package):
+        for name in names:
+            if name.endswith((".py", ".yaml")):
+                newest = max(newest, os.stat(os.path.join(current, name)).st_mtime_ns)
+    return f"{__version__}@{newest}"
+
+
+# Runs this process already failed to replay (the console script tries before its heavy
+# imports, the full path would try again): a miss stands until a new record is written.
+_missed: set[tuple[str, str]] = set()
+
+
+def _run_key(targets: str) -> str:
+    return f"{code_stamp()}|{RECORD_FORMAT}|{targets}"
+
+
+def replay(start: Path, targets: str) -> ValidationResult | None:
+    """The stored result when nothing it depends on changed; None otherwise."""
+    root = locate_root(start)
+    if root is None or (str(root), targets) in _missed:
         return None
+    found = _replay(root, targets)
+    if found is None:
+        _missed.add((str(root), targets))
+    return found
+
+
+def _replay(root: Path, targets: str) -> ValidationResult | None:
+    db = open_db(root, create=False)
+    if db is None:
+        return None
+    try:
+        row = db.execute("SELECT value FROM runs WHERE key = ?", (_run_key(targets),)).fetchone()
+        if row is None:
+            return None
+        record: RunRecord = pickle.loads(row[0])
+        if record.result.root != root or not _dependencies_unchanged(root, record.dependencies):
+            return None
+        files = walk_registers(root / record.register_dir)
+        if combined_digest(root, _file_digests(db, files)) != record.combined:
+            return None
+        return record.result
+    except (sqlite3.Error, OSError, *_UNPICKLING_ERRORS):
+        return None
+    finally:
+        db.close()
+
+
+def remember(root: Path, targets: str, record: RunRecord, stats: Iterable[FileStat]) -> None:
+    _missed.discard((str(root), targets))
+    db = open_db(root, create=True)
+    if db is None:
+        return
+    try:
+        with db:
+            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (_run_key(targets), pickle.dumps(record)))
+            db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?)", stats)
+    except sqlite3.Error:
+        return
+    finally:
+        db.close()
+
+
+def dependency_digests(root: Path, paths: Iterable[Path]) -> dict[str, str]:
+    """Digests of the files a run depends on besides the registers, by path relative to root."""
+    return {display_path(path, root): digest(read_bytes(path)[0]) for path in paths}
+
+
+def file_digests_for(files: list[str], known: dict[str, str]) -> list[tuple[str, str]]:
+    """Digests of files, reusing those already computed in this run."""
+    out = []
+    for path in files:
+        if path in known:
+            out.append((path, known[path]))
+            continue
+        try:
+            out.append((path, digest(read_bytes(path)[0])))
+        except OSError:
+            out.append((path, ""))
+    return out
+
+
+def _file_digests(db: sqlite3.Connection, files: list[str]) -> list[tuple[str, str]]:
+    """Digests of files; an unchanged stat means unchanged content, and re-read files are
+    indexed again so that the next run need not read them."""
+    known = _known_stats(db, files)
+    now = time.time_ns()
+    out = []
+    refreshed = []
+    for path in files:
+        st = os.stat(path)
+        seen = known.get(path)
+        if seen and seen[:3] == (st.st_size, st.st_mtime_ns, st.st_ino) and now - st.st_mtime_ns > RACY_NS:
+            out.append((path, seen[3]))
+            continue
+        data, st = read_bytes(path)
+        value = digest(data)
+        out.append((path, value))
+        refreshed.append((path, st.st_size, st.st_mtime_ns, st.st_ino, value))
+    if refreshed:
+        with db:
+            db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?)", refreshed)
+    return out
+
+
+def _known_stats(db: sqlite3.Connection, files: list[str]) -> dict[str, tuple[Any, ...]]:
+    known: dict[str, tuple[Any, ...]] = {}
+    for start in range(0, len(files), _BATCH):
+        chunk = files[start : start + _BATCH]
+        marks = ",".join("?" * len(chunk))
+        for row in db.execute(f"SELECT path, size, mtime, ino, digest FROM stats WHERE path IN ({marks})", chunk):
+            known[row[0]] = row[1:]
+    return known
+
+
+def combined_digest(root: Path, digests: list[tuple[str, str]]) -> str:
+    total = hashlib.blake2b(digest_size=20)
+    prefix = len(str(root)) + 1
+    for path, value in digests:
+        total.update(f"{path[prefix:]}\0{value}\n".encode())
+    return total.hexdigest()
+
+
+def _dependencies_unchanged(root: Path, dependencies: dict[str, str]) -> bool:
+    for relative, expected in dependencies.items():
+        try:
+            if digest(read_bytes(root / relative)[0]) != expected:
+                return False
+        except OSError:
+            return False
+    return CONFIG_FILE in dependencies

@@ -30,10 +30,10 @@ def fast_validate(argv: list[str]) -> int | None:
     if parsed is None:
         return None
     paths, options = parsed
-    from lianzheng_cli import runcache
+    from lianzheng_cli import cache
 
     start = paths[0] if paths else Path.cwd()
-    result = runcache.replay(start, runcache.targets_key(paths or None))
+    result = cache.replay(start, cache.targets_key(paths or None))
     if result is None:
         return None
     from lianzheng_cli.reporters import FORMAT_NAMES, choose

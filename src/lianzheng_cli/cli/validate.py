@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from lianzheng_cli import runcache
 from lianzheng_cli.cli.boundary import command
 from lianzheng_cli.reporters import FORMAT_NAMES, choose
 from lianzheng_cli.results import exit_code
@@ -42,11 +41,9 @@ def validate_command(
     jobs: JobsOpt = 0,
 ) -> int:
     """检查登记表：格式、必填项、编号唯一、引用、等级与类型等，逐条指出文件、行、列和修改建议。"""
-    start = paths[0] if paths else Path.cwd()
-    result = runcache.replay(start, runcache.targets_key(paths)) if not no_cache else None
-    if result is None:
-        from lianzheng_cli.validation import validate  # the models and parsers: only when needed
+    from lianzheng_cli.validation import validate
 
-        result = validate(start, paths or None, use_cache=not no_cache, jobs=jobs, replay=False)
+    start = paths[0] if paths else Path.cwd()
+    result = validate(start, paths or None, use_cache=not no_cache, jobs=jobs)
     choose(output_format.value)(result, sys.stdout)
     return exit_code(result, strict=strict)

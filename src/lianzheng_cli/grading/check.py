@@ -14,18 +14,18 @@ from lianzheng_cli.models import Register, RiskPoint
 
 def grade_findings(
     register: Register, tree: Tree, path: str, ruleset: RuleSet, config: Config
-) -> tuple[list[Finding], tuple[int | None, ...]]:
-    """Findings about declared grades, and each risk point's computed rank."""
+) -> tuple[list[Finding], list[Grade]]:
+    """Findings about declared grades, and each risk point's computed grade."""
     findings: list[Finding] = []
-    ranks: list[int | None] = []
+    grades: list[Grade] = []
     for index, risk in enumerate(register.risks):
         grade = grade_risk(risk, register, ruleset, config)
-        ranks.append(grade.rank)
+        grades.append(grade)
         where = tree.pos(("风险点", index, "等级"))
         findings.extend(_compare(risk, grade, config, path, where))
         if grade.missing:
             findings.append(_missing(risk, grade, path, tree.pos(("风险点", index), key=False)))
-    return findings, tuple(ranks)
+    return findings, grades
 
 
 def _compare(risk: RiskPoint, grade: Grade, config: Config, path: str, where: tuple[int, int]) -> Iterator[Finding]:

@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from lianzheng_cli.cache import folder as cache_folder
 from lianzheng_cli.render.context import View
 from lianzheng_cli.render.sanitize import clean
 
-CACHE_FOLDER = Path(".lzfk_cache") / "flowcharts"
+CACHE_FOLDER = "flowcharts"
 PREFERRED_FONTS = (
     "Noto Sans CJK SC",
     "Source Han Sans SC",
@@ -139,7 +140,7 @@ def render_charts(powers: Sequence[tuple[str, View]], cache_root: Path, grades: 
     font, problem = find_cjk_font()
     if problem:
         result.problems.append(problem)
-    cache = cache_root / CACHE_FOLDER
+    cache = cache_folder(cache_root, CACHE_FOLDER)
     try:
         cache.mkdir(parents=True, exist_ok=True)
     except OSError:

@@ -1,0 +1,135 @@
+"""Every check lzfk makes, as pure functions: one parsed file, then a set of them.
+
+Per file: parse, schema, register rules and grades (``check_parsed``), reduced to findings
+plus the compact facts that cross-file rules need. Over the set: cross-file rules and the
+台账 (``assemble``). ``validation`` streams files through these in worker processes with a
+cache; ``loading`` runs them over a repository it keeps in memory for grade and build.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from lianzheng_cli.cache import code_stamp
+from lianzheng_cli.config import Config
+from lianzheng_cli.facts import RegisterFacts, facts_from_raw, facts_of
+from lianzheng_cli.findings import Finding
+from lianzheng_cli.grading.check import grade_findings
+from lianzheng_cli.grading.engine import Grade
+from lianzheng_cli.grading.ruleset import RuleSet, load_ruleset
+from lianzheng_cli.ledger import Ledger
+from lianzheng_cli.loader.decode import decode_source
+from lianzheng_cli.loader.files import MARKDOWN_SUFFIX, ParsedFile, parse_register_text
+from lianzheng_cli.repository import Repository
+from lianzheng_cli.results import ValidationResult
+from lianzheng_cli.rules import RegisterContext, apply_settings, check_register, check_repository, severity_overrides
+
+# Bump when FileOutcome or any per-file check changes meaning, so old cache entries die.
+CACHE_FORMAT = 2
+_REFERENCE_CODES = frozenset(("LZ202", "LZ203", "LZ204", "LZ205"))
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """Everything validation keeps about one file (this is what the cache stores)."""
+
+    findings: tuple[Finding, ...]
+    facts: RegisterFacts | None
+    is_register: bool
+    risk_points: int
+
+
+@dataclass(frozen=True)
+class Checker:
+    """What per-file checks need besides the file: the configuration and the rule set."""
+
+    config: Config
+    ruleset: RuleSet
+
+    @classmethod
+    def for_repository(cls, repository: Repository) -> Checker:
+        return cls(repository.config, load_ruleset(repository.config, repository.root))
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        return f"{code_stamp()}|{CACHE_FORMAT}|{self.config.model_dump_json()}|{self.ruleset.fingerprint}"
+
+
+def check_text(text: str, display: str, *, markdown: bool, checker: Checker) -> FileOutcome:
+    """Per-file checks on text: parse, schema, register rules, grades."""
+    return check_parsed(parse_register_text(text, display, markdown=markdown), checker)[0]
+
+
+def check_bytes(data: bytes, display: str, suffix: str, checker: Checker) -> FileOutcome:
+    source = decode_source(data, display)
+    if isinstance(source, Finding):
+        return FileOutcome((source,), None, True, 0)
+    return check_text(source.text, display, markdown=suffix == MARKDOWN_SUFFIX, checker=checker)
+
+
+def check_parsed(parsed: ParsedFile, checker: Checker) -> tuple[FileOutcome, list[Grade]]:
+    """The outcome of one parsed file, and each of its risk points' computed grade."""
+    if parsed.register is None or parsed.tree is None:
+        fallback = facts_from_raw(parsed.tree, parsed.path) if parsed.tree is not None and parsed.is_register else None
+        outcome = FileOutcome(tuple(parsed.findings), fallback, parsed.is_register, len(fallback.risk_ids) if fallback else 0)
+        return outcome, []
+    config = checker.config
+    overrides = severity_overrides(config)
+    context = RegisterContext(parsed.register, parsed.tree, parsed.path, config)
+    graded, grades = grade_findings(parsed.register, parsed.tree, parsed.path, checker.ruleset, config)
+    findings = parsed.findings + check_register(context, overrides) + apply_settings(graded, overrides)
+    facts = facts_of(parsed.register, parsed.tree, parsed.path)
+    return FileOutcome(tuple(sorted(findings)), facts, True, len(parsed.register.risks)), grades
+
+
+def assemble(root: Path, config: Config, outcomes: list[tuple[str, FileOutcome]], ledger: Ledger | None) -> ValidationResult:
+    """The result of a run from its files' outcomes; cross-file checks only when ledger is
+    given (a run over the whole register folder)."""
+    result = ValidationResult(root)
+    facts = [outcome.facts for _, outcome in outcomes if outcome.facts is not None]
+    for _, outcome in outcomes:
+        result.findings.extend(outcome.findings)
+        result.summary.registers += outcome.is_register
+        result.summary.risk_points += outcome.risk_points
+    if ledger is not None:
+        overrides = severity_overrides(config)
+        unread = [display for display, outcome in outcomes if outcome.is_register and outcome.facts is None]
+        cross = check_repository(facts, config, overrides)
+        result.findings.extend(_mention_unread(cross, unread))
+        result.findings.extend(apply_settings(ledger.findings, overrides))
+    result.findings.sort()
+    result.summary.files = len(outcomes)
+    result.summary.cross_file_checked = ledger is not None
+    result.summary.count(result.findings)
+    return result
+
+
+def known_ids(facts: list[RegisterFacts]) -> set[str] | None:
+    """Every 编号 the registers define, for the 台账's references (None: nothing to check against)."""
+    known = {item.id for item in facts}
+    for item in facts:
+        known.update(ident for ident, _ in item.risk_ids)
+        known.update(ident for ident, _ in item.power_ids)
+    return known or None
+
+
+def failed(root: Path, findings: list[Finding]) -> ValidationResult:
+    """The result of a run stopped by lzfk.yaml or the rule files."""
+    result = ValidationResult(root, sorted(findings), config_failed=True)
+    result.summary.count(result.findings)
+    return result
+
+
+def _mention_unread(findings: list[Finding], unread: list[str]) -> list[Finding]:
+    """A reference may point into a file that could not be read at all: say so, so that the
+    clerk fixes that file first instead of chasing a reference that is not wrong."""
+    if not unread:
+        return findings
+    names = "、".join(unread[:3]) + ("等" if len(unread) > 3 else "")
+    note = f"（另有 {len(unread)} 个文件未能读取：{names}，被引用的内容可能就在其中，请先修正它们）"
+    return [
+        Finding(f.path, f.line, f.column, f.code, f.severity, f.message, f.hint + note) if f.code in _REFERENCE_CODES else f
+        for f in findings
+    ]
