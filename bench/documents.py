@@ -41,11 +41,11 @@ AS_OF = dt.date(2025, 6, 25)
 
 
 def _load(repo: Path):  # type: ignore[no-untyped-def]
-    from lianzheng_cli.ledger import load_ledger
-    from lianzheng_cli.render.assemble import load_source, organise
+    from lianzheng_cli.loading import load_repository
+    from lianzheng_cli.render.assemble import organise
 
-    unit = organise(load_source(repo))
-    return unit, load_ledger(repo, unit.registers)
+    loaded = load_repository(repo)
+    return organise(loaded), loaded.ledger
 
 
 def step(name: str, repo: Path, out: Path) -> None:

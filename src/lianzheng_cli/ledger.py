@@ -8,7 +8,6 @@ column. See docs/documents.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
@@ -18,7 +17,7 @@ from pydantic import Field
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.loader.files import read_text, validate_model
 from lianzheng_cli.loader.yamltree import Tree, parse_tree
-from lianzheng_cli.models import FormatModel, Register
+from lianzheng_cli.models import FormatModel
 from lianzheng_cli.types import IsoDate, Text, TextList
 
 LEDGER_DIR = "台账"
@@ -116,13 +115,9 @@ def ledger_paths(root: Path) -> list[Path]:
     )
 
 
-def load_ledger(root: Path, registers: Iterable[Register] = ()) -> Ledger:
-    """Read every 台账 file; findings for syntax, schema and references to unknown 编号."""
-    return load_ledger_with_ids(root, _known_ids(registers))
-
-
-def load_ledger_with_ids(root: Path, known: set[str] | None) -> Ledger:
-    """load_ledger for callers that hold only the repository's 编号 (lzfk validate)."""
+def load_ledger(root: Path, known: set[str] | None) -> Ledger:
+    """Read every 台账 file; findings for syntax, schema and references to 编号 not in known
+    (None: references are not checked)."""
     ledger = Ledger()
     for path in ledger_paths(root):
         display = path.relative_to(root).as_posix()
@@ -143,15 +138,6 @@ def load_ledger_with_ids(root: Path, known: set[str] | None) -> Ledger:
         ledger.findings.extend(_check(model, tree, display, known))
     ledger.findings.sort()
     return ledger
-
-
-def _known_ids(registers: Iterable[Register]) -> set[str] | None:
-    ids: set[str] = set()
-    for register in registers:
-        ids.add(register.id)
-        ids.update(risk.id for risk in register.risks)
-        ids.update(power.id for power in getattr(register, "powers", []))
-    return ids or None
 
 
 def _check(ledger: LedgerFile, tree: Tree, display: str, known: set[str] | None) -> list[Finding]:

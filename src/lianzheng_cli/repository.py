@@ -8,9 +8,8 @@ from pathlib import Path
 from lianzheng_cli.config import CONFIG_FILE, Config
 from lianzheng_cli.errors import ConfigError, UsageError
 from lianzheng_cli.findings import Finding, display_path
-from lianzheng_cli.loader.files import ParsedFile, config_from_bytes, parse_register_file, unreadable
+from lianzheng_cli.loader.files import config_from_bytes, unreadable
 from lianzheng_cli.loader.raw import read_bytes
-from lianzheng_cli.models import Register
 from lianzheng_cli.paths import SKIPPED_DIRS, is_candidate_name, locate_root, walk_registers
 from lianzheng_cli.rules import unknown_rule_settings
 
@@ -30,12 +29,10 @@ class Repository:
 
 __all__ = [
     "SKIPPED_DIRS",
-    "LoadedRepository",
     "Repository",
     "find_root",
     "list_files",
     "load_config",
-    "load_repository",
     "open_repository",
 ]
 
@@ -122,35 +119,3 @@ def list_files(repository: Repository, targets: list[Path] | None = None) -> tup
 
 def _walk(folder: Path) -> list[Path]:
     return [Path(name) for name in walk_registers(folder)]
-
-
-@dataclass(frozen=True)
-class LoadedRepository:
-    """Every file of a repository parsed to models: what build, grade and diff work on."""
-
-    repository: Repository
-    files: list[ParsedFile]
-
-    @property
-    def registers(self) -> list[Register]:
-        return [parsed.register for parsed in self.files if parsed.register is not None]
-
-    @property
-    def chapters(self) -> list[ParsedFile]:
-        """Markdown files that are not registers (handbook chapters), in path order."""
-        return [parsed for parsed in self.files if not parsed.is_register]
-
-    @property
-    def findings(self) -> list[Finding]:
-        return sorted(f for parsed in self.files for f in parsed.findings)
-
-
-def load_repository(start: Path) -> LoadedRepository:
-    """Open the repository at or above start and parse every register file.
-
-    Raises ConfigError when lzfk.yaml is missing or invalid (callers that want the
-    configuration findings themselves use ``open_repository``).
-    """
-    repository = require_repository(start)
-    files, _ = list_files(repository)
-    return LoadedRepository(repository, [parse_register_file(path, repository.display(path)) for path in files])

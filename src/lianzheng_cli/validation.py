@@ -18,7 +18,7 @@ from pathlib import Path
 from lianzheng_cli import cache
 from lianzheng_cli.checking import Checker, FileOutcome, assemble, check_bytes, failed, known_ids
 from lianzheng_cli.grading.ruleset import RuleSetError
-from lianzheng_cli.ledger import ledger_paths, load_ledger_with_ids
+from lianzheng_cli.ledger import ledger_paths, load_ledger
 from lianzheng_cli.loader.files import unreadable
 from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.paths import walk_registers
@@ -64,7 +64,7 @@ def validate(start: Path, targets: list[Path] | None = None, *, use_cache: bool 
     ledger = None
     if whole:
         facts = [outcome.facts for _, outcome in outcomes if outcome.facts is not None]
-        ledger = load_ledger_with_ids(repository.root, known_ids(facts))
+        ledger = load_ledger(repository.root, known_ids(facts))
     result = assemble(repository.root, repository.config, outcomes, ledger)
     if use_cache:
         _remember(repository, checker, targets_key, result, stats)

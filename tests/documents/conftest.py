@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from lianzheng_cli.ledger import Ledger, load_ledger
-from lianzheng_cli.render.assemble import Unit, load_source, organise
+from lianzheng_cli.ledger import Ledger
+from lianzheng_cli.loading import load_repository
+from lianzheng_cli.render.assemble import Unit, organise
 from lianzheng_cli.render.build import BuildOptions, BuildResult, build
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -36,8 +37,9 @@ def copy_sample(target: Path) -> Path:
 
 
 def build_sample(root: Path, out: Path, **options: object) -> Built:
-    unit = organise(load_source(root))
-    ledger = load_ledger(root, unit.registers)
+    loaded = load_repository(root)
+    unit = organise(loaded)
+    ledger = loaded.ledger
     result = build(unit, ledger, root, BuildOptions(out=out, as_of=AS_OF, **options))  # type: ignore[arg-type]
     return Built(root, out, unit, ledger, result)
 

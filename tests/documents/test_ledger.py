@@ -6,7 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from lianzheng_cli.ledger import load_ledger
-from lianzheng_cli.render.assemble import load_source, organise
+from lianzheng_cli.loading import load_repository
+from lianzheng_cli.render.assemble import organise
 from lianzheng_cli.render.progress import progress_view
 
 
@@ -16,14 +17,13 @@ def _write(root: Path, text: str) -> None:
 
 
 def _items(root: Path, as_of: dt.date) -> dict[int, str]:
-    unit = organise(load_source(root))
-    view = progress_view(unit, load_ledger(root, unit.registers), as_of)
+    loaded = load_repository(root)
+    view = progress_view(organise(loaded), loaded.ledger, as_of)
     return {item["序号"]: item["值"] for item in view["项目"]}
 
 
 def test_sample_ledger_is_clean_and_counts_up_to_the_cut_off(sample: Path) -> None:
-    unit = organise(load_source(sample))
-    ledger = load_ledger(sample, unit.registers)
+    ledger = load_repository(sample).ledger
     assert ledger.findings == []
     june = _items(sample, dt.date(2025, 6, 25))
     december = _items(sample, dt.date(2025, 12, 31))
@@ -50,7 +50,7 @@ def test_schema_errors_are_located(sample: Path) -> None:
         sample,
         "年度: 2025\n记录:\n  - 日期: 2025-03-01\n    事项: 培训\n    内容: 廉政培训\n  - 日期: 2025-13-01\n    事项: 廉政教育\n    内容: x\n",
     )
-    ledger = load_ledger(sample)
+    ledger = load_ledger(sample, None)
     where = {(f.path, f.line, f.code) for f in ledger.findings}
     assert ("台账/2025.yaml", 4, "LZ104") in where
     assert ("台账/2025.yaml", 6, "LZ105") in where
@@ -58,12 +58,11 @@ def test_schema_errors_are_located(sample: Path) -> None:
 
 
 def test_reference_and_year_checks(sample: Path) -> None:
-    unit = organise(load_source(sample))
     _write(
         sample,
         "年度: 2025\n记录:\n  - 日期: 2024-12-30\n    事项: 风险预警\n    内容: 提醒\n    关联: [YJK-CG-01, 不存在-01]\n",
     )
-    ledger = load_ledger(sample, unit.registers)
+    ledger = load_repository(sample).ledger
     found = [(f.line, f.column, f.code) for f in ledger.findings]
     assert found == [(3, 9, "LZ501"), (6, 21, "LZ502")]
     assert all(f.severity.name == "WARNING" for f in ledger.findings)

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from lianzheng_cli.cli import app
 from lianzheng_cli.grading.report import build_report
-from lianzheng_cli.repository import load_repository
+from lianzheng_cli.loading import load_repository
 from tests.grading.conftest import department_yaml, post_yaml, risk_yaml
 
 runner = CliRunner()

@@ -20,8 +20,8 @@ from lianzheng_cli.errors import ExitCode, UsageError
 from lianzheng_cli.findings import Finding, Severity
 
 if TYPE_CHECKING:
-    from lianzheng_cli.ledger import Ledger
-    from lianzheng_cli.render.assemble import Source, Unit
+    from lianzheng_cli.loading import LoadedRepository
+    from lianzheng_cli.render.assemble import Unit
 
 console = Console(highlight=False, soft_wrap=True)
 SHOWN_FINDINGS = 20
@@ -67,30 +67,24 @@ def _show(findings: list[Finding]) -> None:
         console.print(Text(f"……另有 {len(findings) - SHOWN_FINDINGS} 条，运行 lzfk validate 查看全部", style="dim"))
 
 
-def _checked_source(start: Path) -> tuple[Source, Unit, Ledger] | None:
-    """Validate, then load: documents are built only from registers that pass lzfk validate."""
-    from lianzheng_cli.ledger import load_ledger
-    from lianzheng_cli.render.assemble import load_source, organise
-    from lianzheng_cli.validation import validate
+def _checked_source(start: Path) -> tuple[LoadedRepository, Unit] | None:
+    """Load and check: documents are built only from registers that pass lzfk validate."""
+    from lianzheng_cli.loading import load_repository
+    from lianzheng_cli.render.assemble import organise
+    from lianzheng_cli.repository import open_repository
 
-    checked = validate(start)
-    errors = [finding for finding in checked.findings if finding.severity is Severity.ERROR]
-    if checked.config_failed or errors:
+    repository, config_findings, _ = open_repository(start)
+    loaded = load_repository(repository) if repository is not None else None
+    errors = config_findings if loaded is None else loaded.errors
+    if loaded is None or not loaded.ok:
         console.print(Text(f"登记表检查发现 {len(errors)} 个错误，未生成文档：", style="bold red"))
         _show(errors)
         console.print(Text("请先修正（lzfk validate 会逐条指出文件、行、列和修改建议），再运行本命令。", style="green"))
         return None
-    source = load_source(start)
-    unit = organise(source)
-    ledger = load_ledger(source.root, unit.registers)
-    ledger_errors = [finding for finding in ledger.findings if finding.severity is Severity.ERROR]
-    if ledger.findings:
+    if loaded.ledger.findings:
         console.print(Text("工作台账（台账/）：", style="bold"))
-        _show(ledger.findings)
-    if ledger_errors:
-        console.print(Text("台账有错误，未生成文档。台账的写法见 docs/documents.md。", style="bold red"))
-        return None
-    return source, unit, ledger
+        _show(loaded.ledger.findings)
+    return loaded, organise(loaded)
 
 
 @command
@@ -117,7 +111,7 @@ def build_command(
     checked = _checked_source(Path.cwd())
     if checked is None:
         return ExitCode.FINDINGS
-    source, unit, ledger = checked
+    loaded, unit = checked
     options = BuildOptions(
         out=out,
         formats=tuple(f.value for f in formats) if formats else FORMATS,
@@ -126,7 +120,7 @@ def build_command(
         documents=frozenset(kind.value for kind in only) if only else frozenset(DOCUMENT_KINDS),
         static_toc=static_toc,
     )
-    result = build(unit, ledger, source.root, options)
+    result = build(unit, loaded.ledger, loaded.root, options)
     for problem in result.problems:
         console.print(Text("注意：", style="bold yellow") + Text(problem))
     counts = result.counts
@@ -156,15 +150,15 @@ def progress_command(
     checked = _checked_source(Path.cwd())
     if checked is None:
         return ExitCode.FINDINGS
-    source, unit, ledger = checked
-    view = progress_view(unit, ledger, _as_of(as_of))
+    loaded, unit = checked
+    view = progress_view(unit, loaded.ledger, _as_of(as_of))
     console.print(Text(f"廉政风险防控机制建设工作进展情况表（{view['单位']}，截至{view['截止日期文字']}）", style="bold"))
     for item in view["项目"]:
         console.print(f"{item['序号']:>2}. {item['内容']}：{item['值']}" + f"　[{item['来源']}]", markup=False)
     for note in view["说明"]:
         console.print(Text(note, style="dim"))
     if out is not None:
-        renderer = Renderer(source.root)
+        renderer = Renderer(loaded.root)
         written = list(write_progress(renderer, view, out, tuple(f.value for f in formats) if formats else FORMATS))
         for path in written:
             console.print(f"已写入 {path}")
@@ -215,8 +209,8 @@ def templates_check_command() -> int:
     checked = _checked_source(Path.cwd())
     if checked is None:
         return ExitCode.FINDINGS
-    source, unit, ledger = checked
-    problems = check(source.root, unit, ledger)
+    loaded, unit = checked
+    problems = check(loaded.root, unit, loaded.ledger)
     for problem in problems:
         console.print(Text("错误：", style="bold red") + Text(problem))
     if not problems:

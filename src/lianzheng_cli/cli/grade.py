@@ -31,8 +31,8 @@ def grade_command(
 ) -> int:
     """按本单位的评级规则为每个风险点评级，说明依据，并与申报等级核对；偏低的排在前面。"""
     from lianzheng_cli.grading.report import build_report, repository_paths
+    from lianzheng_cli.loading import load_repository
     from lianzheng_cli.reporters import grades as grade_output
-    from lianzheng_cli.repository import load_repository
 
     start = paths[0] if paths else Path.cwd()
     loaded = load_repository(start)

@@ -9,6 +9,9 @@ from lianzheng_cli.grading.facts import FIELDS, RiskFacts, risk_facts
 from lianzheng_cli.grading.ruleset import Rule, RuleSet
 from lianzheng_cli.models import Register, RiskPoint
 
+# Stands in for a missing 等级 while grading (lzfk grade fills it in); never a real grade name.
+UNFILLED_GRADE = "\x00"
+
 
 @dataclass(frozen=True)
 class Grade:

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lianzheng_cli.config import Config
-from lianzheng_cli.grading.engine import Grade, grade_risk
-from lianzheng_cli.grading.rollup import RegisterGrade, grade_name, register_grades
-from lianzheng_cli.grading.ruleset import RuleSet, load_ruleset
-from lianzheng_cli.loader.files import ParsedFile, validate_register_tree
-from lianzheng_cli.loader.yamltree import Tree
+from lianzheng_cli.grading.engine import UNFILLED_GRADE, Grade
+from lianzheng_cli.grading.rollup import RegisterGrade, grade_name
+from lianzheng_cli.grading.ruleset import RuleSet, RuleSetError
 from lianzheng_cli.models import RiskPoint
-from lianzheng_cli.repository import LoadedRepository
+
+if TYPE_CHECKING:
+    from lianzheng_cli.loading import GradedRegister, LoadedRepository
 
 AGREE, LOW, HIGH, EXPLAINED, UNKNOWN, MISSING = "一致", "偏低", "偏高", "已说明降级", "无法评级", "未填"
-_UNFILLED = "\x00"  # stands in for a missing 等级 while grading; never a real grade name
 
 
 @dataclass(frozen=True)
@@ -67,12 +66,11 @@ class GradeReport:
 
 def build_report(loaded: LoadedRepository, only: set[str] | None = None) -> GradeReport:
     config = loaded.repository.config
-    ruleset = load_ruleset(config, loaded.repository.root)
-    parsed = [_with_unfilled_grades(p) for p in loaded.files]
-    parsed = [p for p in parsed if p.register is not None]
-    graded = [(p, [grade_risk(r, p.register, ruleset, config) for r in p.register.risks]) for p in parsed if p.register]
-    rollup = register_grades([(p.register, grades) for p, grades in graded if p.register], config)
-    reports = [_register_report(p, grades, rollup, config) for p, grades in graded if only is None or p.path in only]
+    ruleset = loaded.ruleset
+    if ruleset is None:
+        raise RuleSetError(loaded.findings)
+    rollup = loaded.register_grades
+    reports = [_register_report(item, rollup, config) for item in loaded.graded if only is None or item.path in only]
     reports.sort(key=lambda r: (-r.disagreements, r.path))
     rules = tuple((rule.id, config.grades[rule.rank], rule.description) for rule in ruleset.rules)
     return GradeReport(_ruleset_label(ruleset), rules, tuple(reports))
@@ -82,35 +80,19 @@ def _ruleset_label(ruleset: RuleSet) -> str:
     return f"{ruleset.name}（{ruleset.source}）"
 
 
-def _register_report(parsed: ParsedFile, grades: list[Grade], rollup: dict[str, RegisterGrade], config: Config) -> RegisterReport:
-    register = parsed.register
-    assert register is not None
-    rows = [_row(i, risk, grade, config) for i, (risk, grade) in enumerate(zip(register.risks, grades, strict=True))]
+def _register_report(item: GradedRegister, rollup: dict[str, RegisterGrade], config: Config) -> RegisterReport:
+    register = item.register
+    rows = [_row(i, risk, grade, config) for i, (risk, grade) in enumerate(zip(register.risks, item.grades, strict=True))]
     rows.sort(key=lambda row: (not row.disagrees, row.index))
     own = rollup[register.id]
     return RegisterReport(
-        parsed.path, register.id, register.kind, register.name, grade_name(own.rank, config), tuple(own.reasons), tuple(rows)
+        item.path, register.id, register.kind, register.name, grade_name(own.rank, config), tuple(own.reasons), tuple(rows)
     )
-
-
-def _with_unfilled_grades(parsed: ParsedFile) -> ParsedFile:
-    """A register whose only problem is risk points without 等级 is graded all the same."""
-    tree = parsed.tree
-    if parsed.register is not None or tree is None or not parsed.findings:
-        return parsed
-    if not all(f.code == "LZ102" and "“等级”" in f.message for f in parsed.findings):
-        return parsed
-    data = copy.deepcopy(tree.data)
-    for risk in data.get("风险点") or []:
-        if isinstance(risk, dict) and "等级" not in risk:
-            risk["等级"] = _UNFILLED
-    refilled = validate_register_tree(Tree(data, tree.marks), parsed.path)
-    return refilled if refilled.register is not None else parsed
 
 
 def _row(index: int, risk: RiskPoint, grade: Grade, config: Config) -> RiskRow:
     declared = config.grade_rank(risk.grade)
-    if risk.grade == _UNFILLED:
+    if risk.grade == UNFILLED_GRADE:
         status = MISSING
     elif grade.rank is None or declared is None:
         status = UNKNOWN
@@ -124,7 +106,7 @@ def _row(index: int, risk: RiskPoint, grade: Grade, config: Config) -> RiskRow:
         index=index,
         id=risk.id,
         name=risk.name,
-        declared="" if risk.grade == _UNFILLED else risk.grade,
+        declared="" if risk.grade == UNFILLED_GRADE else risk.grade,
         computed=grade_name(grade.rank, config),
         rules="、".join(grade.rule_ids) or "—",
         explanation=grade.explanation,

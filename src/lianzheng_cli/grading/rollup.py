@@ -5,7 +5,6 @@ departments in their charge."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from lianzheng_cli.config import Config
 from lianzheng_cli.grading.engine import Grade
@@ -77,13 +76,3 @@ def _departments_from_posts(
 
 def grade_name(rank: int | None, config: Config) -> str:
     return "—" if rank is None else config.grades[rank]
-
-
-def form_grades(registers: list[Register], config: Config, root: Path) -> dict[str, str]:
-    """Register 编号 → the 风险等级 printed on its form (computed, rolled up, explained in lzfk grade)."""
-    from lianzheng_cli.grading.engine import grade_risk
-    from lianzheng_cli.grading.ruleset import load_ruleset
-
-    ruleset = load_ruleset(config, root)
-    graded = [(register, [grade_risk(risk, register, ruleset, config) for risk in register.risks]) for register in registers]
-    return {key: config.grades[value.rank] for key, value in register_grades(graded, config).items() if value.rank is not None}

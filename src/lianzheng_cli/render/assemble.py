@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 from lianzheng_cli.config import Config
-from lianzheng_cli.findings import Finding
-from lianzheng_cli.grading.rollup import form_grades
-from lianzheng_cli.loader.files import ParsedFile, parse_register_file
+from lianzheng_cli.loader.files import ParsedFile
+from lianzheng_cli.loading import LoadedRepository
 from lianzheng_cli.models import DepartmentRegister, PostRegister, Register, UnitRegister
 from lianzheng_cli.render.context import (
     LEADERSHIP,
@@ -32,7 +31,6 @@ from lianzheng_cli.render.context import (
     unit_view,
 )
 from lianzheng_cli.render.sanitize import clean, file_name
-from lianzheng_cli.repository import LoadedRepository, list_files, require_repository
 
 HANDBOOK_FOLDER = "手册"
 _CHAPTER_NUMBER = re.compile(r"^第[一二三四五六七八九十百零〇]+章")
@@ -88,49 +86,10 @@ class Unit:
                 yield department, post
 
 
-@dataclass
-class Source:
-    """What the documents are built from: the configuration, the valid registers, the chapters.
-
-    Loaded file by file, keeping only the models: the YAML trees with their positions
-    (what validation needs) are dropped at once, which halves the peak memory of a
-    4,000-post build.
-    """
-
-    root: Path
-    config: Config
-    registers: list[Register]
-    chapters: list[Chapter]
-    findings: list[Finding]
-
-
-def load_source(start: Path) -> Source:
-    """Open the repository at or above start and read every register file."""
-    repository = require_repository(start)
-    files, _ = list_files(repository)
-    registers: list[Register] = []
-    chapter_files: list[ParsedFile] = []
-    findings: list[Finding] = []
-    for path in files:
-        parsed = parse_register_file(path, repository.display(path))
-        findings.extend(parsed.findings)
-        if parsed.register is not None:
-            registers.append(parsed.register)
-        elif not parsed.is_register:
-            chapter_files.append(parsed)
-    return Source(repository.root, repository.config, registers, chapters_of(chapter_files), sorted(findings))
-
-
-def organise_loaded(loaded: LoadedRepository) -> Unit:
-    """organise() for a repository loaded with ``load_repository``."""
-    return organise(
-        Source(loaded.repository.root, loaded.repository.config, loaded.registers, chapters_of(loaded.chapters), loaded.findings)
-    )
-
-
-def organise(source: Source) -> Unit:
-    config = source.config
-    registers = source.registers
+def organise(loaded: LoadedRepository) -> Unit:
+    """The loaded registers as the documents need them (build only from a repository without errors)."""
+    config = loaded.repository.config
+    registers = loaded.registers
     units = [r for r in registers if isinstance(r, UnitRegister)]
     departments = [Department(clean(r.name), clean(r.id), r) for r in registers if isinstance(r, DepartmentRegister)]
     by_key: dict[str, Department] = {}
@@ -151,8 +110,8 @@ def organise(source: Source) -> Unit:
     for department in ordered:
         department.posts = sort_posts(department.posts)
     _assign_folders(ordered)
-    grades = form_grades(registers, config, source.root)
-    return Unit(config, units, ordered, source.chapters, risk_index(registers, config), grades)
+    grades = {register.id: grade for register in registers if (grade := loaded.form_grade(register.id)) is not None}
+    return Unit(config, units, ordered, chapters_of(loaded.chapters), risk_index(registers, config), grades)
 
 
 def _leaders_first(departments: list[Department]) -> list[Department]:

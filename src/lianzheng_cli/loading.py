@@ -1,0 +1,131 @@
+"""One repository, loaded: every file parsed once, checked once and graded once.
+
+``lzfk grade`` and ``lzfk build`` (and the import and export commands) work on this value:
+the registers as models, the handbook chapters, the 台账, every finding ``lzfk validate``
+would report on the same files, and the computed grade of every risk point and register.
+The checks are ``checking``'s, the same functions validate's streaming run uses; the YAML
+trees are dropped once a file is checked (they would double a large build's memory).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lianzheng_cli.checking import Checker, FileOutcome, assemble, check_parsed, failed, known_ids
+from lianzheng_cli.findings import Finding, Severity
+from lianzheng_cli.grading.engine import UNFILLED_GRADE, Grade, grade_risk
+from lianzheng_cli.grading.rollup import RegisterGrade, register_grades
+from lianzheng_cli.grading.ruleset import RuleSet, RuleSetError
+from lianzheng_cli.ledger import Ledger, load_ledger
+from lianzheng_cli.loader.files import ParsedFile, parse_register_file, validate_register_tree
+from lianzheng_cli.loader.yamltree import Tree
+from lianzheng_cli.models import Register
+from lianzheng_cli.repository import Repository, list_files, require_repository
+from lianzheng_cli.results import ValidationResult
+
+
+@dataclass(frozen=True)
+class GradedRegister:
+    """A register with its risk points' computed grades.
+
+    ``complete`` is False for a register whose only gap is risk points without 等级: it is
+    graded all the same (with ``UNFILLED_GRADE`` standing in), for ``lzfk grade`` to fill in.
+    """
+
+    path: str
+    register: Register
+    grades: list[Grade]
+    complete: bool = True
+
+
+@dataclass
+class LoadedRepository:
+    repository: Repository
+    result: ValidationResult
+    graded: list[GradedRegister] = field(default_factory=list)
+    chapters: list[ParsedFile] = field(default_factory=list)  # Markdown files that are not registers, in path order
+    ledger: Ledger = field(default_factory=Ledger)
+    register_grades: dict[str, RegisterGrade] = field(default_factory=dict)  # register 编号 → rolled-up grade
+    ruleset: RuleSet | None = None
+
+    @property
+    def root(self) -> Path:
+        return self.repository.root
+
+    @property
+    def registers(self) -> list[Register]:
+        """The registers without errors, in path order."""
+        return [item.register for item in self.graded if item.complete]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.result.findings
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [finding for finding in self.result.findings if finding.severity is Severity.ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return not self.result.config_failed and not self.errors
+
+    def form_grade(self, register_id: str) -> str | None:
+        """The 风险等级 printed on a register's form: computed and rolled up (see lzfk grade)."""
+        grade = self.register_grades.get(register_id)
+        if grade is None or grade.rank is None:
+            return None
+        return self.repository.config.grades[grade.rank]
+
+
+def load_repository(start: Path | Repository) -> LoadedRepository:
+    """Load the repository at or above start (ConfigError when lzfk.yaml is missing or invalid)."""
+    repository = start if isinstance(start, Repository) else require_repository(start)
+    try:
+        checker = Checker.for_repository(repository)
+    except RuleSetError as exc:
+        return LoadedRepository(repository, failed(repository.root, exc.findings))
+    files, _ = list_files(repository)
+    loaded = LoadedRepository(repository, ValidationResult(repository.root), ruleset=checker.ruleset)
+    outcomes: list[tuple[str, FileOutcome]] = []
+    for path in files:
+        parsed = parse_register_file(path, repository.display(path))
+        outcome, grades = check_parsed(parsed, checker)
+        outcomes.append((parsed.path, outcome))
+        _keep(loaded, parsed, grades, checker)
+    facts = [outcome.facts for _, outcome in outcomes if outcome.facts is not None]
+    loaded.ledger = load_ledger(repository.root, known_ids(facts))
+    loaded.result = assemble(repository.root, repository.config, outcomes, loaded.ledger)
+    loaded.register_grades = register_grades([(item.register, item.grades) for item in loaded.graded], repository.config)
+    return loaded
+
+
+def _keep(loaded: LoadedRepository, parsed: ParsedFile, grades: list[Grade], checker: Checker) -> None:
+    if parsed.register is not None:
+        loaded.graded.append(GradedRegister(parsed.path, parsed.register, grades))
+    elif not parsed.is_register:
+        loaded.chapters.append(parsed)
+        return
+    else:
+        stand_in = _with_unfilled_grades(parsed)
+        if stand_in is not None:
+            config = checker.config
+            grades = [grade_risk(risk, stand_in, checker.ruleset, config) for risk in stand_in.risks]
+            loaded.graded.append(GradedRegister(parsed.path, stand_in, grades, complete=False))
+    parsed.tree = None
+
+
+def _with_unfilled_grades(parsed: ParsedFile) -> Register | None:
+    """The register of a file whose only problem is risk points without 等级, or None."""
+    tree = parsed.tree
+    if tree is None or not parsed.findings:
+        return None
+    if not all(f.code == "LZ102" and "“等级”" in f.message for f in parsed.findings):
+        return None
+    data: Any = copy.deepcopy(tree.data)
+    for risk in data.get("风险点") or []:
+        if isinstance(risk, dict) and "等级" not in risk:
+            risk["等级"] = UNFILLED_GRADE
+    return validate_register_tree(Tree(data, tree.marks), parsed.path).register
