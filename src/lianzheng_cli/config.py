@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -29,6 +29,11 @@ DEFAULT_POWER_CATEGORIES = [
     "其他",
 ]
 RULE_SETTINGS = ("错误", "警告", "提示", "关闭")
+
+
+class GradeRef(NamedTuple):
+    name: str
+    rank: int
 
 
 class ConfigModel(BaseModel):
@@ -131,12 +136,9 @@ class Config(ConfigModel):
                 )
         return self
 
-    def canonical_grade(self, spelling: str) -> str | None:
-        if spelling in self.grades:
-            return spelling
-        return self.grade_aliases.get(spelling)
-
-    def grade_rank(self, grade: str) -> int | None:
-        """0 for the most serious grade; None when the spelling is unknown."""
-        canonical = self.canonical_grade(grade)
-        return None if canonical is None else self.grades.index(canonical)
+    def grade(self, spelling: str) -> GradeRef | None:
+        """Any spelling of a grade (its name or an alias) as the unit's grade and its rank
+        (0 is the most serious); None for a spelling the unit does not use. The one lookup:
+        checks, grading, documents and reports all go through it."""
+        name = spelling if spelling in self.grades else self.grade_aliases.get(spelling)
+        return None if name is None else GradeRef(name, self.grades.index(name))

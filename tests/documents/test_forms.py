@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from lianzheng_cli.config import Config
 from lianzheng_cli.models import DepartmentRegister, PostRegister, Register, UnitRegister
-from lianzheng_cli.render.context import register_grade
 from lianzheng_cli.render.sanitize import file_name
 from tests.documents.conftest import Built
 from tests.documents.docxread import document_text, form_fields
@@ -19,7 +19,7 @@ def _date(register_review: object) -> str:
 def _check_common(fields: dict[str, str], register: Register, built: Built) -> None:
     config = built.unit.config
     assert fields["风险等级"] == built.unit.grades[register.id]
-    declared = register_grade(register, config)
+    declared = _most_serious_declared(register, config)
     # Rolled up, a form's grade is never less serious than its own most serious risk point.
     assert declared is None or config.grades.index(fields["风险等级"]) <= config.grades.index(declared)
     for duty in register.duties:
@@ -74,13 +74,17 @@ def test_unit_form_matches_its_register(built: Built) -> None:
     _check_common(fields, register, built)
 
 
+def _most_serious_declared(register: Register, config: Config) -> str | None:
+    found = [grade for risk in register.risks if (grade := config.grade(risk.grade)) is not None]
+    return min(found, key=lambda grade: grade.rank).name if found else None
+
+
 def test_register_grade_is_the_most_serious_declared_grade(built: Built) -> None:
     config = built.unit.config
     post = next(p for _, p in built.unit.posts if p.id == "YJK-CG")
     assert [r.grade for r in post.risks] == ["一级", "二级"]
-    assert register_grade(post, config) == "一级"
-    empty = post.model_copy(update={"risks": []})
-    assert register_grade(empty, config) is None
+    assert _most_serious_declared(post, config) == built.unit.grades[post.id] == "一级"
+    assert all(register.id in built.unit.grades for register in built.unit.registers if register.risks)
 
 
 def test_notice_lists_every_risk_and_measure_of_its_post(built: Built) -> None:
@@ -110,6 +114,6 @@ def test_unsigned_form_keeps_room_for_a_handwritten_date(built: Built) -> None:
 def test_department_form_is_at_least_as_serious_as_its_posts(built: Built) -> None:
     department = next(d for d in built.unit.departments if d.id == "XXK")
     assert department.register is not None
-    assert register_grade(department.register, built.unit.config) == "二级"  # its own risk points
+    assert _most_serious_declared(department.register, built.unit.config) == "二级"  # its own risk points
     fields = form_fields(built.out / "科室" / department.folder / "科室廉政风险防控表.docx")
     assert fields["风险等级"] == "一级"  # raised by its post 信息科科长 (一级)

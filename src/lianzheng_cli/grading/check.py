@@ -29,7 +29,8 @@ def grade_findings(
 
 
 def _compare(risk: RiskPoint, grade: Grade, config: Config, path: str, where: tuple[int, int]) -> Iterator[Finding]:
-    declared = config.grade_rank(risk.grade)
+    found = config.grade(risk.grade)
+    declared = found.rank if found else None
     if declared is None or grade.rank is None or declared == grade.rank:
         return
     computed = config.grades[grade.rank]

@@ -91,7 +91,8 @@ def _register_report(item: GradedRegister, rollup: dict[str, RegisterGrade], con
 
 
 def _row(index: int, risk: RiskPoint, grade: Grade, config: Config) -> RiskRow:
-    declared = config.grade_rank(risk.grade)
+    found = config.grade(risk.grade)
+    declared = found.rank if found else None
     if risk.grade == UNFILLED_GRADE:
         status = MISSING
     elif grade.rank is None or declared is None:

@@ -24,9 +24,10 @@ class RegisterGrade:
 
 def effective_rank(risk: RiskPoint, grade: Grade, config: Config) -> int | None:
     """The grade a risk point stands at: its declared grade unless that is quietly lower."""
-    declared = config.grade_rank(risk.grade)
-    if declared is None:
+    found = config.grade(risk.grade)
+    if found is None:
         return grade.rank
+    declared = found.rank
     if grade.rank is None or declared <= grade.rank or risk.downgrade_reason:
         return declared
     return grade.rank

@@ -177,7 +177,8 @@ def _compile_rule(rule: RuleSpec, index: int, layer: _Layer, config: Config, fin
 
 def _rank(grade: str, config: Config, layer: _Layer, path: tuple[str | int, ...], findings: list[Finding]) -> int | None:
     """Rule files may name the unit's grades, their aliases, or the tiers 一级/二级/三级."""
-    rank = config.grade_rank(grade)
+    found = config.grade(grade)
+    rank = found.rank if found else None
     if rank is None and grade in TIERS:
         rank = TIERS.index(grade)
     if rank is None:

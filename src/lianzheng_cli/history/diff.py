@@ -181,12 +181,12 @@ def _at(change: Change, line: int, column: int) -> Change:
 
 def _grade_change(before: str, after: str, old: RegisterSet, new: RegisterSet) -> Kind | None:
     """Raised or lowered by rank (0 = most serious), each side ranked by its own lzfk.yaml."""
-    old_rank, new_rank = old.config.grade_rank(before), new.config.grade_rank(after)
-    if old_rank is None or new_rank is None:
+    old_grade, new_grade = old.config.grade(before), new.config.grade(after)
+    if old_grade is None or new_grade is None:
         return None if before == after else Kind.REGRADED
-    if new_rank == old_rank:
+    if new_grade.rank == old_grade.rank:
         return None
-    return Kind.LOWERED if new_rank > old_rank else Kind.RAISED
+    return Kind.LOWERED if new_grade.rank > old_grade.rank else Kind.RAISED
 
 
 def diff_measures(before: list[Measure], after: list[Measure]) -> list[tuple[Kind, Measure | None, Measure | None]]:

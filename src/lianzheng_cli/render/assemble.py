@@ -140,10 +140,10 @@ def risk_index(registers: list[Register], config: Config) -> RiskIndex:
     index = RiskIndex()
     for register in registers:
         for risk in register.risks:
-            rank = config.grade_rank(risk.grade)
-            index.grades[risk.id] = config.canonical_grade(risk.grade) or clean(risk.grade)
+            found = config.grade(risk.grade)
+            index.grades[risk.id] = found.name if found else clean(risk.grade)
             index.names[risk.id] = clean(risk.name)
-            index.ranks[risk.id] = len(config.grades) if rank is None else rank
+            index.ranks[risk.id] = found.rank if found else len(config.grades)
     return index
 
 

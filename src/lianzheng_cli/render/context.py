@@ -28,21 +28,6 @@ BLANK_SIGNATURE = "　" * 6
 _DIGITS = "〇一二三四五六七八九"
 
 
-def register_grade(register: Register, config: Config, computed: str | None = None) -> str | None:
-    """The grade shown on a register's form.
-
-    The grading engine's rolled-up grade when given (see grading.rollup.form_grades: the most
-    serious risk point, a department at least its posts, a leader at least the departments in
-    their charge); otherwise the most serious declared grade of its risk points.
-    """
-    if computed:
-        return computed
-    ranks = [rank for risk in register.risks if (rank := config.grade_rank(risk.grade)) is not None]
-    if ranks:
-        return config.grades[min(ranks)]
-    return clean(register.risks[0].grade) if register.risks else None
-
-
 def chinese_number(number: int) -> str:
     """1 → 一, 12 → 十二, 105 → 一百零五 (enough for section and item numbers)."""
     if number <= 0:
@@ -105,8 +90,7 @@ def measure_view(measure: Measure, index: int, config: Config) -> View:
 
 
 def risk_view(risk: RiskPoint, index: int, config: Config) -> View:
-    grade = config.canonical_grade(risk.grade) or clean(risk.grade)
-    rank = config.grade_rank(risk.grade)
+    found = config.grade(risk.grade)
     measures = [measure_view(measure, i, config) for i, measure in enumerate(risk.measures, 1)]
     by_stage: dict[str, list[View]] = {stage: [] for stage in config.stages}
     for measure in measures:
@@ -117,8 +101,8 @@ def risk_view(risk: RiskPoint, index: int, config: Config) -> View:
         "编号": clean(risk.id),
         "名称": clean(risk.name),
         "类型": clean(risk.type),
-        "等级": grade,
-        "等级序": len(config.grades) if rank is None else rank,
+        "等级": found.name if found else clean(risk.grade),
+        "等级序": found.rank if found else len(config.grades),
         "表现形式": _texts(risk.manifestations),
         "发生概率": clean(risk.likelihood or ""),
         "危害程度": clean(risk.consequence or ""),
@@ -130,8 +114,8 @@ def risk_view(risk: RiskPoint, index: int, config: Config) -> View:
     }
 
 
-def _common(register: Register, config: Config, title: str, grade_override: str | None = None) -> View:
-    grade = register_grade(register, config, grade_override)
+def _common(register: Register, config: Config, title: str, grade: str | None = None) -> View:
+    # grade: the computed, rolled-up grade from the loaded repository (see lzfk grade).
     return {
         "表名": title,
         "单位": clean(config.unit),

@@ -67,7 +67,7 @@ def count_registers(unit: Unit) -> Counts:
             counts.powers_published += sum(1 for power in register.powers if power.publicity)
             counts.institutions.update(clean(name) for name in register.institutions)
         for risk in register.risks:
-            grade = config.canonical_grade(risk.grade) or OTHER
+            grade = found.name if (found := config.grade(risk.grade)) else OTHER
             counts.risks_by_kind[kind] += 1
             counts.risks_by_grade[grade] += 1
             counts.risks_by_kind_grade[(kind, grade)] += 1

@@ -18,7 +18,7 @@ def grade_in_vocabulary(ctx: RegisterContext) -> Iterator[Finding]:
     """PASS: 等级: 一级 (with 等级: [一级, 二级, 三级]).  FAIL: 等级: 高级."""
     config = ctx.config
     for i, risk in enumerate(ctx.register.risks):
-        if config.canonical_grade(risk.grade) is None:
+        if config.grade(risk.grade) is None:
             yield ctx.finding(
                 "LZ206",
                 ctx.tree.pos(("风险点", i, "等级")),
