@@ -27,10 +27,9 @@ from typing import Any, NamedTuple
 from lianzheng_cli import __version__
 from lianzheng_cli.findings import display_path
 from lianzheng_cli.loader.raw import read_bytes
-from lianzheng_cli.paths import CONFIG_FILE, locate_root, walk_registers
+from lianzheng_cli.paths import CACHE_DIR, CONFIG_FILE, locate_root, walk_registers
 from lianzheng_cli.results import ValidationResult
 
-CACHE_DIR = ".lzfk_cache"
 DB_NAME = "results.sqlite3"
 RECORD_FORMAT = 1
 # A file changed within this many ns of being indexed could change again in the same

@@ -14,14 +14,15 @@ from pathlib import Path
 
 from lianzheng_cli.cache import code_stamp
 from lianzheng_cli.config import Config
-from lianzheng_cli.facts import RegisterFacts, facts_from_raw, facts_of
 from lianzheng_cli.findings import Finding
-from lianzheng_cli.grading.check import grade_findings
 from lianzheng_cli.grading.engine import Grade
+from lianzheng_cli.grading.guard import grade_findings
 from lianzheng_cli.grading.ruleset import RuleSet, load_ruleset
 from lianzheng_cli.ledger import Ledger
 from lianzheng_cli.loader.decode import decode_source
-from lianzheng_cli.loader.files import MARKDOWN_SUFFIX, ParsedFile, parse_register_text
+from lianzheng_cli.loader.files import ParsedFile, parse_register_text
+from lianzheng_cli.paths import MARKDOWN_SUFFIX
+from lianzheng_cli.register_facts import RegisterFacts, facts_from_raw, facts_of
 from lianzheng_cli.repository import Repository
 from lianzheng_cli.results import ValidationResult
 from lianzheng_cli.rules import RegisterContext, apply_settings, check_register, check_repository, severity_overrides

@@ -84,7 +84,3 @@ _ALL = [
 
 CODES: dict[str, CodeInfo] = {info.code: info for info in _ALL}
 CODE_BY_NAME: dict[str, CodeInfo] = {info.name: info for info in _ALL}
-
-
-def info(code: str) -> CodeInfo:
-    return CODES[code]

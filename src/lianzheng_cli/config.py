@@ -9,7 +9,6 @@ from pydantic_core import PydanticCustomError
 
 from lianzheng_cli.types import Text, TextList
 
-CONFIG_FILE = "lzfk.yaml"
 DEFAULT_GRADES = ["一级", "二级", "三级"]
 DEFAULT_RISK_TYPES = ["思想道德风险", "岗位职责风险", "业务流程风险", "制度机制风险", "外部环境风险"]
 DEFAULT_STAGES = ["前期预防", "中期监控", "后期处置"]

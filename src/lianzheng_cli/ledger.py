@@ -18,10 +18,10 @@ from lianzheng_cli.findings import Finding
 from lianzheng_cli.loader.files import read_text, validate_model
 from lianzheng_cli.loader.yamltree import Tree, parse_tree
 from lianzheng_cli.models import FormatModel
+from lianzheng_cli.paths import REGISTER_SUFFIXES
 from lianzheng_cli.types import IsoDate, Text, TextList
 
 LEDGER_DIR = "台账"
-LEDGER_SUFFIXES = (".yaml", ".yml")
 
 # Event kinds and the unit each counts in (数量 defaults to 1).
 KINDS: dict[str, str] = {
@@ -111,7 +111,7 @@ def ledger_paths(root: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in LEDGER_SUFFIXES and not p.name.startswith(".")
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in REGISTER_SUFFIXES and not p.name.startswith(".")
     )
 
 

@@ -7,19 +7,23 @@ because each unit configures its own vocabulary.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from lianzheng_cli.types import IsoDate, Text, TextList, as_list
 
-KIND_UNIT = "单位"
-KIND_DEPARTMENT = "科室"
-KIND_POST = "岗位"
-KINDS = (KIND_UNIT, KIND_DEPARTMENT, KIND_POST)
-LIKELIHOODS = ("高", "较高", "低")
-CONSEQUENCES = ("犯罪", "违纪", "不良影响")
-POST_LEVELS = ("一般", "中层", "领导班子")
+# Each closed vocabulary is written once, as the type the models check; the tuples are read off it.
+Kind = Literal["单位", "科室", "岗位"]
+Likelihood = Literal["高", "较高", "低"]
+Consequence = Literal["犯罪", "违纪", "不良影响"]
+PostLevel = Literal["一般", "中层", "领导班子"]
+KINDS: tuple[str, ...] = get_args(Kind)
+KIND_UNIT, KIND_DEPARTMENT, KIND_POST = KINDS
+LIKELIHOODS: tuple[str, ...] = get_args(Likelihood)
+CONSEQUENCES: tuple[str, ...] = get_args(Consequence)
+POST_LEVELS: tuple[str, ...] = get_args(PostLevel)
+LEVEL_LEADERSHIP = POST_LEVELS[2]
 
 
 class FormatModel(BaseModel):
@@ -69,10 +73,8 @@ class RiskPoint(FormatModel):
     type: Text = Field(alias="类型", title="风险类型", description="本单位风险类型之一，如 岗位职责风险")
     manifestations: TextList = Field(alias="表现形式", title="表现形式", description="风险的具体表现，至少一条")
     grade: Text = Field(alias="等级", title="风险等级", description="申报的风险等级，本单位等级名称之一，如 一级")
-    likelihood: Literal["高", "较高", "低"] | None = Field(
-        None, alias="发生概率", title="发生概率", description="高、较高或低：评级的依据之一"
-    )
-    consequence: Literal["犯罪", "违纪", "不良影响"] | None = Field(
+    likelihood: Likelihood | None = Field(None, alias="发生概率", title="发生概率", description="高、较高或低：评级的依据之一")
+    consequence: Consequence | None = Field(
         None, alias="危害程度", title="危害程度", description="犯罪、违纪或不良影响：评级的依据之一"
     )
     factors: TextList = Field(
@@ -130,7 +132,7 @@ class Withdrawal(FormatModel):
 
 
 class RegisterBase(FormatModel):
-    kind: Literal["单位", "科室", "岗位"] = Field(alias="类型", title="类型", description="单位、科室或岗位")
+    kind: Kind = Field(alias="类型", title="类型", description="单位、科室或岗位")
     id: Text = Field(alias="编号", title="编号", description="在整个登记库中唯一、逐年不变的编号")
     name: Text = Field(alias="名称", title="名称", description="单位、科室名称或岗位（职务）名称")
     duties: TextList = Field(alias="主要职责", title="主要职责", description="主要职责，每条一项，至少一条", min_length=1)
@@ -151,7 +153,7 @@ class PostRegister(RegisterBase):
 
     kind: Literal["岗位"] = Field(alias="类型", title="类型", description="岗位")
     department: Text = Field(alias="科室", title="科室", description="所属科室的编号或名称；领导班子成员填 领导班子")
-    level: Literal["一般", "中层", "领导班子"] = Field("一般", alias="层级", title="层级", description="一般、中层或领导班子")
+    level: PostLevel = Field("一般", alias="层级", title="层级", description="一般、中层或领导班子")
     holders: TextList = Field(default_factory=list, alias="在岗人员", title="在岗人员", description="在岗人员姓名（个人信息）")
     in_charge: TextList = Field(default_factory=list, alias="分管", title="分管", description="领导分管的科室（编号或名称）")
 

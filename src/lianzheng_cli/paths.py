@@ -8,7 +8,8 @@ from pathlib import Path
 CONFIG_FILE = "lzfk.yaml"
 REGISTER_SUFFIXES = (".yaml", ".yml")
 MARKDOWN_SUFFIX = ".md"
-SKIPPED_DIRS = frozenset((".git", ".lzfk_cache", "node_modules", ".venv", "__pycache__"))
+CACHE_DIR = ".lzfk_cache"
+SKIPPED_DIRS = frozenset((".git", CACHE_DIR, "node_modules", ".venv", "__pycache__"))
 
 
 def locate_root(start: Path) -> Path | None:

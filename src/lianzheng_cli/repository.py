@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from lianzheng_cli.config import CONFIG_FILE, Config
+from lianzheng_cli.config import Config
 from lianzheng_cli.errors import ConfigError, UsageError
 from lianzheng_cli.findings import Finding, display_path
 from lianzheng_cli.loader.files import config_from_bytes, unreadable
 from lianzheng_cli.loader.raw import read_bytes
-from lianzheng_cli.paths import SKIPPED_DIRS, is_candidate_name, locate_root, walk_registers
+from lianzheng_cli.paths import CONFIG_FILE, SKIPPED_DIRS, is_candidate_name, locate_root, walk_registers
 from lianzheng_cli.rules import unknown_rule_settings
 
 

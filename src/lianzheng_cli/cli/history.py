@@ -281,8 +281,8 @@ def check_command(
 ) -> int:
     """合并请求检查：lzfk validate 的全部检查，加上与 --base 对照——降级须有降级理由、删除风险点须写明撤销理由、改动过的登记表应更新审核和审定。"""
     from lianzheng_cli.history import report_findings as out
-    from lianzheng_cli.history.check import run_check
     from lianzheng_cli.history.compare import ensure_history, open_source
+    from lianzheng_cli.history.pull_request import run_check
     from lianzheng_cli.reporters import choose
     from lianzheng_cli.results import exit_code
 

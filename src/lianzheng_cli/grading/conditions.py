@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from lianzheng_cli.grading.facts import FIELDS, LIST_FIELDS, NUMBER_FIELDS, RiskFacts
+from lianzheng_cli.grading.risk_facts import FIELDS, LIST_FIELDS, NUMBER_FIELDS, RiskFacts
 
 Outcome = tuple[bool, list[str]]
 Predicate = Callable[[RiskFacts], Outcome]

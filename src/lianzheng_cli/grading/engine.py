@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lianzheng_cli.config import Config
-from lianzheng_cli.grading.facts import FIELDS, RiskFacts, risk_facts
+from lianzheng_cli.grading.risk_facts import FIELDS, RiskFacts, risk_facts
 from lianzheng_cli.grading.ruleset import Rule, RuleSet
 from lianzheng_cli.models import Register, RiskPoint
 

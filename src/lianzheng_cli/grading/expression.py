@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from lianzheng_cli.grading.conditions import ConditionError, Outcome, Path, Predicate
-from lianzheng_cli.grading.facts import FIELDS, LIST_FIELDS, NUMBER_FIELDS, RiskFacts
+from lianzheng_cli.grading.risk_facts import FIELDS, LIST_FIELDS, NUMBER_FIELDS, RiskFacts
 
 _STRINGS = re.compile(r"(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')")
 _NAMES = re.compile("|".join(sorted(map(re.escape, FIELDS), key=len, reverse=True)))

@@ -17,7 +17,7 @@ from lianzheng_cli.config import Config, ConfigModel
 from lianzheng_cli.errors import ConfigError
 from lianzheng_cli.findings import Finding, display_path
 from lianzheng_cli.grading.conditions import ConditionError, Predicate, compile_condition
-from lianzheng_cli.grading.facts import FIELDS
+from lianzheng_cli.grading.risk_facts import FIELDS
 from lianzheng_cli.loader.files import read_text, validate_model
 from lianzheng_cli.loader.yamltree import Tree, parse_tree
 from lianzheng_cli.types import Text, TextList
@@ -115,7 +115,7 @@ def _layers(name: str, root: Path, depth: int) -> list[_Layer]:
 
 def _read(name: str, root: Path) -> tuple[str, str, Path | None]:
     if name in PRESETS:
-        text = (resources.files("lianzheng_cli") / "presets" / PRESETS[name]).read_text(encoding="utf-8")
+        text = (resources.files("lianzheng_cli") / "grading" / "presets" / PRESETS[name]).read_text(encoding="utf-8")
         return text, f"<内置规则:{name}>", None
     path = (root / name).resolve()
     display = display_path(path, root)

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from lianzheng_cli.config import Config
 from lianzheng_cli.loader.yamltree import Pos
-from lianzheng_cli.models import Register
+from lianzheng_cli.models import LEVEL_LEADERSHIP, Register
 
 UNIT_GROUP = "单位层面"
-LEADERSHIP = "领导班子"
+LEADERSHIP = LEVEL_LEADERSHIP
 
 PosKey = tuple[str | int, ...]
 

@@ -24,8 +24,9 @@ from lianzheng_cli.findings import Finding
 from lianzheng_cli.history.changes import PosKey, RegisterAt
 from lianzheng_cli.history.prune import prune_texts
 from lianzheng_cli.loader.decode import decode_source
-from lianzheng_cli.loader.files import MARKDOWN_SUFFIX, REGISTER_SUFFIXES, parse_register_text
+from lianzheng_cli.loader.files import parse_register_text
 from lianzheng_cli.loader.yamltree import Pos, Tree
+from lianzheng_cli.paths import MARKDOWN_SUFFIX, REGISTER_SUFFIXES
 from lianzheng_cli.repository import SKIPPED_DIRS
 
 PARALLEL_THRESHOLD = 300

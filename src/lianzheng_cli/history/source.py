@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from lianzheng_cli.config import CONFIG_FILE, Config
+from lianzheng_cli.config import Config
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.history.changes import RegisterAt, department_index
 from lianzheng_cli.history.gitio import FileChange, GitRepo
@@ -17,6 +17,7 @@ from lianzheng_cli.history.parsing import Broken, Item, Pair, Parsed, is_registe
 from lianzheng_cli.loader.decode import decode_source
 from lianzheng_cli.loader.files import config_from_bytes
 from lianzheng_cli.loader.raw import read_bytes
+from lianzheng_cli.paths import CONFIG_FILE
 from lianzheng_cli.repository import Repository
 
 _DEPARTMENT_LINE = "^类型:[[:space:]]*[\"']?科室"

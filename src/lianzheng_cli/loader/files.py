@@ -16,9 +16,7 @@ from lianzheng_cli.loader.markdown import BODY_LIST_KEYS, BODY_TEXT_KEYS, Markdo
 from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.loader.yamltree import Marks, Tree, parse_tree
 from lianzheng_cli.models import KINDS, MODEL_BY_KIND, Register
-
-REGISTER_SUFFIXES = (".yaml", ".yml")
-MARKDOWN_SUFFIX = ".md"
+from lianzheng_cli.paths import MARKDOWN_SUFFIX
 
 
 @dataclass

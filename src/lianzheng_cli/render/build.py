@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from lianzheng_cli import fsutil
 from lianzheng_cli.errors import WriteError
 from lianzheng_cli.ledger import Ledger
 from lianzheng_cli.render import handbook
@@ -111,16 +112,12 @@ class Renderer:
         return written
 
 
+_OUTPUT_HINT = "检查目录是否可写、文件是否正在 Word 中打开"
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace path in one step (no fsync: a generated file can always be built again)."""
-    temp = path.with_name(f".{path.name}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_bytes(data)
-        temp.replace(path)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise WriteError(f"无法写入 {path}：{exc.strerror or exc}", hint="检查目录是否可写、文件是否正在 Word 中打开") from exc
+    """A generated file in one step (no fsync: it can always be built again)."""
+    fsutil.write_atomic(path, data, durable=False, hint=_OUTPUT_HINT)
 
 
 def write_text_atomic(path: Path, text: str) -> None:

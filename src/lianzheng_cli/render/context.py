@@ -14,12 +14,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lianzheng_cli.config import Config
-from lianzheng_cli.models import DepartmentRegister, Measure, PostRegister, Power, Register, Review, RiskPoint, UnitRegister
+from lianzheng_cli.models import (
+    LEVEL_LEADERSHIP,
+    DepartmentRegister,
+    Measure,
+    PostRegister,
+    Power,
+    Register,
+    Review,
+    RiskPoint,
+    UnitRegister,
+)
 from lianzheng_cli.render.sanitize import clean
 
 View = dict[str, Any]
 
-LEADERSHIP = "领导班子"
+LEADERSHIP = LEVEL_LEADERSHIP
 UNASSIGNED = "（未归属科室）"
 LEVEL_ORDER = {"领导班子": 0, "中层": 1, "一般": 2}
 OTHER_STAGE = "其他措施"

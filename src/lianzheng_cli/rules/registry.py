@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from lianzheng_cli.codes import CODE_BY_NAME, CODES
 from lianzheng_cli.config import Config
-from lianzheng_cli.facts import RegisterFacts
 from lianzheng_cli.findings import Finding, Severity
 from lianzheng_cli.loader.yamltree import Pos, Tree
 from lianzheng_cli.models import Register
+from lianzheng_cli.register_facts import RegisterFacts
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ import difflib
 from collections.abc import Iterator
 
 from lianzheng_cli.config import Config
-from lianzheng_cli.facts import Ref, RegisterFacts, unpack
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.models import KIND_DEPARTMENT, KIND_POST
+from lianzheng_cli.register_facts import Ref, RegisterFacts, unpack
 from lianzheng_cli.rules.registry import repository_rule
 
 LEADERSHIP = "领导班子"
