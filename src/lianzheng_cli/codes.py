@@ -1,4 +1,5 @@
-"""The catalogue of finding codes: stable ids, default severities, Chinese titles.
+"""The catalogue of finding codes: stable ids, default severities, Chinese titles, and how
+lzfk.yaml's 检查规则 turn them down or off.
 
 Codes are a public contract (CI scripts and lzfk.yaml refer to them): never reuse or
 renumber one. Every code is documented in docs/findings.md, which a test keeps in step.
@@ -6,9 +7,14 @@ renumber one. Every code is documented in docs/findings.md, which a test keeps i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from lianzheng_cli.findings import Severity
+from lianzheng_cli.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from lianzheng_cli.config import Config
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -84,3 +90,34 @@ _ALL = [
 
 CODES: dict[str, CodeInfo] = {info.code: info for info in _ALL}
 CODE_BY_NAME: dict[str, CodeInfo] = {info.name: info for info in _ALL}
+
+
+def severity_overrides(config: Config) -> dict[str, Severity | None]:
+    """Code → new severity, or None for disabled; keys may be codes or rule names."""
+    overrides: dict[str, Severity | None] = {}
+    for key, setting in config.rule_settings.items():
+        info = CODES.get(key.upper()) or CODE_BY_NAME.get(key)
+        if info is not None and info.configurable:
+            overrides[info.code] = None if setting == "关闭" else Severity.parse(setting)
+    return overrides
+
+
+def unknown_rule_settings(config: Config) -> list[str]:
+    return [
+        key
+        for key in config.rule_settings
+        if (CODES.get(key.upper()) or CODE_BY_NAME.get(key)) is None
+        or not (CODES.get(key.upper()) or CODE_BY_NAME[key]).configurable
+    ]
+
+
+def apply_settings(findings: Iterable[Finding], overrides: dict[str, Severity | None]) -> list[Finding]:
+    out = []
+    for finding in findings:
+        if finding.code not in overrides:
+            out.append(finding)
+            continue
+        severity = overrides[finding.code]
+        if severity is not None:
+            out.append(finding.with_severity(severity))
+    return out

@@ -97,8 +97,9 @@ def diff_command(
 ) -> int:
     """按风险点编号对照两个版本：新增、撤销、升级、降级（含降级理由）、移动、内容和措施的修改，按部门汇总。"""
     from lianzheng_cli.history.compare import compare, ensure_history, open_source
+    from lianzheng_cli.repository import require_repository
 
-    source = open_source(directory or Path.cwd())
+    source = open_source(require_repository(directory or Path.cwd()))
     with source.repo:
         if deepen:
             _notes(ensure_history(source.repo, deepen=True, wanted=revisions or []))
@@ -154,8 +155,9 @@ def log_command(
     from lianzheng_cli.history import report_log
     from lianzheng_cli.history.compare import ensure_history, open_source
     from lianzheng_cli.history.timeline import timeline
+    from lianzheng_cli.repository import require_repository
 
-    source = open_source(directory or Path.cwd())
+    source = open_source(require_repository(directory or Path.cwd()))
     with source.repo:
         _notes(ensure_history(source.repo, deepen=deepen))
         source.repo.resolve(rev)
@@ -243,9 +245,10 @@ def audit_command(
     from lianzheng_cli.history.audit import audit
     from lianzheng_cli.history.compare import ensure_history, open_source
     from lianzheng_cli.reporters import choose
+    from lianzheng_cli.repository import require_repository
 
     day = parse_day(as_of)
-    source = open_source(directory or Path.cwd())
+    source = open_source(require_repository(directory or Path.cwd()))
     with source.repo:
         _notes(ensure_history(source.repo, deepen=deepen))
         result = audit(source, as_of=day, period_days=days, rev=rev)
@@ -282,11 +285,12 @@ def check_command(
     """合并请求检查：lzfk validate 的全部检查，加上与 --base 对照——降级须有降级理由、删除风险点须写明撤销理由、改动过的登记表应更新审核和审定。"""
     from lianzheng_cli.history import report_findings as out
     from lianzheng_cli.history.compare import ensure_history, open_source
-    from lianzheng_cli.history.pull_request import run_check
+    from lianzheng_cli.merge_check import run_check
     from lianzheng_cli.reporters import choose
+    from lianzheng_cli.repository import require_repository
     from lianzheng_cli.results import exit_code
 
-    source = open_source(directory or Path.cwd())
+    source = open_source(require_repository(directory or Path.cwd()))
     with source.repo:
         if deepen:
             _notes(ensure_history(source.repo, deepen=True, wanted=[base]))

@@ -13,16 +13,17 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from lianzheng_cli.codes import apply_settings, severity_overrides
 from lianzheng_cli.config import Config
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.history.changes import GRADE_KINDS, Change, Kind, RegisterAt, RegisterSet, department_index
 from lianzheng_cli.history.diff import diff
+from lianzheng_cli.history.findings import content, removal
 from lianzheng_cli.history.gitio import CommitChanges, CommitInfo, FileChange
 from lianzheng_cli.history.parsing import Broken, Parsed, is_register_path
 from lianzheng_cli.history.source import Source, split
-from lianzheng_cli.models import Register
-from lianzheng_cli.rules import apply_settings, severity_overrides
 
+REMOVAL_HINT = "在所属登记表中加上 已撤销: [{编号: 风险点编号, 理由: 撤销理由}]"
 REAPPROVE_HINT = "请按程序重新审核、审定，并更新“审核”“审定”的意见、签字和日期"
 
 
@@ -68,7 +69,7 @@ def _approval_findings(registers: list[RegisterAt], as_of: dt.date, days: int) -
             yield Finding.of(
                 "LZ406",
                 at.path,
-                at.where(*("编号",)),
+                at.where("编号"),
                 f"登记表“{at.register.name}”尚未审定",
                 "审定后在登记表中填写 审定: {意见, 签字, 日期}",
             )
@@ -76,14 +77,10 @@ def _approval_findings(registers: list[RegisterAt], as_of: dt.date, days: int) -
             yield Finding.of(
                 "LZ405",
                 at.path,
-                at.where(*("审定",)),
+                at.where("审定"),
                 f"登记表“{at.register.name}”的审定日期 {approval.date.isoformat()} 距今 {age} 天，超过审定有效期 {days} 天",
                 "按年度动态管理的要求重新审定；有效期可在 lzfk.yaml 的“审定有效期”中设置（天）",
             )
-
-
-def _content(register: Register) -> dict[str, object]:
-    return register.model_dump(exclude={"review", "approval"})
 
 
 class _Walk:
@@ -135,7 +132,7 @@ class _Walk:
             path, before = olds.get(register_id, (None, None))
             if before is None or before.register.approval != after.register.approval:
                 continue  # this commit recorded the approval (or created the register): done
-            if _content(before.register) != _content(after.register):
+            if content(before.register) != content(after.register):
                 self.after_approval.setdefault(register_id, []).append(commit)
             if path is not None:
                 self.location[path] = register_id
@@ -160,7 +157,7 @@ class _Walk:
             yield Finding.of(
                 "LZ404",
                 at.path,
-                at.where(*("审定",)),
+                at.where("审定"),
                 f"登记表“{at.register.name}”在审定（{approval.date.isoformat()}）后被修改 {len(commits)} 次，未重新审定：{listed}",
                 REAPPROVE_HINT,
             )
@@ -177,17 +174,10 @@ class _Walk:
                     yield Finding.of(
                         "LZ401",
                         at.path,
-                        at.where(*("风险点", index, "等级")),
+                        at.where("风险点", index, "等级"),
                         f"风险点“{change.id}”的等级从{change.before}降为{change.after}（{who}），至今没有降级理由",
                         "在该风险点下加一行 降级理由: ……",
                     )
             elif change.kind is Kind.REMOVED and not change.reason and not {change.id, change.register} & self.withdrawn:
-                holder = self.heads.get(change.register)
-                path, pos = (holder.path, holder.where("风险点")) if holder else (change.path, (0, 0))
-                yield Finding.of(
-                    "LZ402",
-                    path,
-                    pos,
-                    f"风险点“{change.id} {change.name}”被删除（{who}），但没有写明撤销理由",
-                    "在所属登记表中加上 已撤销: [{编号: 风险点编号, 理由: 撤销理由}]",
-                )
+                message = f"风险点“{change.id} {change.name}”被删除（{who}），但没有写明撤销理由"
+                yield removal(change, self.heads.get(change.register), message, REMOVAL_HINT)

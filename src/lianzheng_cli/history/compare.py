@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from lianzheng_cli.history.changes import LEADERSHIP, Change, RegisterAt, RegisterSet, department_index
 from lianzheng_cli.history.diff import diff
 from lianzheng_cli.history.gitio import CommitInfo, GitError, GitRepo, ShallowCloneError
 from lianzheng_cli.history.parsing import Broken, is_register_path
 from lianzheng_cli.history.source import Source
-from lianzheng_cli.repository import require_repository
+from lianzheng_cli.repository import Repository
 
 WORKTREE_LABEL = "工作区"
 
@@ -54,9 +53,8 @@ class Comparison:
     files: int = 0
 
 
-def open_source(start: Path) -> Source:
-    """The lzfk repository at or above start, inside its git repository."""
-    repository = require_repository(start)
+def open_source(repository: Repository) -> Source:
+    """The lzfk repository inside its git repository."""
     return Source(GitRepo(repository.root), repository)
 
 

@@ -26,8 +26,7 @@ from lianzheng_cli.history.prune import prune_texts
 from lianzheng_cli.loader.decode import decode_source
 from lianzheng_cli.loader.files import parse_register_text
 from lianzheng_cli.loader.yamltree import Pos, Tree
-from lianzheng_cli.paths import MARKDOWN_SUFFIX, REGISTER_SUFFIXES
-from lianzheng_cli.repository import SKIPPED_DIRS
+from lianzheng_cli.paths import MARKDOWN_SUFFIX, REGISTER_SUFFIXES, SKIPPED_DIRS
 
 PARALLEL_THRESHOLD = 300
 T = TypeVar("T")

@@ -18,8 +18,8 @@ from rich.text import Text
 from lianzheng_cli.findings import Finding, Summary
 from lianzheng_cli.history import report
 from lianzheng_cli.history.audit import AuditResult, GradeEvent
-from lianzheng_cli.history.pull_request import CheckResult
 from lianzheng_cli.history.summary import COLUMNS, summarise
+from lianzheng_cli.merge_check import CheckResult
 from lianzheng_cli.reporters.common import finding_record, summary_record, summary_sentence
 from lianzheng_cli.reporters.github import step_summary
 from lianzheng_cli.results import ValidationResult

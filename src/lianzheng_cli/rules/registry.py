@@ -6,10 +6,10 @@ the unit's 检查规则 (disable, or change severity) in one place, the way yaml
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from lianzheng_cli.codes import CODE_BY_NAME, CODES
+from lianzheng_cli.codes import apply_settings
 from lianzheng_cli.config import Config
 from lianzheng_cli.findings import Finding, Severity
 from lianzheng_cli.loader.yamltree import Pos, Tree
@@ -49,37 +49,6 @@ def repository_rule(code: str) -> Callable[[RepositoryRule], RepositoryRule]:
         return func
 
     return decorate
-
-
-def severity_overrides(config: Config) -> dict[str, Severity | None]:
-    """Code → new severity, or None for disabled; keys may be codes or rule names."""
-    overrides: dict[str, Severity | None] = {}
-    for key, setting in config.rule_settings.items():
-        info = CODES.get(key.upper()) or CODE_BY_NAME.get(key)
-        if info is not None and info.configurable:
-            overrides[info.code] = None if setting == "关闭" else Severity.parse(setting)
-    return overrides
-
-
-def unknown_rule_settings(config: Config) -> list[str]:
-    return [
-        key
-        for key in config.rule_settings
-        if (CODES.get(key.upper()) or CODE_BY_NAME.get(key)) is None
-        or not (CODES.get(key.upper()) or CODE_BY_NAME[key]).configurable
-    ]
-
-
-def apply_settings(findings: Iterable[Finding], overrides: dict[str, Severity | None]) -> list[Finding]:
-    out = []
-    for finding in findings:
-        if finding.code not in overrides:
-            out.append(finding)
-            continue
-        severity = overrides[finding.code]
-        if severity is not None:
-            out.append(finding.with_severity(severity))
-    return out
 
 
 def check_register(context: RegisterContext, overrides: dict[str, Severity | None]) -> list[Finding]:
