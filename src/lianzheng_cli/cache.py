@@ -128,6 +128,30 @@ class ResultCache:
         except sqlite3.Error:
             return
 
+    def trusted_digests(self, paths: list[str]) -> dict[str, tuple[str, tuple[int, int, int]]]:
+        """path → (digest, (size, mtime_ns, inode)) for the files the stat index vouches for:
+        unchanged since they were indexed, and not changed too recently to tell."""
+        if self._db is None or not paths:
+            return {}
+        try:
+            known = _known_stats(self._db, paths)
+        except sqlite3.Error:
+            return {}
+        now = time.time_ns()
+        trusted = {}
+        for path in paths:
+            seen = known.get(path)
+            if seen is None:
+                continue
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            stat = (st.st_size, st.st_mtime_ns, st.st_ino)
+            if seen[:3] == stat and now - st.st_mtime_ns > RACY_NS and seen[3]:
+                trusted[path] = (seen[3], stat)
+        return trusted
+
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
@@ -171,6 +195,8 @@ def code_stamp() -> str:
     return f"{__version__}@{newest}"
 
 
+# The file list a failed replay walked, for the run that follows it in this process.
+_walks: dict[str, list[str]] = {}
 # Runs this process already failed to replay (the console script tries before its heavy
 # imports, the full path would try again): a miss stands until a new record is written.
 _missed: set[tuple[str, str]] = set()
@@ -202,14 +228,35 @@ def _replay(root: Path, targets: str) -> ValidationResult | None:
         record: RunRecord = pickle.loads(row[0])
         if record.result.root != root or not _dependencies_unchanged(root, record.dependencies):
             return None
-        files = walk_registers(root / record.register_dir)
+        folder = root / record.register_dir
+        files = target_files(targets) if targets else walk_registers(folder)
         if combined_digest(root, _file_digests(db, files)) != record.combined:
+            if not targets:
+                _walks[os.path.realpath(folder)] = files
             return None
         return record.result
     except (sqlite3.Error, OSError, *_UNPICKLING_ERRORS):
         return None
     finally:
         db.close()
+
+
+def target_files(targets: str) -> list[str]:
+    """The files a run over targets depends on: the named files, and every register file in
+    the named folders. A run over chosen files has no cross-file checks, so nothing else can
+    change its result, and its replay never walks the whole repository."""
+    found: set[str] = set()
+    for target in targets.split("\0"):
+        if os.path.isdir(target):
+            found.update(walk_registers(Path(target)))
+        elif os.path.exists(target):
+            found.add(target)
+    return sorted(found)
+
+
+def walked(folder: Path) -> list[str] | None:
+    """The files a failed replay just listed in folder (once), or None."""
+    return _walks.pop(os.path.realpath(folder), None)
 
 
 def remember(root: Path, targets: str, record: RunRecord, stats: Iterable[FileStat]) -> None:
@@ -232,17 +279,27 @@ def dependency_digests(root: Path, paths: Iterable[Path]) -> dict[str, str]:
     return {display_path(path, root): digest(read_bytes(path)[0]) for path in paths}
 
 
-def file_digests_for(files: list[str], known: dict[str, str]) -> list[tuple[str, str]]:
-    """Digests of files, reusing those already computed in this run."""
+def file_digests_for(root: Path, files: list[str], known: dict[str, str]) -> list[tuple[str, str]]:
+    """Digests of files, reusing those already computed in this run and, for the rest, the
+    stat index (only files it cannot vouch for are read)."""
+    rest = [path for path in files if path not in known]
+    db = open_db(root, create=False) if rest else None
+    try:
+        found = dict(_file_digests(db, rest)) if db is not None else {}
+    except (sqlite3.Error, OSError):
+        found = {}
+    finally:
+        if db is not None:
+            db.close()
     out = []
     for path in files:
-        if path in known:
-            out.append((path, known[path]))
-            continue
-        try:
-            out.append((path, digest(read_bytes(path)[0])))
-        except OSError:
-            out.append((path, ""))
+        value = known.get(path) or found.get(path)
+        if value is None:
+            try:
+                value = digest(read_bytes(path)[0])
+            except OSError:
+                value = ""
+        out.append((path, value))
     return out
 
 

@@ -55,6 +55,10 @@ class Finding:
         """The one way to make a finding: its severity is the code's default from the catalogue."""
         return cls(path, pos[0], pos[1], code, _default_severity(code), message, hint)
 
+    def __reduce__(self) -> tuple[type[Finding], tuple[object, ...]]:
+        # Cached by the thousand: see FileOutcome.__reduce__.
+        return (Finding, (self.path, self.line, self.column, self.code, self.severity, self.message, self.hint))
+
     def with_severity(self, severity: Severity) -> Finding:
         return Finding(self.path, self.line, self.column, self.code, severity, self.message, self.hint)
 

@@ -39,6 +39,10 @@ class RegisterFacts:
     power_ids: tuple[Ref, ...] = ()
     step_risks: tuple[Ref, ...] = ()
 
+    def __reduce__(self) -> tuple[type[RegisterFacts], tuple[object, ...]]:
+        # Cached by the thousand: see checking.FileOutcome.__reduce__.
+        return (RegisterFacts, tuple(getattr(self, name) for name in self.__slots__))
+
 
 def _at(tree: Tree, path: tuple[str | int, ...]) -> int:
     return pack(tree.pos(path))

@@ -92,11 +92,16 @@ def is_register_candidate(path: Path) -> bool:
     return is_candidate_name(path.name)
 
 
-def list_files(repository: Repository, targets: list[Path] | None = None) -> tuple[list[Path], bool]:
-    """Files to check, sorted; and whether they are the whole register folder."""
+def require_register_dir(repository: Repository) -> Path:
     base = repository.register_dir
     if not base.is_dir():
         raise ConfigError(f"登记目录 {repository.display(base)} 不存在", hint="新建该目录，或在 lzfk.yaml 的“登记目录”中写明位置")
+    return base
+
+
+def list_files(repository: Repository, targets: list[Path] | None = None) -> tuple[list[Path], bool]:
+    """Files to check, sorted; and whether they are the whole register folder."""
+    base = require_register_dir(repository)
     if not targets:
         return _walk(base), True
     files: list[Path] = []

@@ -22,7 +22,7 @@ from lianzheng_cli.ledger import ledger_paths, load_ledger
 from lianzheng_cli.loader.files import unreadable
 from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.paths import walk_registers
-from lianzheng_cli.repository import Repository, list_files, open_repository
+from lianzheng_cli.repository import Repository, list_files, open_repository, require_register_dir
 from lianzheng_cli.results import ValidationResult
 
 PARALLEL_THRESHOLD = 400
@@ -35,7 +35,7 @@ class _Job:
     display: str
     suffix: str
     key: str
-    data: bytes | None  # None: the file could not be read
+    data: bytes | None  # None: not read (its outcome is cached) or could not be read (key "unreadable:…")
     digest: str = ""
     stat: tuple[int, int, int] | None = None  # size, mtime_ns, inode: for the cache's stat index
 
@@ -54,45 +54,52 @@ def validate(start: Path, targets: list[Path] | None = None, *, use_cache: bool 
     repository, config_findings, root = open_repository(start)
     if repository is None:
         return failed(root, config_findings)
-    files, whole = _files(repository, targets)
+    files, whole = _files(repository, targets, cache.walked(repository.register_dir))
     try:
         checker = Checker.for_repository(repository)
     except RuleSetError as exc:
         return failed(root, exc.findings)
     stats: list[cache.FileStat] = []
-    outcomes = _outcomes(repository, checker, files, use_cache=use_cache, jobs=jobs, stats=stats, prune=whole)
+    read: set[str] = set()
+    outcomes = _outcomes(repository, checker, files, use_cache=use_cache, jobs=jobs, stats=stats, read=read, prune=whole)
     ledger = None
     if whole:
         facts = [outcome.facts for _, outcome in outcomes if outcome.facts is not None]
         ledger = load_ledger(repository.root, known_ids(facts))
     result = assemble(repository.root, repository.config, outcomes, ledger)
     if use_cache:
-        _remember(repository, checker, targets_key, result, stats)
+        _remember(repository, checker, targets_key, result, stats, read)
     return result
 
 
-def _files(repository: Repository, targets: list[Path] | None) -> tuple[list[str], bool]:
-    """Absolute paths as plain strings: 20,000 Path objects would cost ~6 MB."""
+def _files(repository: Repository, targets: list[Path] | None, walked: list[str] | None) -> tuple[list[str], bool]:
+    """Absolute paths as plain strings: 20,000 Path objects would cost ~6 MB. walked: the
+    folder as a failed replay just listed it."""
     if not targets:
-        list_files(repository, None)  # reports a missing register folder
-        return walk_registers(repository.register_dir), True
+        folder = require_register_dir(repository)
+        return walked if walked is not None else walk_registers(folder), True
     paths, whole = list_files(repository, targets)
     return [str(path) for path in paths], whole
 
 
 def _remember(
-    repository: Repository, checker: Checker, targets_key: str, result: ValidationResult, stats: list[cache.FileStat]
+    repository: Repository,
+    checker: Checker,
+    targets_key: str,
+    result: ValidationResult,
+    stats: list[cache.FileStat],
+    read: set[str],
 ) -> None:
     root = repository.root
     dependencies = cache.dependency_digests(root, [root / "lzfk.yaml", *ledger_paths(root), *checker.ruleset.files])
     register_dir = repository.display(repository.register_dir.resolve())
     digests = [(item.path, item.digest) for item in stats]
     if targets_key:
-        # A run over chosen files replays only while the whole folder is unchanged.
-        digests = cache.file_digests_for(walk_registers(repository.register_dir), dict(digests))
+        digests = cache.file_digests_for(root, cache.target_files(targets_key), dict(digests))
     combined = cache.combined_digest(root.resolve(), digests)
     record = cache.RunRecord(dependencies, register_dir, combined, result)
-    cache.remember(root.resolve(), targets_key, record, [item for item in stats if item.digest])
+    # Only what was read this run is (re-)indexed: the rest is in the index as it is.
+    cache.remember(root.resolve(), targets_key, record, [item for item in stats if item.digest and item.path in read])
 
 
 # Set before the worker pool forks, so workers inherit the compiled rule set (its
@@ -115,6 +122,7 @@ def _outcomes(
     use_cache: bool,
     jobs: int,
     stats: list[cache.FileStat],
+    read: set[str],
     prune: bool,
 ) -> list[tuple[str, FileOutcome]]:
     """Outcomes in file order; files are read in batches so memory stays flat at any size."""
@@ -131,8 +139,7 @@ def _outcomes(
     fingerprint = checker.fingerprint
     try:
         for start in range(0, len(files), BATCH):
-            batch = [_job(root, path, fingerprint) for path in files[start : start + BATCH]]
-            known = results.get_many([job.key for job in batch])
+            batch, known = _batch(results, root, files[start : start + BATCH], fingerprint)
             todo = [job for job in batch if job.key not in known]
             chunk = max(len(todo) // (workers * 4), 1)
             fresh = dict(pool.map(_check_job, todo, chunksize=chunk) if pool else map(_check_job, todo))
@@ -141,6 +148,7 @@ def _outcomes(
             if use_cache:
                 keys.update(job.key for job in batch)
                 stats.extend(cache.FileStat(job.path, *(job.stat or (0, 0, 0)), job.digest) for job in batch)
+                read.update(job.path for job in batch if job.data is not None)
     finally:
         if pool is not None:
             pool.shutdown()
@@ -150,8 +158,32 @@ def _outcomes(
     return outcomes
 
 
+def _batch(
+    results: cache.ResultCache, root: str, names: list[str], fingerprint: str
+) -> tuple[list[_Job], dict[str, FileOutcome]]:
+    """Jobs for names and the outcomes already known. A file the stat index vouches for is
+    not read when its outcome is cached; every other file is read (and its digest taken)."""
+    trusted = results.trusted_digests(names)
+    unread = {name: _job_for_digest(root, name, fingerprint, *trusted[name]) for name in trusted}
+    known = results.get_many([job.key for job in unread.values()])
+    batch = [
+        job if (job := unread.get(name)) is not None and job.key in known else _job(root, name, fingerprint) for name in names
+    ]
+    known.update(results.get_many([job.key for job in batch if job.key not in known and job.data is not None]))
+    return batch, known
+
+
+def _job_for_digest(root: str, name: str, fingerprint: str, digest: str, stat: tuple[int, int, int]) -> _Job:
+    display, suffix = _display(root, name), os.path.splitext(name)[1].lower()
+    return _Job(name, display, suffix, cache.content_key(digest, suffix, f"{fingerprint}|{display}"), None, digest, stat)
+
+
+def _display(root: str, name: str) -> str:
+    return name[len(root) :].replace(os.sep, "/") if name.startswith(root) else Path(name).as_posix()
+
+
 def _job(root: str, name: str, fingerprint: str) -> _Job:
-    display = name[len(root) :].replace(os.sep, "/") if name.startswith(root) else Path(name).as_posix()
+    display = _display(root, name)
     suffix = os.path.splitext(name)[1].lower()
     try:
         data, status = read_bytes(name)
