@@ -86,6 +86,13 @@ _ALL = [
     # LZ5xx: documents and the work ledger (see docs/documents.md)
     CodeInfo("LZ501", "ledger-date-outside-year", W, "台账记录的日期不在台账年度内", False),
     CodeInfo("LZ502", "ledger-unknown-ref", W, "台账记录关联的编号在登记表中不存在", False),
+    # LZ7xx: the public edition (公示) — personal data that must not be published (see docs/public.md)
+    CodeInfo("LZ701", "public-person-name", E, "公示内容中出现人名", False),
+    CodeInfo("LZ702", "public-mobile-number", E, "公示内容中出现手机号码", False),
+    CodeInfo("LZ703", "public-id-number", E, "公示内容中出现身份证号码", False),
+    CodeInfo("LZ704", "public-email", E, "公示内容中出现电子邮箱地址", False),
+    CodeInfo("LZ705", "public-file-path", E, "公示内容中出现文件路径", False),
+    CodeInfo("LZ706", "public-commit-id", E, "公示内容中出现提交编号", False),
 ]
 
 CODES: dict[str, CodeInfo] = {info.code: info for info in _ALL}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, NamedTuple
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from lianzheng_cli.types import Text, TextList
+from lianzheng_cli.types import IsoDate, Text, TextList, YesNo
 
 DEFAULT_GRADES = ["一级", "二级", "三级"]
 DEFAULT_RISK_TYPES = ["思想道德风险", "岗位职责风险", "业务流程风险", "制度机制风险", "外部环境风险"]
@@ -28,6 +28,8 @@ DEFAULT_POWER_CATEGORIES = [
     "其他",
 ]
 RULE_SETTINGS = ("错误", "警告", "提示", "关闭")
+PUBLIC_COLUMNS = ("序号", "科室", "岗位", "风险类别", "风险点", "表现形式", "等级", "防控措施", "责任岗位")
+PublicColumn = Literal["序号", "科室", "岗位", "风险类别", "风险点", "表现形式", "等级", "防控措施", "责任岗位"]
 
 
 class GradeRef(NamedTuple):
@@ -49,6 +51,64 @@ class RiskCountRange(ConfigModel):
             raise PydanticCustomError(
                 "lz_range", "“最少”（{low}）大于“最多”（{high}）", {"low": self.minimum, "high": self.maximum}
             )
+        return self
+
+
+class PublicConfig(ConfigModel):
+    """公示: the public edition (lzfk build --edition public); no key names a person."""
+
+    title: Text | None = Field(
+        None, alias="标题", title="标题", description="公示的标题，默认“单位＋年度＋年度廉政风险点公示”"
+    )
+    columns: list[PublicColumn] = Field(
+        default_factory=lambda: list(PUBLIC_COLUMNS),
+        alias="列",
+        title="列",
+        description="公示一览表的列及其顺序，可选：序号、科室、岗位、风险类别、风险点、表现形式、等级、防控措施、责任岗位；必须含 风险点",
+    )
+    period: Text | None = Field(None, alias="公示期", title="公示期", description="公示期，如“2025年7月1日至7月7日（5个工作日）”")
+    feedback: Text | None = Field(
+        None, alias="反馈方式", title="意见反馈方式", description="意见反馈方式，如“书面意见请投院务公开意见箱”"
+    )
+    contact: Text | None = Field(
+        None, alias="监督举报", title="监督举报", description="监督举报的联系方式（单位的举报电话、信箱），如“纪检监察室 0839-7201234”"
+    )
+    approved: IsoDate | None = Field(
+        None, alias="审定日期", title="审定日期", description="本次公示版本的审定日期，默认取登记表中最晚的审定日期"
+    )
+    leader_titles: YesNo = Field(
+        False,
+        alias="领导职务",
+        title="领导职务",
+        description="是否在科室页写出分管领导的职务（如“分管医疗副院长”）；默认否。任何情况下都不出现人名",
+    )
+    downgrade_reasons: Literal["内部", "公开"] = Field(
+        "内部", alias="降级理由", title="降级理由", description="降级理由是内部材料（默认，不公示）还是随风险点公开"
+    )
+    site_url: Text | None = Field(
+        None, alias="网址", title="网址", description="公示网站发布后的地址，如 https://www.example.cn/gongshi/；二维码指向这里"
+    )
+    qr_codes: YesNo = Field(False, alias="二维码", title="二维码", description="是否在每个岗位页上印二维码（供公示栏张贴），需要写明 网址")
+    not_names: TextList = Field(
+        default_factory=list,
+        alias="不作人名",
+        title="不作人名",
+        description="与登记表中人名相同、但在文字中不是指人的词（如姓名“周全”与“考虑周全”），泄露检查不把它们当作人名",
+    )
+
+    @field_validator("columns")
+    @classmethod
+    def _risk_column(cls, columns: list[str]) -> list[str]:
+        if "风险点" not in columns:
+            raise PydanticCustomError("lz_public_columns", "公示的列中必须有“风险点”", {})
+        if len(set(columns)) != len(columns):
+            raise PydanticCustomError("lz_public_columns", "公示的列有重复", {})
+        return columns
+
+    @model_validator(mode="after")
+    def _qr_needs_url(self) -> PublicConfig:
+        if self.qr_codes and not self.site_url:
+            raise PydanticCustomError("lz_public_qr", "要印二维码，须写明公示网站的“网址”", {})
         return self
 
 
@@ -103,6 +163,12 @@ class Config(ConfigModel):
         alias="检查规则",
         title="检查规则",
         description="按编号或名称调整检查规则：错误、警告、提示或关闭，如 {LZ212: 关闭}",
+    )
+    public: PublicConfig = Field(
+        default_factory=lambda: PublicConfig.model_validate({}),
+        alias="公示",
+        title="公示",
+        description="公示版（lzfk build --edition public）的标题、列、公示期、反馈方式和监督举报电话",
     )
 
     @field_validator("grades")
