@@ -1,0 +1,70 @@
+"""``lzfk check --public`` and ``lzfk build --edition public``: the 公示 edition.
+
+Called from the check and build commands; the rendering code is imported inside, so
+``lzfk validate`` never loads it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from lianzheng_cli.errors import ExitCode
+from lianzheng_cli.findings import Severity
+from lianzheng_cli.reporters import choose
+
+console = Console(highlight=False, soft_wrap=True)
+
+
+def check_public(start: Path, format_name: str) -> int:
+    """The leak check of the public edition, without building it."""
+    from lianzheng_cli.reporters.common import finding_record, summary_record
+    from lianzheng_cli.render.public.source import check_result, load_public
+
+    source = load_public(start)
+    result = check_result(source, source.scan().findings)
+    if format_name == "json":
+        import json
+
+        data = {"findings": [finding_record(f) for f in result.findings], "summary": summary_record(result.summary)}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif format_name == "markdown":
+        from lianzheng_cli.history.report_findings import findings_table
+
+        lines = ["## 公示内容检查", "", *(findings_table(result.findings) or ["未发现人名和其他个人信息。"]), ""]
+        sys.stdout.write("\n".join(lines))
+    else:
+        choose(format_name)(result, sys.stdout)
+        if not result.findings:
+            sys.stdout.write("公示内容中未发现人名、手机号码、身份证号码、电子邮箱、文件路径和提交编号\n")
+    return ExitCode.FINDINGS if result.worst is Severity.ERROR else ExitCode.OK
+
+
+def build_public(start: Path, out: Path, *, pdf: bool) -> int:
+    """Write the public edition into out/公示/, then scan what was written; leaks fail the build."""
+    from lianzheng_cli.render.public.build import build_public_edition
+    from lianzheng_cli.render.public.source import check_result, load_public
+
+    source = load_public(start)
+    built = build_public_edition(source, out, pdf=pdf)
+    result = check_result(source, built.findings)
+    for problem in built.problems:
+        console.print(Text("注意：", style="bold yellow") + Text(problem))
+    if result.findings:
+        choose("auto")(result, sys.stdout)
+        console.print(
+            Text(
+                f"公示版含有个人信息，已删除本次生成的 {len(built.written)} 个公示文件。请按上面指出的位置修改登记表后重新生成。",
+                style="bold red",
+            )
+        )
+        return ExitCode.FINDINGS
+    view = source.edition.view
+    console.print(
+        f"已生成公示版 {len(built.written)} 个文件到 {built.folder}/：{len(view['科室'])} 个科室、{len(view['岗位'])} 个岗位页，"
+        f"{view['统计']['风险点']} 个风险点、{view['统计']['防控措施']} 条防控措施；未发现个人信息"
+    )
+    return ExitCode.OK
