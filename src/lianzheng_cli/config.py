@@ -28,8 +28,8 @@ DEFAULT_POWER_CATEGORIES = [
     "其他",
 ]
 RULE_SETTINGS = ("错误", "警告", "提示", "关闭")
-PUBLIC_COLUMNS = ("序号", "科室", "岗位", "风险类别", "风险点", "表现形式", "等级", "防控措施", "责任岗位")
 PublicColumn = Literal["序号", "科室", "岗位", "风险类别", "风险点", "表现形式", "等级", "防控措施", "责任岗位"]
+PUBLIC_COLUMNS: tuple[PublicColumn, ...] = ("序号", "科室", "岗位", "风险类别", "风险点", "表现形式", "等级", "防控措施", "责任岗位")
 
 
 class GradeRef(NamedTuple):
@@ -57,9 +57,7 @@ class RiskCountRange(ConfigModel):
 class PublicConfig(ConfigModel):
     """公示: the public edition (lzfk build --edition public); no key names a person."""
 
-    title: Text | None = Field(
-        None, alias="标题", title="标题", description="公示的标题，默认“单位＋年度＋年度廉政风险点公示”"
-    )
+    title: Text | None = Field(None, alias="标题", title="标题", description="公示的标题，默认“单位＋年度＋年度廉政风险点公示”")
     columns: list[PublicColumn] = Field(
         default_factory=lambda: list(PUBLIC_COLUMNS),
         alias="列",
@@ -71,7 +69,10 @@ class PublicConfig(ConfigModel):
         None, alias="反馈方式", title="意见反馈方式", description="意见反馈方式，如“书面意见请投院务公开意见箱”"
     )
     contact: Text | None = Field(
-        None, alias="监督举报", title="监督举报", description="监督举报的联系方式（单位的举报电话、信箱），如“纪检监察室 0839-7201234”"
+        None,
+        alias="监督举报",
+        title="监督举报",
+        description="监督举报的联系方式（单位的举报电话、信箱），如“纪检监察室 0839-7201234”",
     )
     approved: IsoDate | None = Field(
         None, alias="审定日期", title="审定日期", description="本次公示版本的审定日期，默认取登记表中最晚的审定日期"
@@ -88,7 +89,9 @@ class PublicConfig(ConfigModel):
     site_url: Text | None = Field(
         None, alias="网址", title="网址", description="公示网站发布后的地址，如 https://www.example.cn/gongshi/；二维码指向这里"
     )
-    qr_codes: YesNo = Field(False, alias="二维码", title="二维码", description="是否在每个岗位页上印二维码（供公示栏张贴），需要写明 网址")
+    qr_codes: YesNo = Field(
+        False, alias="二维码", title="二维码", description="是否在每个岗位页上印二维码（供公示栏张贴），需要写明 网址"
+    )
     not_names: TextList = Field(
         default_factory=list,
         alias="不作人名",

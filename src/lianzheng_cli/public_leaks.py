@@ -174,16 +174,36 @@ def find_leaks(text: str, names: Names, *, contact: bool = False) -> list[Leak]:
 
 
 class Locator:
-    """Line and column of an origin, from the parsed trees of the repository's files."""
+    """Line and column of a leak, from the parsed trees of the repository's files.
 
-    def __init__(self, trees: dict[str, Tree]) -> None:
+    A value on one line gets the column of the leak itself, not of the value's start.
+    """
+
+    def __init__(self, trees: dict[str, Tree], root: Path | None = None) -> None:
         self.trees = trees
+        self.root = root
+        self._lines: dict[str, list[str]] = {}
 
-    def position(self, origin: Origin) -> tuple[int, int]:
+    def position(self, origin: Origin, text: str = "", offset: int = 0) -> tuple[int, int]:
         tree = self.trees.get(origin.path)
         if tree is None:
             return (0, 0)
-        return tree.pos(origin.keys)
+        line, column = tree.pos(origin.keys)
+        source = self._line(origin.path, line)
+        if text and source[column - 1 :].startswith(text[: offset + 1]) and column > 0:
+            column += offset
+        return line, column
+
+    def _line(self, path: str, number: int) -> str:
+        if self.root is None or number <= 0:
+            return ""
+        if path not in self._lines:
+            try:
+                self._lines[path] = (self.root / path).read_text(encoding="utf-8-sig").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._lines[path] = []
+        lines = self._lines[path]
+        return lines[number - 1] if number <= len(lines) else ""
 
 
 def field_label(keys: Keys) -> str:
@@ -219,7 +239,7 @@ def scan_texts(texts: Iterable[Located], names: Names, locator: Locator) -> Scan
     for item in texts:
         for leak in find_leaks(item.text, names, contact=item.contact):
             values.add(leak.value)
-            line, column = locator.position(item.origin)
+            line, column = locator.position(item.origin, item.text, leak.start)
             label = field_label(item.origin.keys)
             if leak.kind == "name":
                 holder = names.holders[leak.value]
@@ -322,6 +342,13 @@ def scan_files(files: Iterable[tuple[Path, str]], names: Names, contacts: Iterab
                     else "这段文字不来自登记表：检查本单位 templates/ 中的公示模板和 lzfk.yaml 的 公示 设置"
                 )
                 findings.append(
-                    _finding(display, line if place == "行" else 0, 0, code, f"生成的公示文件第 {line} {place}中有{kind}“{leak.value}”", hint)
+                    _finding(
+                        display,
+                        line if place == "行" else 0,
+                        0,
+                        code,
+                        f"生成的公示文件第 {line} {place}中有{kind}“{leak.value}”",
+                        hint,
+                    )
                 )
     return sorted(findings)

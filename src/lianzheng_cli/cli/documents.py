@@ -33,6 +33,11 @@ class OutputFormat(enum.StrEnum):
     html = "html"
 
 
+class Edition(enum.StrEnum):
+    internal = "internal"
+    public = "public"
+
+
 class DocumentKind(enum.StrEnum):
     handbook = "handbook"
     forms = "forms"
@@ -104,6 +109,13 @@ def build_command(
         typer.Option("--static-toc", help="手册目录不用 Word 目录域，页码由 LibreOffice/WPS 排版时计算（见 docs/documents.md）"),
     ] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="生成表单的并行进程数，0 表示自动（最多 2 个）")] = 0,
+    edition: Annotated[
+        Edition,
+        typer.Option(
+            "--edition",
+            help="internal（默认，内部文档）或 public（公示版：公示网站和公示一览表，写入 输出目录/公示/，不含人名，见 docs/public.md）",
+        ),
+    ] = Edition.internal,
 ) -> int:
     """从登记表生成正式文档：各岗位、科室、单位的廉政风险防控表，提示书，风险点目录，部门权力清单，进展情况表和工作手册。"""
     from lianzheng_cli.render.build import DOCUMENT_KINDS, FORMATS, BuildOptions, build
@@ -112,6 +124,10 @@ def build_command(
     if checked is None:
         return ExitCode.FINDINGS
     loaded, unit = checked
+    if edition is Edition.public:  # the 公示 edition has its own pipeline (cli/public.py)
+        from lianzheng_cli.cli.public import build_public
+
+        return build_public(loaded, unit, out, pdf=True)
     options = BuildOptions(
         out=out,
         formats=tuple(f.value for f in formats) if formats else FORMATS,

@@ -273,16 +273,35 @@ def audit_command(
 @command
 def check_command(
     base: Annotated[
-        str, typer.Option("--base", "-b", help="与哪个版本对照，通常是合并请求的目标分支，如 origin/main", show_default=False)
-    ],
+        str | None,
+        typer.Option("--base", "-b", help="与哪个版本对照，通常是合并请求的目标分支，如 origin/main", show_default=False),
+    ] = None,
     output_format: FindingsFormatOpt = FindingsFormat.auto,
     summary: SummaryOpt = None,
     strict: Annotated[bool, typer.Option("--strict", help="有警告时也以退出码 1 结束")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="检查时不使用也不更新缓存")] = False,
     directory: DirectoryOpt = None,
     deepen: DeepenOpt = False,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public", help="不生成文档，只检查公示版会不会公开人名和其他个人信息（见 docs/public.md）；不与 --base 同用"
+        ),
+    ] = False,
 ) -> int:
-    """合并请求检查：lzfk validate 的全部检查，加上与 --base 对照——降级须有降级理由、删除风险点须写明撤销理由、改动过的登记表应更新审核和审定。"""
+    """合并请求检查：lzfk validate 的全部检查，加上与 --base 对照——降级须有降级理由、删除风险点须写明撤销理由、改动过的登记表应更新审核和审定。加 --public 时只检查公示内容。"""
+    if public:
+        if base is not None:
+            raise UsageError(
+                "--public 和 --base 不能同时使用", hint="分两步运行：lzfk check --base origin/main，再 lzfk check --public"
+            )
+        from lianzheng_cli.cli.public import check_public
+
+        return check_public(directory or Path.cwd(), _resolve_format(output_format))
+    if base is None:
+        raise UsageError(
+            "请用 --base 指定对照的版本", hint="如 lzfk check --base origin/main；只检查公示内容时用 lzfk check --public"
+        )
     from lianzheng_cli.history import report_findings as out
     from lianzheng_cli.history.compare import ensure_history, open_source
     from lianzheng_cli.merge_check import run_check

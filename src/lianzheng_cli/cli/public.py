@@ -21,8 +21,8 @@ console = Console(highlight=False, soft_wrap=True)
 
 def check_public(start: Path, format_name: str) -> int:
     """The leak check of the public edition, without building it."""
-    from lianzheng_cli.reporters.common import finding_record, summary_record
     from lianzheng_cli.render.public.source import check_result, load_public
+    from lianzheng_cli.reporters.common import finding_record, summary_record
 
     source = load_public(start)
     result = check_result(source, source.scan().findings)

@@ -17,8 +17,8 @@ from pathlib import Path
 from markupsafe import Markup
 
 from lianzheng_cli.findings import Finding, display_path
-from lianzheng_cli.public_leaks import scan_files
 from lianzheng_cli.fsutil import write_atomic, write_text_atomic
+from lianzheng_cli.public_leaks import scan_files
 from lianzheng_cli.render.docx_package import ReferenceDocument
 from lianzheng_cli.render.jinja_env import describe, environment, find_template, template_dirs
 from lianzheng_cli.render.public.edition import SITE_DIR

@@ -67,9 +67,9 @@ def build_edition(unit: Unit, paths: dict[str, str]) -> Edition:
         rows += _by_grade(block)
         departments.append(_group(UNIT_GROUP, "unit", None, [], block, config))
     for department in unit.departments:
-        view = _department(taker, department, unit, config)
-        rows += view["风险点"]
-        departments.append(view)
+        group = _department(taker, department, unit, config)
+        rows += group["风险点"]
+        departments.append(group)
     for number, row in enumerate(rows, 1):
         row["序号"] = number
     title = taker.take(public.title, None, ("公示", "标题")) or f"{unit_name}{config.year}年度廉政风险点公示"
@@ -122,7 +122,13 @@ def _department(taker: _Taker, department: Department, unit: Unit, config: Confi
 
 
 def _group(
-    name: str, key: str, register: DepartmentRegister | None, posts: list[View], rows: list[View], config: Config, leader: str = ""
+    name: str,
+    key: str,
+    register: DepartmentRegister | None,
+    posts: list[View],
+    rows: list[View],
+    config: Config,
+    leader: str = "",
 ) -> View:
     page = f"{DEPARTMENT_PAGES}/{file_name(key)}.html"
     for row in rows:
@@ -149,9 +155,7 @@ def _leader_title(taker: _Taker, register: DepartmentRegister | None, unit: Unit
     return ""
 
 
-def _risks(
-    taker: _Taker, register: Register, config: Config, group: str, post: str, level: str, page: str | None
-) -> list[View]:
+def _risks(taker: _Taker, register: Register, config: Config, group: str, post: str, level: str, page: str | None) -> list[View]:
     return [_risk(taker, register, index, risk, config, group, post, level, page) for index, risk in enumerate(register.risks)]
 
 

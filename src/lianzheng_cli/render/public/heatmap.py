@@ -35,7 +35,9 @@ def heat_map(departments: list[View], grades: list[str]) -> View:
                     "字色": "#ffffff" if opacity >= 0.6 else "#1a1a1a",
                 }
             )
-        rows.append({"科室": department["名称"], "页面": department["页面"], "y": y, "格": cells, "合计": department["统计"]["风险点"]})
+        rows.append(
+            {"科室": department["名称"], "页面": department["页面"], "y": y, "格": cells, "合计": department["统计"]["风险点"]}
+        )
     total_x = LABEL_WIDTH + len(grades) * CELL_WIDTH
     return {
         "宽": total_x + CELL_WIDTH,

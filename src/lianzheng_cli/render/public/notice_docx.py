@@ -43,7 +43,9 @@ HEAD_TEXT = layout.rpr(layout.FONT_BODY, size=layout.SIZE_S4)
 def a3_sect_pr(footers: layout.FooterRefs | None) -> str:
     refs = ""
     if footers is not None:
-        refs = f'<w:footerReference w:type="default" r:id="{footers.odd}"/><w:footerReference w:type="even" r:id="{footers.even}"/>'
+        refs = (
+            f'<w:footerReference w:type="default" r:id="{footers.odd}"/><w:footerReference w:type="even" r:id="{footers.even}"/>'
+        )
     return (
         f'<w:sectPr>{refs}<w:type w:val="nextPage"/><w:pgSz w:w="{A3_LONG}" w:h="{A3_SHORT}" w:orient="landscape"/>'
         f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN}" w:bottom="{MARGIN}" w:left="{MARGIN}" '

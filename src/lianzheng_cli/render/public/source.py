@@ -46,7 +46,7 @@ def load_public(start: Path) -> PublicSource:
         loaded.repository.config.public.not_names,
     )
     edition = build_edition(unit, paths)
-    return PublicSource(root, unit, edition, names, Locator(trees), loaded.findings, len(loaded.files))
+    return PublicSource(root, unit, edition, names, Locator(trees, root), loaded.findings, len(loaded.files))
 
 
 def _config_tree(root: Path) -> Tree | None:
