@@ -29,7 +29,17 @@ DEFAULT_POWER_CATEGORIES = [
 ]
 RULE_SETTINGS = ("错误", "警告", "提示", "关闭")
 PublicColumn = Literal["序号", "科室", "岗位", "风险类别", "风险点", "表现形式", "等级", "防控措施", "责任岗位"]
-PUBLIC_COLUMNS: tuple[PublicColumn, ...] = ("序号", "科室", "岗位", "风险类别", "风险点", "表现形式", "等级", "防控措施", "责任岗位")
+PUBLIC_COLUMNS: tuple[PublicColumn, ...] = (
+    "序号",
+    "科室",
+    "岗位",
+    "风险类别",
+    "风险点",
+    "表现形式",
+    "等级",
+    "防控措施",
+    "责任岗位",
+)
 
 
 class GradeRef(NamedTuple):
