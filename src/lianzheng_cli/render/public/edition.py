@@ -16,14 +16,15 @@ from lianzheng_cli.config import CONFIG_FILE, Config
 from lianzheng_cli.models import DepartmentRegister, Measure, Register, RiskPoint
 from lianzheng_cli.public_leaks import Keys, Located, Origin
 from lianzheng_cli.render.assemble import Department, Unit
-from lianzheng_cli.render.context import date_cn
+from lianzheng_cli.render.context import LEADERSHIP, date_cn
 from lianzheng_cli.render.sanitize import clean, file_name
 
 View = dict[str, Any]
 
 UNIT_GROUP = "单位层面"
-UNIT_POST = "领导班子（集体）"
-DEPARTMENT_POST = "科室（集体）"
+UNIT_POST = "领导班子集体"
+DEPARTMENT_POST = "科室集体"
+LEADERSHIP_POST = "班子集体"
 SITE_DIR = "公示"
 DEPARTMENT_PAGES = "科室"
 POST_PAGES = "岗位"
@@ -100,7 +101,8 @@ def _department(taker: _Taker, department: Department, unit: Unit, config: Confi
     name = taker.take(department.name, register, ("名称",)) if register is not None else department.name
     block: list[View] = []
     if register is not None:
-        block += _risks(taker, register, config, name, DEPARTMENT_POST, "科室", None)
+        collective = LEADERSHIP_POST if department.name == LEADERSHIP else DEPARTMENT_POST
+        block += _risks(taker, register, config, name, collective, "科室", None)
     posts = []
     for post in department.posts:
         post_name = taker.take(post.name, post, ("名称",))

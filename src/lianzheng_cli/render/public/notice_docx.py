@@ -21,6 +21,7 @@ A3_LONG, A3_SHORT = 23811, 16838
 MARGIN = 1134
 MARGIN_TOP = 1417
 TYPE_WIDTH = A3_LONG - 2 * MARGIN
+CHAR_TWIPS = 240  # one character of the 小四 (12 pt) notice text
 # Relative widths of the columns; the table fills the type area whatever columns are chosen.
 COLUMN_WEIGHTS = {
     "序号": 4,
@@ -136,10 +137,24 @@ def notice_body(view: View, footers: layout.FooterRefs | None) -> Iterator[str]:
     else:
         yield layout.para(layout.run("（登记表中没有风险点。）", HEAD_TEXT), layout.ppr("Normal"))
     yield layout.para("", layout.ppr("Normal", snap=False, line=360))
-    yield layout.para(layout.run(view["单位"], HEAD_TEXT), layout.ppr("Signature", snap=False, line=360))
-    if view["审定日期文字"]:
-        yield layout.para(layout.run(view["审定日期文字"], HEAD_TEXT), layout.ppr("Signature", snap=False, line=360))
+    yield from signature(view["单位"], view["审定日期文字"])
     yield a3_sect_pr(footers)
+
+
+def signature(unit: str, date: str) -> Iterator[str]:
+    """GB/T 9704 §7.3.5: the date four characters in from the right, the unit centred over it."""
+    date_right = 4 * CHAR_TWIPS
+    unit_right = date_right + max(len(date) - len(unit), 0) * CHAR_TWIPS // 2
+    if not date:
+        unit_right = date_right
+    yield _right(unit, unit_right)
+    if date:
+        yield _right(date, date_right)
+
+
+def _right(text: str, indent: int) -> str:
+    props = f'<w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="360" w:lineRule="auto"/><w:ind w:right="{indent}"/><w:jc w:val="right"/></w:pPr>'
+    return layout.para(layout.run(text, HEAD_TEXT), props)
 
 
 def write_notice(target: Path, view: View, reference: ReferenceDocument) -> None:
