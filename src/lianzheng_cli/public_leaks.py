@@ -108,17 +108,29 @@ class Holder:
     key: str
 
 
+# A value ending so is a post or body, not a person: clerks often write 负责人: 办公室主任 or
+# 签字: 分管副院长, and a post title may be printed.
+ROLE_ENDINGS = re.compile(
+    r"(主任|科长|院长|书记|局长|处长|部长|组长|主管|干事|会计|出纳|负责人|领导|班子|委员会|小组|办公室|[室科部办处局院委组])$"
+)
+
+
+def is_role_title(text: str, posts: frozenset[str] = frozenset()) -> bool:
+    return text in posts or bool(ROLE_ENDINGS.search(text))
+
+
 @dataclass
 class Names:
     """The person names of a repository, longest first, as one pattern."""
 
     holders: dict[str, Holder] = field(default_factory=dict)
     ignored: frozenset[str] = frozenset()
+    posts: frozenset[str] = frozenset()
     _pattern: re.Pattern[str] | None = None
 
     def add(self, name: str, path: str, key: str) -> None:
         name = name.strip()
-        if len(name) >= 2 and name not in self.ignored:
+        if len(name) >= 2 and name not in self.ignored and not is_role_title(name, self.posts):
             self.holders.setdefault(name, Holder(name, path, key))
             self._pattern = None
 
@@ -132,9 +144,10 @@ class Names:
 
 
 def collect_names(registers: Iterable[tuple[str, Register]], not_names: Iterable[str] = ()) -> Names:
-    """Every person name held by the registers (path → register)."""
-    names = Names(ignored=frozenset(not_names))
-    for path, register in registers:
+    """Every person name held by the registers (path → register); post and body titles are not names."""
+    held = list(registers)
+    names = Names(ignored=frozenset(not_names), posts=frozenset(register.name for _, register in held))
+    for path, register in held:
         if isinstance(register, PostRegister):
             for holder in register.holders:
                 names.add(holder, path, "在岗人员")

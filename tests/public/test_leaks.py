@@ -142,3 +142,10 @@ def test_public_settings_are_validated(invoke: Invoke, sample: Path) -> None:
     result = invoke("validate", cwd=sample)
     assert result.exit_code == 2, result.output
     assert "风险点" in result.output
+
+
+def test_post_titles_written_where_a_name_belongs_are_not_names(invoke: Invoke, tmp_path: Path) -> None:
+    """``lzfk init`` (and many clerks) write 负责人: 办公室主任 — a title, printed on purpose."""
+    assert invoke("init", "--unit", "某某县人民医院", "--year", "2025", str(tmp_path / "u"), cwd=tmp_path).exit_code == 0
+    result = invoke("check", "--public", cwd=tmp_path / "u")
+    assert result.exit_code == 0, result.output
