@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps pdf-deps run test lint fmt schemas bench clean
+.PHONY: help setup system-deps pdf-deps browser-deps run test lint fmt schemas bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -25,12 +25,15 @@ system-deps: ## install graphviz and CJK fonts for flowcharts (skipped with a me
 pdf-deps: ## also install LibreOffice and poppler for PDF previews and their tests
 	@bash tools/system-deps.sh --pdf
 
+browser-deps: ## install Chromium and ChromeDriver for the browser tests of the 公示 site (skipped with a message if impossible)
+	@bash tools/system-deps.sh --browser
+
 run: setup system-deps ## the main job on the bundled sample: validate, grade, build every document into out/
 	$(BIN)/lzfk validate registers
 	$(BIN)/lzfk grade --format json > /dev/null && echo "lzfk grade: 申报等级均不低于评级结果"
 	$(BIN)/lzfk build --out $(OUT)
 
-test: lint system-deps ## lint, then run the whole test suite
+test: lint system-deps browser-deps ## lint, then run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: setup ## ruff, mypy, and check that schemas/ matches the models
