@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from lianzheng_cli.codes import CODES
 from lianzheng_cli.config import CONFIG_FILE
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.loader.yamltree import Tree
@@ -187,34 +186,49 @@ def find_leaks(text: str, names: Names, *, contact: bool = False) -> list[Leak]:
 
 
 class Locator:
-    """Line and column of a leak, from the parsed trees of the repository's files.
+    """Line and column of a leak in the repository's files, parsed again only when a leak is found.
 
     A value on one line gets the column of the leak itself, not of the value's start.
     """
 
-    def __init__(self, trees: dict[str, Tree], root: Path | None = None) -> None:
-        self.trees = trees
+    def __init__(self, root: Path) -> None:
         self.root = root
+        self._trees: dict[str, Tree | None] = {}
         self._lines: dict[str, list[str]] = {}
 
     def position(self, origin: Origin, text: str = "", offset: int = 0) -> tuple[int, int]:
-        tree = self.trees.get(origin.path)
+        tree = self._tree(origin.path)
         if tree is None:
             return (0, 0)
         line, column = tree.pos(origin.keys)
         source = self._line(origin.path, line)
-        if text and source[column - 1 :].startswith(text[: offset + 1]) and column > 0:
+        if text and column > 0 and source[column - 1 :].startswith(text[: offset + 1]):
             column += offset
         return line, column
 
+    def _tree(self, path: str) -> Tree | None:
+        if path not in self._trees:
+            self._trees[path] = self._parse(path)
+        return self._trees[path]
+
+    def _parse(self, path: str) -> Tree | None:
+        from lianzheng_cli.loader.files import parse_register_file, read_text
+        from lianzheng_cli.loader.yamltree import parse_tree
+
+        if path == CONFIG_FILE:
+            text = read_text(self.root / path, path)
+            tree = parse_tree(text, path) if isinstance(text, str) else None
+            return tree if isinstance(tree, Tree) else None
+        return parse_register_file(self.root / path, path).tree
+
     def _line(self, path: str, number: int) -> str:
-        if self.root is None or number <= 0:
+        from lianzheng_cli.loader.files import read_text
+
+        if number <= 0:
             return ""
         if path not in self._lines:
-            try:
-                self._lines[path] = (self.root / path).read_text(encoding="utf-8-sig").splitlines()
-            except (OSError, UnicodeDecodeError):
-                self._lines[path] = []
+            text = read_text(self.root / path, path)
+            self._lines[path] = text.splitlines() if isinstance(text, str) else []
         lines = self._lines[path]
         return lines[number - 1] if number <= len(lines) else ""
 
@@ -227,7 +241,7 @@ def field_label(keys: Keys) -> str:
 
 
 def _finding(path: str, line: int, column: int, code: str, message: str, hint: str) -> Finding:
-    return Finding(path, line, column, code, CODES[code].severity, message, hint)
+    return Finding.of(code, path, (line, column), message, hint)
 
 
 def _name_hint(holder: Holder) -> str:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -98,7 +101,11 @@ def test_check_public_locates_each_leak_in_the_register(invoke: Invoke, sample: 
 
 def test_a_leaking_public_build_fails_and_leaves_nothing_to_upload(invoke: Invoke, sample: Path) -> None:
     assert invoke("build", "--edition", "public", cwd=sample).exit_code == 0
-    assert (sample / "out" / "公示" / "index.html").is_file()
+    site = sample / "out" / "公示"
+    assert (site / "index.html").is_file()
+    if shutil.which("soffice") and shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(site / "公示一览表.pdf")], check=True, capture_output=True, text=True).stdout
+        assert re.search(r"Page size:\s+1190\.\d+ x 841\.\d+ pts \(A3\)", info), info
     _plant(sample)
     result = invoke("build", "--edition", "public", cwd=sample)
     assert result.exit_code == 1, result.output

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.text import Text
@@ -15,6 +16,10 @@ from rich.text import Text
 from lianzheng_cli.errors import ExitCode
 from lianzheng_cli.findings import Severity
 from lianzheng_cli.reporters import choose
+
+if TYPE_CHECKING:
+    from lianzheng_cli.loading import LoadedRepository
+    from lianzheng_cli.render.assemble import Unit
 
 console = Console(highlight=False, soft_wrap=True)
 
@@ -43,12 +48,12 @@ def check_public(start: Path, format_name: str) -> int:
     return ExitCode.FINDINGS if result.worst is Severity.ERROR else ExitCode.OK
 
 
-def build_public(start: Path, out: Path, *, pdf: bool) -> int:
+def build_public(loaded: LoadedRepository, unit: Unit, out: Path, *, pdf: bool) -> int:
     """Write the public edition into out/公示/, then scan what was written; leaks fail the build."""
     from lianzheng_cli.render.public.build import build_public_edition
-    from lianzheng_cli.render.public.source import check_result, load_public
+    from lianzheng_cli.render.public.source import check_result, public_source
 
-    source = load_public(start)
+    source = public_source(loaded, unit)
     built = build_public_edition(source, out, pdf=pdf)
     result = check_result(source, built.findings)
     for problem in built.problems:
@@ -57,7 +62,8 @@ def build_public(start: Path, out: Path, *, pdf: bool) -> int:
         choose("auto")(result, sys.stdout)
         console.print(
             Text(
-                f"公示版含有个人信息，已删除本次生成的 {len(built.written)} 个公示文件。请按上面指出的位置修改登记表后重新生成。",
+                f"公示版含有个人信息，未生成公示版（{built.folder}/ 中上次生成的文件也已删除，以免误传）。"
+                "请按上面指出的位置修改后重新生成。",
                 style="bold red",
             )
         )

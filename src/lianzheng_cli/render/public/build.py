@@ -1,7 +1,8 @@
 """``lzfk build --edition public``: write out/公示/ (site and 公示一览表), then scan it for leaks.
 
-A build whose edition or written files contain personal data removes what it wrote: a
-leaking site must not stay where someone could upload it.
+A build whose edition or written files contain personal data writes nothing and removes the
+previous public build: neither a leaking site nor one that no longer matches the registers
+must stay where someone could upload it.
 """
 
 from __future__ import annotations
@@ -62,9 +63,15 @@ class SiteRenderer:
 
 
 def build_public_edition(source: PublicSource, out: Path, *, pdf: bool) -> PublicBuild:
+    """Scan the edition; write it when clean; scan the written files; the PDF only of a clean build."""
     folder = out / SITE_DIR
     result = PublicBuild(folder)
     previous = _read_manifest(folder)
+    scan = source.scan()
+    if scan.findings:
+        result.findings = scan.findings
+        _remove([folder / name for name in previous], folder)
+        return result
     renderer = SiteRenderer(source.root)
     view = source.edition.view
     qr = _qr_codes(view) if source.unit.config.public.qr_codes else {}
@@ -72,19 +79,18 @@ def build_public_edition(source: PublicSource, out: Path, *, pdf: bool) -> Publi
     write_notice(docx, view, ReferenceDocument(find_template(STYLE_TEMPLATE, renderer.dirs)))
     result.written.append(docx)
     result.written.extend(_pages(renderer, view, folder, qr, docx.name))
+    contacts = [view["公示期"], view["反馈方式"], view["监督举报"], view["网址"]]
+    files = [(path, display_path(path, source.root)) for path in result.written]
+    result.findings = scan_files(files, source.names, contacts, set(scan.values))
+    if result.findings:
+        _remove([*result.written, *(folder / name for name in previous)], folder)
+        return result
     if pdf:
         converted = to_pdf(docx)
         if isinstance(converted, Path):
             result.written.append(converted)
         else:
             result.problems.append(converted)
-    scan = source.scan()
-    contacts = [view["公示期"], view["反馈方式"], view["监督举报"], view["网址"]]
-    files = [(path, display_path(path, source.root)) for path in result.written]
-    result.findings = [*scan.findings, *scan_files(files, source.names, contacts, set(scan.values))]
-    if result.findings:
-        _remove(result.written, folder)
-        return result
     _remove_stale(folder, previous, result.written)
     write_text_atomic(
         folder / MANIFEST,
@@ -165,8 +171,11 @@ def _read_manifest(folder: Path) -> list[str]:
 
 
 def _remove(paths: list[Path], folder: Path) -> None:
+    """Remove a failed build's files and the previous build's (never anything outside the folder)."""
+    base = folder.resolve()
     for path in paths:
-        path.unlink(missing_ok=True)
+        if path.resolve().is_relative_to(base):
+            path.unlink(missing_ok=True)
     (folder / MANIFEST).unlink(missing_ok=True)
     _prune(folder)
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from lianzheng_cli.config import CONFIG_FILE
 from lianzheng_cli.findings import Finding, Summary
-from lianzheng_cli.loader.files import read_text
-from lianzheng_cli.loader.yamltree import Tree, parse_tree
+from lianzheng_cli.loading import LoadedRepository, load_repository
 from lianzheng_cli.public_leaks import Locator, Names, Scan, collect_names, scan_texts
-from lianzheng_cli.render.assemble import Unit, organise_loaded
+from lianzheng_cli.render.assemble import Unit, organise
 from lianzheng_cli.render.public.edition import Edition, build_edition
-from lianzheng_cli.repository import load_repository
 from lianzheng_cli.results import ValidationResult
 
 
@@ -23,7 +20,7 @@ class PublicSource:
     edition: Edition
     names: Names
     locator: Locator
-    load_findings: list[Finding]
+    errors: list[Finding]  # validation errors: their registers are not in the edition, so not checked
     files: int
 
     def scan(self) -> Scan:
@@ -31,35 +28,23 @@ class PublicSource:
         return scan_texts(self.edition.texts, self.names, self.locator)
 
 
+def public_source(loaded: LoadedRepository, unit: Unit) -> PublicSource:
+    """The public edition of a loaded repository (``unit`` is ``organise(loaded)``)."""
+    complete = [(item.path, item.register) for item in loaded.graded if item.complete]
+    names = collect_names(complete, loaded.repository.config.public.not_names)
+    edition = build_edition(unit, {register.id: path for path, register in complete})
+    return PublicSource(loaded.root, unit, edition, names, Locator(loaded.root), loaded.errors, loaded.result.summary.files)
+
+
 def load_public(start: Path) -> PublicSource:
     """Read the repository at or above start and build its public edition."""
     loaded = load_repository(start)
-    root = loaded.repository.root
-    unit = organise_loaded(loaded)
-    paths = {parsed.register.id: parsed.path for parsed in loaded.files if parsed.register is not None}
-    trees = {parsed.path: parsed.tree for parsed in loaded.files if parsed.tree is not None}
-    config_tree = _config_tree(root)
-    if config_tree is not None:
-        trees[CONFIG_FILE] = config_tree
-    names = collect_names(
-        ((parsed.path, parsed.register) for parsed in loaded.files if parsed.register is not None),
-        loaded.repository.config.public.not_names,
-    )
-    edition = build_edition(unit, paths)
-    return PublicSource(root, unit, edition, names, Locator(trees, root), loaded.findings, len(loaded.files))
-
-
-def _config_tree(root: Path) -> Tree | None:
-    text = read_text(root / CONFIG_FILE, CONFIG_FILE)
-    if isinstance(text, Finding):
-        return None
-    tree = parse_tree(text, CONFIG_FILE)
-    return tree if isinstance(tree, Tree) else None
+    return public_source(loaded, organise(loaded))
 
 
 def check_result(source: PublicSource, findings: list[Finding]) -> ValidationResult:
-    """Leak findings (and files that could not be read, so not checked) as a validation result."""
-    every = sorted([*source.load_findings, *findings])
+    """Leak findings (and validation errors of registers that were therefore not checked) as a result."""
+    every = sorted({*source.errors, *findings})
     summary = Summary(
         files=source.files,
         registers=sum(1 for _ in source.unit.registers),
