@@ -123,3 +123,14 @@ def test_word_notice_is_a3_landscape_with_repeated_header_and_chosen_columns(sam
     text = notice_text(built)
     assert "公示期：2025年4月7日至2025年4月13日" in text and "0839-7201234" in text
     assert "2025年3月31日" in text  # the latest 审定 date of the sample: the edition's approval date
+
+
+def test_register_text_is_escaped_in_the_site(sample: Path) -> None:
+    register = sample / "registers" / "药剂科" / "药品采购员.yaml"
+    text = register.read_text(encoding="utf-8").replace(
+        "名称: 采购中收受供应商回扣", "名称: 采购中收受<script>alert(1)</script>回扣"
+    )
+    register.write_text(text, encoding="utf-8")
+    built = publish(sample)
+    page = (built.site / "岗位" / "YJK-CG.html").read_text(encoding="utf-8")
+    assert "采购中收受&lt;script&gt;alert(1)&lt;/script&gt;回扣" in page and "<script>alert" not in page

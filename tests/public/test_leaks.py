@@ -139,9 +139,11 @@ def test_the_written_files_are_scanned_too(sample: Path) -> None:
     assert not any("jjjc@example.cn" in f.message for f in findings)
 
 
-def test_check_without_base_or_with_both_is_a_usage_error(invoke: Invoke, sample: Path) -> None:
+def test_usage_errors(invoke: Invoke, sample: Path) -> None:
     assert invoke("check", cwd=sample).exit_code == 2
     assert invoke("check", "--public", "--base", "main", cwd=sample).exit_code == 2
+    assert invoke("build", "--edition", "public", "--format", "md", cwd=sample).exit_code == 2
+    assert not (sample / "out").exists()
 
 
 def test_public_settings_are_validated(invoke: Invoke, sample: Path) -> None:

@@ -120,6 +120,8 @@ def build_command(
     """从登记表生成正式文档：各岗位、科室、单位的廉政风险防控表，提示书，风险点目录，部门权力清单，进展情况表和工作手册。"""
     from lianzheng_cli.render.build import DOCUMENT_KINDS, FORMATS, BuildOptions, build
 
+    if edition is Edition.public and (formats or only or static_toc or as_of):
+        raise UsageError("--edition public 生成公示网站和公示一览表，不与 --format、--only、--static-toc、--as-of 同用")
     checked = _checked_source(Path.cwd())
     if checked is None:
         return ExitCode.FINDINGS
