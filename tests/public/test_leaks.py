@@ -158,3 +158,14 @@ def test_post_titles_written_where_a_name_belongs_are_not_names(invoke: Invoke, 
     assert invoke("init", "--unit", "某某县人民医院", "--year", "2025", str(tmp_path / "u"), cwd=tmp_path).exit_code == 0
     result = invoke("check", "--public", cwd=tmp_path / "u")
     assert result.exit_code == 0, result.output
+
+
+def test_templates_check_renders_the_public_templates(invoke: Invoke, sample: Path) -> None:
+    """The public view has no name to print: a template that asks for one fails lzfk templates check."""
+    (sample / "templates").mkdir()
+    builtin = Path(__file__).resolve().parents[2] / "src" / "lianzheng_cli" / "templates" / "公示_岗位.html.j2"
+    text = builtin.read_text(encoding="utf-8").replace("<h2>主要职责</h2>", "<p>{{ 岗.在岗人员 }}</p><h2>主要职责</h2>")
+    (sample / "templates" / "公示_岗位.html.j2").write_text(text, encoding="utf-8")
+    result = invoke("templates", "check", cwd=sample)
+    assert result.exit_code == 1
+    assert "公示_岗位.html.j2" in result.output and "在岗人员" in result.output

@@ -72,6 +72,12 @@ def check(root: Path, unit: Unit, ledger: Ledger) -> list[str]:
                 build(small, ledger, root, options)
             except LzfkError as exc:
                 problems.append(exc.message)
+        try:
+            from lianzheng_cli.render.public.build import render_trial  # the 公示 templates
+
+            render_trial(root, small, Path(scratch) / "public")
+        except LzfkError as exc:
+            problems.append(exc.message)
     return problems
 
 

@@ -20,9 +20,10 @@ from markupsafe import Markup
 from lianzheng_cli.findings import Finding, display_path
 from lianzheng_cli.fsutil import write_atomic, write_text_atomic
 from lianzheng_cli.public_leaks import scan_files
+from lianzheng_cli.render.assemble import Unit
 from lianzheng_cli.render.docx_package import ReferenceDocument
 from lianzheng_cli.render.jinja_env import describe, environment, find_template, template_dirs
-from lianzheng_cli.render.public.edition import SITE_DIR
+from lianzheng_cli.render.public.edition import SITE_DIR, build_edition
 from lianzheng_cli.render.public.heatmap import heat_map
 from lianzheng_cli.render.public.notice_docx import NOTICE_NAME, write_notice
 from lianzheng_cli.render.public.source import PublicSource
@@ -98,6 +99,14 @@ def build_public_edition(source: PublicSource, out: Path, *, pdf: bool) -> Publi
         + "\n",
     )
     return result
+
+
+def render_trial(root: Path, unit: Unit, folder: Path) -> None:
+    """Render the public pages and the Word notice of unit into folder (``lzfk templates check``)."""
+    renderer = SiteRenderer(root)
+    view = build_edition(unit, {}).view
+    write_notice(folder / f"{NOTICE_NAME}.docx", view, ReferenceDocument(find_template(STYLE_TEMPLATE, renderer.dirs)))
+    list(_pages(renderer, view, folder, {}, f"{NOTICE_NAME}.docx"))
 
 
 def _pages(renderer: SiteRenderer, view: dict[str, object], folder: Path, qr: dict[str, Markup], download: str) -> Iterator[Path]:
