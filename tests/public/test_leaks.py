@@ -169,3 +169,14 @@ def test_templates_check_renders_the_public_templates(invoke: Invoke, sample: Pa
     result = invoke("templates", "check", cwd=sample)
     assert result.exit_code == 1
     assert "公示_岗位.html.j2" in result.output and "在岗人员" in result.output
+
+
+def test_a_broken_register_does_not_hide_the_leaks_of_the_others(invoke: Invoke, sample: Path) -> None:
+    _plant(sample)
+    broken = sample / "registers" / "财务科" / "出纳.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("名称: 出纳", "名称: [出纳"), encoding="utf-8")
+    result = invoke("check", "--public", "--format", "json", cwd=sample)
+    assert result.exit_code == 1
+    codes = {(f["file"], f["code"]) for f in json.loads(result.output)["findings"]}
+    assert ("registers/财务科/出纳.yaml", "LZ003") in codes
+    assert {(PURCHASER, "LZ701"), (PURCHASER, "LZ702"), (PURCHASER, "LZ705")} <= codes
