@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from lianzheng_cli.config import CONFIG_FILE
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.loader.yamltree import Tree
 from lianzheng_cli.models import DepartmentRegister, PostRegister, Register, UnitRegister
+from lianzheng_cli.paths import CONFIG_FILE
 
 Keys = tuple[str | int, ...]
 

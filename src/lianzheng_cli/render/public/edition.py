@@ -12,8 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from lianzheng_cli.config import CONFIG_FILE, Config
+from lianzheng_cli.config import Config
 from lianzheng_cli.models import DepartmentRegister, Measure, Register, RiskPoint
+from lianzheng_cli.paths import CONFIG_FILE
 from lianzheng_cli.public_leaks import Keys, Located, Origin
 from lianzheng_cli.render.assemble import Department, Unit
 from lianzheng_cli.render.context import LEADERSHIP, date_cn
@@ -173,7 +174,7 @@ def _risk(
     page: str | None,
 ) -> View:
     keys: Keys = ("风险点", index)
-    rank = config.grade_rank(risk.grade)
+    found = config.grade(risk.grade)
     measures = [_measure(taker, register, (*keys, "防控措施", i), measure) for i, measure in enumerate(risk.measures)]
     owners = list(dict.fromkeys(measure["责任岗位"] for measure in measures if measure["责任岗位"]))
     reason = ""
@@ -184,8 +185,8 @@ def _risk(
         "编号": clean(risk.id),
         "名称": taker.take(risk.name, register, (*keys, "名称")),
         "类别": taker.take(risk.type, register, (*keys, "类型")),
-        "等级": config.canonical_grade(risk.grade) or clean(risk.grade),
-        "等级序": len(config.grades) if rank is None else rank,
+        "等级": found.name if found else clean(risk.grade),
+        "等级序": found.rank if found else len(config.grades),
         "表现形式": [taker.take(text, register, (*keys, "表现形式", i)) for i, text in enumerate(risk.manifestations)],
         "防控措施": measures,
         "责任岗位": owners,
