@@ -134,3 +134,17 @@ def test_register_text_is_escaped_in_the_site(sample: Path) -> None:
     built = publish(sample)
     page = (built.site / "岗位" / "YJK-CG.html").read_text(encoding="utf-8")
     assert "采购中收受&lt;script&gt;alert(1)&lt;/script&gt;回扣" in page and "<script>alert" not in page
+
+
+def test_qr_code_points_at_the_post_page_on_the_published_site(published: Published) -> None:
+    import segno
+
+    from tests.public.conftest import SITE_URL
+
+    page = (published.site / "岗位" / "YJK-CG.html").read_text(encoding="utf-8")
+    expected = segno.make(SITE_URL + "岗位/YJK-CG.html", error="m").svg_inline(scale=4, border=2)
+    path = re.search(r'<path[^>]* d="([^"]+)"', expected)
+    assert path is not None and path.group(1) in page
+    other = segno.make(SITE_URL + "岗位/YJK-KZ.html", error="m").svg_inline(scale=4, border=2)
+    wrong = re.search(r'<path[^>]* d="([^"]+)"', other)
+    assert wrong is not None and wrong.group(1) not in page
