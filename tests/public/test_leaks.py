@@ -64,9 +64,10 @@ def test_names_longest_first_and_contact_lines_keep_their_numbers() -> None:
 
 
 def test_sample_is_clean(invoke: Invoke, sample: Path) -> None:
-    result = invoke("check", "--public", cwd=sample)
+    result = invoke("check", "--public", "--summary", str(sample / "summary.md"), cwd=sample)
     assert result.exit_code == 0, result.output
     assert "未发现" in result.output
+    assert "未发现人名" in (sample / "summary.md").read_text(encoding="utf-8")
 
 
 def _plant(sample: Path) -> None:
@@ -94,6 +95,8 @@ def test_check_public_locates_each_leak_in_the_register(invoke: Invoke, sample: 
         (PURCHASER, measure, lines[measure - 1].index("吴某某") + 1, "LZ701"),
         (PURCHASER, measure, lines[measure - 1].index("138") + 1, "LZ702"),
     ]
+    table = invoke("check", "--public", "--format", "markdown", cwd=sample).output
+    assert table.count("| registers/药剂科/药品采购员.yaml:") == 3
     name = next(f for f in findings if f["code"] == "LZ701")
     assert "registers/药剂科/科室.yaml" in name["hint"] and "负责人" in name["hint"]
     assert all(CODES[f["code"]].title for f in findings)

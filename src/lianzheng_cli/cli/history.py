@@ -297,7 +297,7 @@ def check_command(
             )
         from lianzheng_cli.cli.public import check_public
 
-        return check_public(directory or Path.cwd(), _resolve_format(output_format))
+        return check_public(directory or Path.cwd(), _resolve_format(output_format), summary)
     if base is None:
         raise UsageError(
             "请用 --base 指定对照的版本", hint="如 lzfk check --base origin/main；只检查公示内容时用 lzfk check --public"

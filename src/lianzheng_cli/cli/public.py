@@ -6,6 +6,7 @@ Called from the check and build commands; the rendering code is imported inside,
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ from rich.console import Console
 from rich.text import Text
 
 from lianzheng_cli.errors import ExitCode
-from lianzheng_cli.findings import Severity
+from lianzheng_cli.findings import Finding, Severity
 from lianzheng_cli.reporters import choose
 
 if TYPE_CHECKING:
@@ -22,30 +23,36 @@ if TYPE_CHECKING:
     from lianzheng_cli.render.assemble import Unit
 
 console = Console(highlight=False, soft_wrap=True)
+CLEAN = "公示内容中未发现人名、手机号码、身份证号码、电子邮箱、文件路径和提交编号"
 
 
-def check_public(start: Path, format_name: str) -> int:
-    """The leak check of the public edition, without building it."""
+def check_public(start: Path, format_name: str, summary: Path | None = None) -> int:
+    """The leak check of the public edition, without building it; --summary gets the Markdown table."""
+    from lianzheng_cli.fsutil import write_text_atomic
     from lianzheng_cli.render.public.source import check_result, load_public
     from lianzheng_cli.reporters.common import finding_record, summary_record
 
     source = load_public(start)
     result = check_result(source, source.scan().findings)
+    markdown = _markdown(result.findings)
     if format_name == "json":
-        import json
-
         data = {"findings": [finding_record(f) for f in result.findings], "summary": summary_record(result.summary)}
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif format_name == "markdown":
-        from lianzheng_cli.history.report_findings import findings_table
-
-        lines = ["## 公示内容检查", "", *(findings_table(result.findings) or ["未发现人名和其他个人信息。"]), ""]
-        sys.stdout.write("\n".join(lines))
+        sys.stdout.write(markdown)
     else:
         choose(format_name)(result, sys.stdout)
         if not result.findings:
-            sys.stdout.write("公示内容中未发现人名、手机号码、身份证号码、电子邮箱、文件路径和提交编号\n")
+            sys.stdout.write(CLEAN + "\n")
+    if summary is not None:
+        write_text_atomic(summary, markdown)
     return ExitCode.FINDINGS if result.worst is Severity.ERROR else ExitCode.OK
+
+
+def _markdown(findings: list[Finding]) -> str:
+    from lianzheng_cli.history.report_findings import findings_table
+
+    return "\n".join(["## 公示内容检查", "", *(findings_table(findings) or [CLEAN + "。"]), ""])
 
 
 def build_public(loaded: LoadedRepository, unit: Unit, out: Path, *, pdf: bool) -> int:
