@@ -67,6 +67,9 @@ def test_no_name_the_registers_hold_is_in_any_written_file(published: Published)
 
 
 def test_no_review_opinion_internal_note_or_tool_word(published: Published) -> None:
+    with zipfile.ZipFile(published.site / "公示一览表.docx") as package:
+        properties = package.read("docProps/core.xml").decode("utf-8")
+    assert "lzfk" not in properties and "<dc:creator>青川县人民医院</dc:creator>" in properties
     text = site_text(published) + notice_text(published)
     for word in ("审核意见", "审定意见", "情况属实", "在岗人员", "负责人：", "lzfk", "registers/", ".yaml"):
         assert word not in text, word

@@ -6,10 +6,13 @@ style document, like the catalogue; only the page is A3 and turned.
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from lianzheng_cli.errors import WriteError
 from lianzheng_cli.render import docx_layout as layout
 from lianzheng_cli.render.docx_package import ReferenceDocument
 
@@ -159,3 +162,33 @@ def _right(text: str, indent: int) -> str:
 
 def write_notice(target: Path, view: View, reference: ReferenceDocument) -> None:
     reference.write(target, notice_body(view, reference.footers), title=view["标题"])
+    _own_properties(target, view["单位"])
+
+
+_CORE = "docProps/core.xml"
+_AUTHOR = re.compile(r"<(dc:creator|cp:lastModifiedBy)>[^<]*</\1>|<(dc:creator|cp:lastModifiedBy)/>")
+_DESCRIPTION = re.compile(r"<dc:description>[^<]*</dc:description>")
+
+
+def _own_properties(target: Path, unit: str) -> None:
+    """A published file names the unit as its author, and carries no word about how it was made."""
+    with zipfile.ZipFile(target) as package:
+        parts = [(info, package.read(info.filename)) for info in package.infolist()]
+    author = layout.text_xml(unit)
+    temp = target.with_name(f".{target.name}.props")
+    try:
+        with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as package:
+            for info, data in parts:
+                package.writestr(info, _core(data, author) if info.filename == _CORE else data)
+        temp.replace(target)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise WriteError(f"无法写入 {target}：{exc.strerror or exc}", hint="检查目录是否可写、文件是否正在 Word 中打开") from exc
+
+
+def _core(data: bytes, author: str) -> bytes:
+    def named(match: re.Match[str]) -> str:
+        tag = match.group(1) or match.group(2)
+        return f"<{tag}>{author}</{tag}>"
+
+    return _DESCRIPTION.sub("<dc:description/>", _AUTHOR.sub(named, data.decode("utf-8"))).encode("utf-8")
