@@ -21,8 +21,9 @@ from lianzheng_cli.findings import Finding, display_path
 from lianzheng_cli.fsutil import write_atomic, write_text_atomic
 from lianzheng_cli.public_leaks import scan_files
 from lianzheng_cli.render.assemble import Unit
+from lianzheng_cli.render.build import Renderer
 from lianzheng_cli.render.docx_package import ReferenceDocument
-from lianzheng_cli.render.jinja_env import describe, environment, find_template, template_dirs
+from lianzheng_cli.render.jinja_env import find_template
 from lianzheng_cli.render.public.edition import SITE_DIR, build_edition
 from lianzheng_cli.render.public.heatmap import heat_map
 from lianzheng_cli.render.public.notice_docx import NOTICE_NAME, write_notice
@@ -30,8 +31,9 @@ from lianzheng_cli.render.public.source import PublicSource
 
 MANIFEST = ".lzfk-public.json"
 STYLE_TEMPLATE = "文档样式.docx"
-PAGE_TEMPLATES = {"index": "公示_首页.html.j2", "department": "公示_科室.html.j2", "post": "公示_岗位.html.j2"}
-STATIC = {"公示.css": "公示.css", "公示.js": "公示.js.j2"}
+PAGE_TEMPLATES = {"index": "公示_首页", "department": "公示_科室", "post": "公示_岗位"}  # .html.j2
+STYLESHEET = "公示.css"
+SCRIPT = "公示"  # 公示.js.j2
 PDF_TIMEOUT = 300
 
 
@@ -41,26 +43,6 @@ class PublicBuild:
     written: list[Path] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-
-
-class SiteRenderer:
-    """The public pages, rendered through the project's one Jinja environment."""
-
-    def __init__(self, root: Path) -> None:
-        self.dirs = template_dirs(root)
-        self.env = environment(self.dirs)
-
-    def render(self, name: str, context: dict[str, object]) -> str:
-        try:
-            return self.env.get_template(name).render(context)
-        except Exception as exc:
-            import jinja2
-
-            if isinstance(exc, jinja2.TemplateNotFound) and exc.name == name:
-                find_template(name, self.dirs)
-            if isinstance(exc, jinja2.TemplateError):
-                raise describe(exc, getattr(exc, "name", None) or name) from exc
-            raise
 
 
 def build_public_edition(source: PublicSource, out: Path, *, pdf: bool) -> PublicBuild:
@@ -73,7 +55,7 @@ def build_public_edition(source: PublicSource, out: Path, *, pdf: bool) -> Publi
         result.findings = scan.findings
         _remove([folder / name for name in previous], folder)
         return result
-    renderer = SiteRenderer(source.root)
+    renderer = Renderer(source.root)
     view = source.edition.view
     qr = _qr_codes(view) if source.unit.config.public.qr_codes else {}
     docx = folder / f"{NOTICE_NAME}.docx"
@@ -103,13 +85,13 @@ def build_public_edition(source: PublicSource, out: Path, *, pdf: bool) -> Publi
 
 def render_trial(root: Path, unit: Unit, folder: Path) -> None:
     """Render the public pages and the Word notice of unit into folder (``lzfk templates check``)."""
-    renderer = SiteRenderer(root)
+    renderer = Renderer(root)
     view = build_edition(unit, {}).view
     write_notice(folder / f"{NOTICE_NAME}.docx", view, ReferenceDocument(find_template(STYLE_TEMPLATE, renderer.dirs)))
     list(_pages(renderer, view, folder, {}, f"{NOTICE_NAME}.docx"))
 
 
-def _pages(renderer: SiteRenderer, view: dict[str, object], folder: Path, qr: dict[str, Markup], download: str) -> Iterator[Path]:
+def _pages(renderer: Renderer, view: dict[str, object], folder: Path, qr: dict[str, Markup], download: str) -> Iterator[Path]:
     base = {**view, "下载": download}
     departments: list[dict[str, object]] = view["科室"]  # type: ignore[assignment]
     pages = [("index.html", PAGE_TEMPLATES["index"], {"根": "", "图": heat_map(departments, view["等级"])})]  # type: ignore[arg-type]
@@ -119,15 +101,11 @@ def _pages(renderer: SiteRenderer, view: dict[str, object], folder: Path, qr: di
             pages.append((post["页面"], PAGE_TEMPLATES["post"], {"根": "../", "岗": post, "二维码": qr.get(post["页面"], "")}))
     for target, template, extra in pages:
         path = folder / target
-        write_text_atomic(path, renderer.render(template, {**base, **extra}))
+        write_text_atomic(path, renderer.text(template, "html", {**base, **extra}))
         yield path
-    for target, template in STATIC.items():
-        path = folder / target
-        if template.endswith(".j2"):
-            write_text_atomic(path, renderer.render(template, {}))
-        else:
-            write_atomic(path, find_template(template, renderer.dirs).read_bytes())
-        yield path
+    write_atomic(folder / STYLESHEET, find_template(STYLESHEET, renderer.dirs).read_bytes())
+    write_text_atomic(folder / f"{SCRIPT}.js", renderer.text(SCRIPT, "js", {}))
+    yield from (folder / STYLESHEET, folder / f"{SCRIPT}.js")
 
 
 def _qr_codes(view: dict[str, object]) -> dict[str, Markup]:
