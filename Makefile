@@ -28,10 +28,11 @@ pdf-deps: ## also install LibreOffice and poppler for PDF previews and their tes
 browser-deps: ## install Chromium and ChromeDriver for the browser tests of the 公示 site (skipped with a message if impossible)
 	@bash tools/system-deps.sh --browser
 
-run: setup system-deps ## the main job on the bundled sample: validate, grade, build every document into out/
+run: setup system-deps ## the main job on the bundled sample: validate, grade, build every document and the 公示 edition into out/
 	$(BIN)/lzfk validate registers
 	$(BIN)/lzfk grade --format json > /dev/null && echo "lzfk grade: 申报等级均不低于评级结果"
 	$(BIN)/lzfk build --out $(OUT)
+	$(BIN)/lzfk build --edition public --out $(OUT)
 
 test: lint system-deps browser-deps ## lint, then run the whole test suite
 	$(BIN)/python -m pytest
