@@ -269,7 +269,7 @@ class Scan:
 
 def scan_texts(texts: Iterable[Located], names: Names, locator: Locator) -> Scan:
     """Findings for every leak in the texts the public edition prints, at their register location."""
-    findings: set[Finding] = set()
+    findings: dict[tuple[str, int, int, str, str], Finding] = {}  # the same leak twice in one value: once
     values: set[str] = set()
     for item in texts:
         for leak in find_leaks(item.text, names, contact=item.contact):
@@ -279,13 +279,19 @@ def scan_texts(texts: Iterable[Located], names: Names, locator: Locator) -> Scan
             if leak.kind == "name":
                 holder = names.holders[leak.value]
                 message = f"公示内容的{label}中出现人名“{leak.value}”：“{_excerpt(item.text, leak)}”"
-                findings.add(_finding(item.origin.path, line, column, NAME_CODE, message, _name_hint(holder)))
+                _keep(findings, _finding(item.origin.path, line, column, NAME_CODE, message, _name_hint(holder)))
             else:
                 message = f"公示内容的{label}中有{PATTERN_LABELS[leak.kind]}“{leak.value}”"
-                findings.add(
-                    _finding(item.origin.path, line, column, PATTERN_CODES[leak.kind], message, PATTERN_HINTS[leak.kind])
+                _keep(
+                    findings,
+                    _finding(item.origin.path, line, column, PATTERN_CODES[leak.kind], message, PATTERN_HINTS[leak.kind]),
                 )
-    return Scan(sorted(findings), values)
+    return Scan(sorted(findings.values()), values)
+
+
+def _keep(findings: dict[tuple[str, int, int, str, str], Finding], finding: Finding) -> None:
+    """Findings compare by place and code only; two different leaks at one place are both kept."""
+    findings.setdefault((finding.path, finding.line, finding.column, finding.code, finding.message), finding)
 
 
 def _excerpt(text: str, leak: Leak, width: int = 12) -> str:

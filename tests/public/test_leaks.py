@@ -183,3 +183,15 @@ def test_a_broken_register_does_not_hide_the_leaks_of_the_others(invoke: Invoke,
     codes = {(f["file"], f["code"]) for f in json.loads(result.output)["findings"]}
     assert ("registers/财务科/出纳.yaml", "LZ003") in codes
     assert {(PURCHASER, "LZ701"), (PURCHASER, "LZ702"), (PURCHASER, "LZ705")} <= codes
+
+
+def test_two_names_in_one_multi_line_value_are_both_reported(sample: Path) -> None:
+    register = sample / PURCHASER
+    text = register.read_text(encoding="utf-8").replace(
+        "      - 绕开平台线下采购\n", "      - |\n        绕开平台线下采购，\n        吴某某与刘某知情不报\n", 1
+    )
+    register.write_text(text, encoding="utf-8")
+    findings = publish(sample).build.findings
+    names = sorted(f.message.split("“")[1].split("”")[0] for f in findings if f.code == "LZ701")
+    assert names == ["刘某", "吴某某"]
+    assert all(f.path == PURCHASER for f in findings)

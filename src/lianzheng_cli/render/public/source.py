@@ -44,7 +44,7 @@ def load_public(start: Path) -> PublicSource:
 
 def check_result(source: PublicSource, findings: list[Finding]) -> ValidationResult:
     """Leak findings (and validation errors of registers that were therefore not checked) as a result."""
-    every = sorted({*source.errors, *findings})
+    every = sorted([*source.errors, *findings])
     summary = Summary(
         files=source.files,
         registers=sum(1 for _ in source.unit.registers),
