@@ -51,7 +51,8 @@ CASES: dict[str, tuple[str, list[Where]]] = {
     ),
     "list where text is expected: the value": (_replace("名称: 院长", "名称: [院长]"), [(3, 5, "LZ103")]),
     "empty value: just after the colon": (_replace("名称: 院长", "名称:"), [(3, 4, "LZ103")]),
-    "invalid literal: the value": (_replace("发生概率: 较高", "发生概率: 很高"), [(14, 11, "LZ104")]),
+    "invalid literal: the value": (_replace("类型: 岗位\n", "类型: 部门\n"), [(1, 5, "LZ104")]),
+    "unknown likelihood: the value": (_replace("发生概率: 较高", "发生概率: 很高"), [(14, 11, "LZ220")]),
     "impossible date in a flow mapping": (LEADER + REVIEW_FLOW, [(24, 26, "LZ105")]),
     "badly written date in a block mapping": (LEADER + "审定:\n  意见: 同意\n  日期: 2025/3/1\n", [(26, 7, "LZ105")]),
     # register rules
@@ -88,7 +89,7 @@ def test_markdown_section_findings_point_at_the_heading() -> None:
 
 
 # The same register, with the same two errors, in every encoding and line ending lzfk reads.
-TWO_ERRORS = _replace("名称: 院长", "名称: [院长]").replace("发生概率: 较高", "发生概率: 很高")
+TWO_ERRORS = _replace("名称: 院长", "名称: [院长]").replace("危害程度: 违纪", "危害程度: [违纪]")
 ENCODINGS: dict[str, bytes] = {
     "utf-8": TWO_ERRORS.encode(),
     "utf-8 with BOM": codecs.BOM_UTF8 + TWO_ERRORS.encode(),
@@ -104,7 +105,7 @@ def test_positions_do_not_depend_on_encoding_or_line_endings(encoding: str, tmp_
     findings = run_validate(root).findings
     assert [(f.path, f.line, f.column, f.code) for f in findings] == [
         ("registers/院长.yaml", 3, 5, "LZ103"),
-        ("registers/院长.yaml", 14, 11, "LZ104"),
+        ("registers/院长.yaml", 15, 11, "LZ103"),
     ]
 
 

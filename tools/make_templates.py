@@ -61,7 +61,7 @@ def duties_cell() -> L.Cell:
 
 def risks_cell(span: int) -> L.Cell:
     title = L.para(
-        L.run("{{ 风险.序号 }}. {{ 风险.名称 }}", BOLD) + L.run("（{{ 风险.等级 }}，{{ 风险.类型 }}）", TABLE),
+        L.run("{{ 风险.序号 }}. {{ 风险.名称 }}", BOLD) + L.run("（{{ 风险.等级 }}，{{ 风险.类型 }}）{{ 风险.分级负责说明 }}{{ 风险.降级说明 }}", TABLE),
         L.ppr("TableText", keep_next=True),
     )
     content = (
@@ -70,8 +70,17 @@ def risks_cell(span: int) -> L.Cell:
         + tag("{%p for 表现 in 风险.表现形式 %}")
         + cell_text("（{{ loop.index }}）{{ 表现 }}", left=840, hanging=600)
         + tag("{%p endfor %}")
+        + tag("{%p if 风险.监测指标 %}")
+        + cell_text("监测指标：{{ 风险.监测指标|join('；') }}", left=840, hanging=600)
+        + tag("{%p endif %}")
         + tag("{%p endfor %}")
-        + tag("{%p if not 风险点 %}")
+        + tag("{%p if 岗位风险 %}")
+        + L.para(L.run("所属岗位的风险点：", BOLD), L.ppr("TableText", keep_next=True))
+        + tag("{%p for 项 in 岗位风险 %}")
+        + cell_text("{{ 项.文字 }}", left=840, hanging=600)
+        + tag("{%p endfor %}")
+        + tag("{%p endif %}")
+        + tag("{%p if not 风险点 and not 岗位风险 %}")
         + cell_text("（无）")
         + tag("{%p endif %}")
     )
@@ -87,7 +96,7 @@ def measures_cell(span: int) -> L.Cell:
         + tag("{%p endfor %}")
         + tag("{%p endfor %}")
         + tag("{%p if not 风险点 %}")
-        + cell_text("（无）")
+        + cell_text("{{ '所属岗位的防控措施见各岗位的防控表。' if 岗位风险 else '（无）' }}")
         + tag("{%p endif %}")
     )
     return L.Cell(content, span=span, valign="top")
@@ -105,7 +114,7 @@ def review_cell(key: str, span: int) -> L.Cell:
 
 def form_body(title: str, head_rows: list[tuple[str, str, str, str]] | None, unit_rows: list[tuple[str, str]] | None) -> str:
     heading = L.para(L.run(title, L.RPR_TITLE), L.ppr("Title"))
-    meta = L.para(L.run("登记表编号：{{ 编号 }}　　年度：{{ 年度 }}", TABLE), L.ppr("FormMeta", jc="right", after=60))
+    meta = L.para(L.run("登记表编号：{{ 编号 }}　　年度：{{ 年度 }}　　{{ 审定标注 }}", TABLE), L.ppr("FormMeta", jc="right", after=60))
     if head_rows is not None:
         widths = [LABEL_WIDTH, (L.TYPE_WIDTH - 2 * LABEL_WIDTH) // 2, LABEL_WIDTH]
         widths.append(L.TYPE_WIDTH - sum(widths))
@@ -122,7 +131,15 @@ def form_body(title: str, head_rows: list[tuple[str, str, str, str]] | None, uni
         L.row_xml([label("审核\n意见", keep=True), review_cell("审核", span)], widths, min_height=850),
         L.row_xml([label("审定\n意见"), review_cell("审定", span)], widths, min_height=850),
     ]
-    return heading + meta + L.table_xml(widths, rows)
+    withdrawn = (
+        tag("{%p if 评估结果 %}")
+        + L.para(L.run("评估结果：{{ 评估结果 }}", TABLE), L.ppr("FormMeta", before=60))
+        + tag("{%p endif %}")
+        + tag("{%p if 撤销说明 %}")
+        + L.para(L.run("注：本年度撤销的风险点——{{ 撤销说明|join('；') }}。", TABLE), L.ppr("FormMeta", before=60))
+        + tag("{%p endif %}")
+    )
+    return heading + meta + L.table_xml(widths, rows) + withdrawn
 
 
 def _spanned(cell: L.Cell, span: int) -> L.Cell:
@@ -172,7 +189,7 @@ def notice_body() -> str:
             plain(""),
             L.para(L.run("{{ 单位 }}", body_props), L.ppr("Signature")),
             L.para(L.run("廉政风险防控工作领导小组办公室", body_props), L.ppr("Signature")),
-            L.para(L.run("{{ 审定.日期文字 }}", body_props), L.ppr("Signature")),
+            L.para(L.run("{{ 落款日期文字 }}", body_props), L.ppr("Signature")),
         ]
     )
 

@@ -9,14 +9,15 @@ cache; ``loading`` runs them over a repository it keeps in memory for grade and 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lianzheng_cli.cache import code_stamp
 from lianzheng_cli.config import Config
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.grading.engine import Grade
-from lianzheng_cli.grading.guard import grade_findings
+from lianzheng_cli.grading.guard import grade_findings, grading_input, register_grade_findings
+from lianzheng_cli.grading.rollup import effective_rank
 from lianzheng_cli.grading.ruleset import RuleSet, load_ruleset
 from lianzheng_cli.ledger import Ledger
 from lianzheng_cli.loader.decode import decode_source
@@ -86,11 +87,18 @@ def check_parsed(parsed: ParsedFile, checker: Checker) -> tuple[FileOutcome, lis
     context = RegisterContext(parsed.register, parsed.tree, parsed.path, config)
     graded, grades = grade_findings(parsed.register, parsed.tree, parsed.path, checker.ruleset, config)
     findings = parsed.findings + check_register(context, overrides) + apply_settings(graded, overrides)
-    facts = facts_of(parsed.register, parsed.tree, parsed.path)
+    ranks = [effective_rank(risk, grade, config) for risk, grade in zip(parsed.register.risks, grades, strict=True)]
+    facts = replace(facts_of(parsed.register, parsed.tree, parsed.path), grading=grading_input(parsed, ranks, config))
     return FileOutcome(tuple(sorted(findings)), facts, True, len(parsed.register.risks)), grades
 
 
-def assemble(root: Path, config: Config, outcomes: list[tuple[str, FileOutcome]], ledger: Ledger | None) -> ValidationResult:
+def assemble(
+    root: Path,
+    config: Config,
+    outcomes: list[tuple[str, FileOutcome]],
+    ledger: Ledger | None,
+    ruleset: RuleSet,
+) -> ValidationResult:
     """The result of a run from its files' outcomes; cross-file checks only when ledger is
     given (a run over the whole register folder)."""
     result = ValidationResult(root)
@@ -103,6 +111,7 @@ def assemble(root: Path, config: Config, outcomes: list[tuple[str, FileOutcome]]
         overrides = severity_overrides(config)
         unread = [display for display, outcome in outcomes if outcome.is_register and outcome.facts is None]
         cross = check_repository(facts, config, overrides)
+        cross += apply_settings(register_grade_findings(facts, ruleset, config), overrides)
         result.findings.extend(_mention_unread(cross, unread))
         result.findings.extend(apply_settings(ledger.findings, overrides))
     result.findings.sort()

@@ -7,11 +7,25 @@ from typing import Annotated, Literal, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from lianzheng_cli.models import CONSEQUENCES, LIKELIHOODS, POST_LEVELS
 from lianzheng_cli.types import IsoDate, Text, TextList, YesNo
 
 DEFAULT_GRADES = ["一级", "二级", "三级"]
 DEFAULT_RISK_TYPES = ["思想道德风险", "岗位职责风险", "业务流程风险", "制度机制风险", "外部环境风险"]
 DEFAULT_STAGES = ["前期预防", "中期监控", "后期处置"]
+DEFAULT_LIKELIHOODS = list(LIKELIHOODS)
+DEFAULT_CONSEQUENCES = list(CONSEQUENCES)
+DEFAULT_LEVELS = list(POST_LEVELS)
+# name in lzfk.yaml → (attribute of the values, attribute of the aliases, defaults when the
+# vocabulary is three ordered tiers: a default word then still means the unit's word of its tier)
+VOCABULARIES: dict[str, tuple[str, str, list[str] | None]] = {
+    "等级": ("grades", "grade_aliases", None),
+    "风险类型": ("risk_types", "risk_type_aliases", None),
+    "防控阶段": ("stages", "stage_aliases", None),
+    "发生概率": ("likelihoods", "likelihood_aliases", DEFAULT_LIKELIHOODS),
+    "危害程度": ("consequences", "consequence_aliases", DEFAULT_CONSEQUENCES),
+    "层级": ("levels", "level_aliases", DEFAULT_LEVELS),
+}
 DEFAULT_POWER_CATEGORIES = [
     "行政许可",
     "行政处罚",
@@ -40,6 +54,22 @@ PUBLIC_COLUMNS: tuple[PublicColumn, ...] = (
     "防控措施",
     "责任岗位",
 )
+TIERS = ("一级", "二级", "三级")
+
+
+def alias_key(vocabulary: str) -> str:
+    """The lzfk.yaml key of a vocabulary's aliases: 等级别名, 阶段别名 …"""
+    return "阶段别名" if vocabulary == "防控阶段" else f"{vocabulary}别名"
+
+
+_WHAT = {
+    "等级": "等级",
+    "风险类型": "风险类型",
+    "防控阶段": "防控阶段",
+    "发生概率": "发生概率取值",
+    "危害程度": "危害程度取值",
+    "层级": "层级",
+}
 
 
 class GradeRef(NamedTuple):
@@ -125,6 +155,15 @@ class PublicConfig(ConfigModel):
         return self
 
 
+class Responsibility(ConfigModel):
+    """Who is responsible for, and who supervises, the risks of one grade (分级负责)."""
+
+    responsible: TextList = Field(
+        alias="负责", title="负责", description="负责的岗位，如 [院长, 主要领导]；防控措施的责任人应含其一"
+    )
+    supervising: TextList = Field(default_factory=list, alias="监督", title="监督", description="监督的岗位或机构，如 [纪委]")
+
+
 class Config(ConfigModel):
     """lzfk.yaml."""
 
@@ -154,6 +193,60 @@ class Config(ConfigModel):
         alias="防控阶段",
         title="防控阶段",
         description="防控措施的阶段（三道防线），按先后顺序",
+    )
+    risk_type_aliases: dict[str, Text] = Field(
+        default_factory=dict,
+        alias="风险类型别名",
+        title="风险类型别名",
+        description="输入时也接受的风险类型写法，如 {职责履行风险: 岗位职责风险}",
+    )
+    stage_aliases: dict[str, Text] = Field(
+        default_factory=dict,
+        alias="阶段别名",
+        title="阶段别名",
+        description="输入时也接受的防控阶段写法，如 {事前预防: 前期预防}",
+    )
+    likelihoods: TextList = Field(
+        default_factory=lambda: list(DEFAULT_LIKELIHOODS),
+        alias="发生概率",
+        title="发生概率",
+        description="风险点“发生概率”的三个取值，可能性最大的在前，如 [高, 较高, 低]、[大, 较大, 较小]",
+    )
+    likelihood_aliases: dict[str, Text] = Field(
+        default_factory=dict,
+        alias="发生概率别名",
+        title="发生概率别名",
+        description="输入时也接受的发生概率写法，如 {较小: 低, 发生机率较小: 低}",
+    )
+    consequences: TextList = Field(
+        default_factory=lambda: list(DEFAULT_CONSEQUENCES),
+        alias="危害程度",
+        title="危害程度",
+        description="风险点“危害程度”的三个取值，最严重的在前，如 [犯罪, 违纪, 不良影响]",
+    )
+    consequence_aliases: dict[str, Text] = Field(
+        default_factory=dict,
+        alias="危害程度别名",
+        title="危害程度别名",
+        description="输入时也接受的危害程度写法，如 {构成犯罪: 犯罪, 违反党纪政纪: 违纪}",
+    )
+    levels: TextList = Field(
+        default_factory=lambda: list(DEFAULT_LEVELS),
+        alias="层级",
+        title="层级",
+        description="岗位“层级”的三个取值：一般工作人员、中层、领导班子，按此顺序，如 [一般, 中层, 领导班子]",
+    )
+    level_aliases: dict[str, Text] = Field(
+        default_factory=dict,
+        alias="层级别名",
+        title="层级别名",
+        description="输入时也接受的层级写法，如 {班子成员: 领导班子, 科级: 中层}",
+    )
+    responsibility: dict[Text, Responsibility] = Field(
+        default_factory=dict,
+        alias="分级负责",
+        title="分级负责",
+        description="各等级由谁负责、谁监督，如 {一级: {负责: [院长], 监督: [纪委]}, 二级: {负责: [分管院长]}}",
     )
     power_categories: TextList = Field(
         default_factory=lambda: list(DEFAULT_POWER_CATEGORIES),
@@ -191,6 +284,13 @@ class Config(ConfigModel):
             raise PydanticCustomError("lz_grades", "等级必须是三个互不相同的名称，最严重的在前", {})
         return grades
 
+    @field_validator("likelihoods", "consequences", "levels")
+    @classmethod
+    def _three_tiers(cls, values: list[str]) -> list[str]:
+        if len(values) != 3 or len(set(values)) != 3:
+            raise PydanticCustomError("lz_tiers", "必须是三个互不相同的取值，按从重到轻（层级：从一般到领导班子）的顺序", {})
+        return values
+
     @field_validator("rule_settings")
     @classmethod
     def _known_settings(cls, settings: dict[str, str]) -> dict[str, str]:
@@ -205,12 +305,24 @@ class Config(ConfigModel):
 
     @model_validator(mode="after")
     def _aliases_name_grades(self) -> Config:
-        for spelling, grade in self.grade_aliases.items():
-            if grade not in self.grades:
+        for vocabulary, (values, aliases, _) in VOCABULARIES.items():
+            for spelling, word in getattr(self, aliases).items():
+                if word not in getattr(self, values):
+                    raise PydanticCustomError(
+                        "lz_grade_alias" if vocabulary == "等级" else "lz_vocabulary_alias",
+                        "{key}“{spelling}”指向的“{word}”不是本单位的{what}",
+                        {"key": alias_key(vocabulary), "spelling": spelling, "word": word, "what": _WHAT[vocabulary]},
+                    )
+        return self
+
+    @model_validator(mode="after")
+    def _responsibility_names_grades(self) -> Config:
+        for grade in self.responsibility:
+            if self.grade(grade) is None and grade not in TIERS:
                 raise PydanticCustomError(
-                    "lz_grade_alias",
-                    "等级别名“{spelling}”指向的“{grade}”不是本单位的等级",
-                    {"spelling": spelling, "grade": grade},
+                    "lz_responsibility_grade",
+                    "分级负责中的“{grade}”不是本单位的等级",
+                    {"grade": grade},
                 )
         return self
 
@@ -220,3 +332,42 @@ class Config(ConfigModel):
         checks, grading, documents and reports all go through it."""
         name = spelling if spelling in self.grades else self.grade_aliases.get(spelling)
         return None if name is None else GradeRef(name, self.grades.index(name))
+
+    def responsibility_for(self, grade: str) -> Responsibility | None:
+        """The 分级负责 entry of a grade, written with the unit's grade name, an alias or 一级/二级/三级."""
+        found = self.grade(grade)
+        if found is None:
+            return None
+        for key, entry in self.responsibility.items():
+            ref = self.grade(key)
+            if (ref is not None and ref.rank == found.rank) or (key in TIERS and TIERS.index(key) == found.rank):
+                return entry
+        return None
+
+    def vocabulary(self, name: str) -> list[str]:
+        """The unit's words for one of VOCABULARIES (等级, 风险类型, 防控阶段, 发生概率, 危害程度, 层级)."""
+        values: list[str] = getattr(self, VOCABULARIES[name][0])
+        return values
+
+    def spellings(self, name: str) -> list[str]:
+        """Every spelling accepted as input: the unit's words, then their aliases."""
+        return [*self.vocabulary(name), *getattr(self, VOCABULARIES[name][1])]
+
+    def canonical(self, name: str, spelling: str) -> str | None:
+        """The unit's word for a spelling: the word itself, an alias, or (for the three-tier
+        vocabularies) the default word of the same tier; None when unknown."""
+        _, aliases, defaults = VOCABULARIES[name]
+        values = self.vocabulary(name)
+        if spelling in values:
+            return spelling
+        alias: str | None = getattr(self, aliases).get(spelling)
+        if alias is not None:
+            return alias
+        if defaults is not None and spelling in defaults:
+            return values[defaults.index(spelling)]
+        return None
+
+    def tier(self, name: str, spelling: str) -> int | None:
+        """0, 1 or 2: the position of a spelling's word in its vocabulary."""
+        word = self.canonical(name, spelling)
+        return None if word is None else self.vocabulary(name).index(word)

@@ -81,6 +81,12 @@ class LedgerFile(FormatModel):
         title="职级",
         description="哪些岗位层级计为处级、科级（进展情况表第 6 项），默认 {处级: [领导班子], 科级: [中层]}",
     )
+    participants: Annotated[int, Field(ge=0)] | None = Field(
+        None,
+        alias="参与人数",
+        title="参与人数",
+        description="参与查找风险点的党员干部、职工人数（进展情况表第 5 项）；不写时按登记表的在岗人员计算",
+    )
     entries: list[LedgerEntry] = Field(default_factory=list, alias="记录", title="记录", description="工作记录，每项一条")
 
 
@@ -98,6 +104,10 @@ class Ledger:
     @property
     def nature(self) -> str | None:
         return next((f.nature for _, f in reversed(self.files) if f.nature), None)
+
+    @property
+    def participants(self) -> int | None:
+        return next((f.participants for _, f in reversed(self.files) if f.participants is not None), None)
 
     def ranks(self) -> dict[str, list[str]]:
         for _, ledger in reversed(self.files):

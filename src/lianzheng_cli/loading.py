@@ -97,8 +97,9 @@ def load_repository(start: Path | Repository) -> LoadedRepository:
         _keep(loaded, parsed, grades, checker)
     facts = [outcome.facts for _, outcome in outcomes if outcome.facts is not None]
     loaded.ledger = load_ledger(repository.root, known_ids(facts))
-    loaded.result = assemble(repository.root, repository.config, outcomes, loaded.ledger)
-    loaded.register_grades = register_grades([(item.register, item.grades) for item in loaded.graded], repository.config)
+    loaded.result = assemble(repository.root, repository.config, outcomes, loaded.ledger, checker.ruleset)
+    graded = [(item.register, item.grades) for item in loaded.graded]
+    loaded.register_grades = register_grades(graded, repository.config, checker.ruleset)
     return loaded
 
 

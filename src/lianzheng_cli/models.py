@@ -1,7 +1,8 @@
 """The register format, v1 (FORMAT.md), as pydantic models.
 
 Attribute names are English; the on-disk keys are the Chinese aliases, and only they
-are accepted. Vocabulary checks (grade names, risk types, stages) live in the rules,
+are accepted. Vocabulary checks (grade names, risk types, stages, likelihoods,
+consequences, levels) live in the rules,
 because each unit configures its own vocabulary.
 """
 
@@ -9,11 +10,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from lianzheng_cli.types import IsoDate, Text, TextList, as_list
 
-# Each closed vocabulary is written once, as the type the models check; the tuples are read off it.
+# Each vocabulary is written once; the tuples are read off it. 发生概率, 危害程度 and 层级 are the
+# defaults of vocabularies the unit may change in lzfk.yaml (config.VOCABULARIES), so the models
+# accept any text there and the rules check it against the unit's words.
 Kind = Literal["单位", "科室", "岗位"]
 Likelihood = Literal["高", "较高", "低"]
 Consequence = Literal["犯罪", "违纪", "不良影响"]
@@ -44,12 +48,25 @@ class Review(FormatModel):
     date: IsoDate = Field(alias="日期", title="日期", description="日期，写成 YYYY-MM-DD，如 2025-03-10")
 
 
+REFERENCE = "引用"
+# Marks a measure item whose 引用 was resolved against 共用措施 (never a YAML key: keys are text).
+_RESOLVED = object()
+
+
 def _measure_from_text(value: Any) -> Any:
-    return {"内容": value} if isinstance(value, str) else value
+    if isinstance(value, str):
+        return {"内容": value}
+    if isinstance(value, dict) and _RESOLVED in value:
+        return {key: item for key, item in value.items() if key is not _RESOLVED}
+    if isinstance(value, dict) and REFERENCE in value:
+        raise PydanticCustomError(
+            "lz_unknown_measure", "引用的共用措施“{ref}”在本登记表的“共用措施”中不存在", {"ref": str(value[REFERENCE])}
+        )
+    return value
 
 
-class Measure(FormatModel):
-    """A countermeasure (防控措施)."""
+class MeasureFields(FormatModel):
+    """What a countermeasure says, on its own or shared."""
 
     stage: Text | None = Field(None, alias="阶段", title="阶段", description="三道防线之一：前期预防、中期监控、后期处置")
     content: Text = Field(alias="内容", title="内容", description="措施的具体内容")
@@ -58,6 +75,51 @@ class Measure(FormatModel):
     institutions: TextList = Field(
         default_factory=list, alias="制度", title="制度", description="措施依据或需要制定、修订的制度名称"
     )
+
+
+class Measure(MeasureFields):
+    """A countermeasure (防控措施): written out, or ``{引用: 编号}`` of one of the register's 共用措施."""
+
+    reference: Text | None = Field(
+        None,
+        alias="引用",
+        title="引用",
+        description="引用本登记表“共用措施”中的编号；其余键可不写，写了的覆盖共用措施中的同名键",
+    )
+
+
+class SharedMeasure(MeasureFields):
+    """A measure declared once in 共用措施 and referred to by risk points with ``{引用: 编号}``."""
+
+    id: Text = Field(alias="编号", title="编号", description="共用措施的编号，在本登记表中唯一，如 RS-M1")
+
+
+def resolve_references(data: Any) -> Any:
+    """Risk points' ``{引用: 编号}`` items, filled in from the register's 共用措施 (local keys win).
+
+    Done before validation, so every consumer — forms, catalogue, handbook, diff and log — sees
+    the measure in full, and a change to a shared measure is a change in every risk point
+    using it. An unknown 编号 is left for the item's validator to report where it is written."""
+    if not isinstance(data, dict) or not isinstance(data.get("共用措施"), list) or not isinstance(data.get("风险点"), list):
+        return data
+    table = {
+        item["编号"]: {key: value for key, value in item.items() if key != "编号"}
+        for item in data["共用措施"]
+        if isinstance(item, dict) and isinstance(item.get("编号"), str)
+    }
+    risks = [
+        {**risk, "防控措施": [_resolved(item, table) for item in risk["防控措施"]]}
+        if isinstance(risk, dict) and isinstance(risk.get("防控措施"), list)
+        else risk
+        for risk in data["风险点"]
+    ]
+    return {**data, "风险点": risks}
+
+
+def _resolved(item: Any, table: dict[str, dict[str, Any]]) -> Any:
+    if not isinstance(item, dict) or not isinstance(item.get(REFERENCE), str) or item[REFERENCE] not in table:
+        return item
+    return {**table[item[REFERENCE]], **item, _RESOLVED: True}
 
 
 MeasureItem = Annotated[Measure, BeforeValidator(_measure_from_text, json_schema_input_type=Measure | str)]
@@ -73,9 +135,17 @@ class RiskPoint(FormatModel):
     type: Text = Field(alias="类型", title="风险类型", description="本单位风险类型之一，如 岗位职责风险")
     manifestations: TextList = Field(alias="表现形式", title="表现形式", description="风险的具体表现，至少一条")
     grade: Text = Field(alias="等级", title="风险等级", description="申报的风险等级，本单位等级名称之一，如 一级")
-    likelihood: Likelihood | None = Field(None, alias="发生概率", title="发生概率", description="高、较高或低：评级的依据之一")
-    consequence: Consequence | None = Field(
-        None, alias="危害程度", title="危害程度", description="犯罪、违纪或不良影响：评级的依据之一"
+    likelihood: Text | None = Field(
+        None,
+        alias="发生概率",
+        title="发生概率",
+        description="本单位的发生概率取值之一（默认 高、较高、低，见 lzfk.yaml 的“发生概率”）：评级的依据之一",
+    )
+    consequence: Text | None = Field(
+        None,
+        alias="危害程度",
+        title="危害程度",
+        description="本单位的危害程度取值之一（默认 犯罪、违纪、不良影响，见 lzfk.yaml 的“危害程度”）：评级的依据之一",
     )
     factors: TextList = Field(
         default_factory=list,
@@ -86,8 +156,19 @@ class RiskPoint(FormatModel):
     downgrade_reason: Text | None = Field(
         None, alias="降级理由", title="降级理由", description="申报等级低于评级结果或上一年度时必须说明理由"
     )
-    measures: MeasureList = Field(alias="防控措施", title="防控措施", description="防控措施，至少一条（一对一）")
+    measures: MeasureList = Field(
+        default_factory=list,
+        alias="防控措施",
+        title="防控措施",
+        description="防控措施，至少一条（一对一，LZ210）；只有征求意见稿（lzfk build --draft）可以暂缺",
+    )
     note: Text | None = Field(None, alias="说明", title="说明", description="补充说明")
+    indicators: TextList = Field(
+        default_factory=list,
+        alias="监测指标",
+        title="监测指标",
+        description="可选：监测这个风险的指标，如“单一供应商采购金额占比”“退费笔数月环比”",
+    )
 
 
 class Step(FormatModel):
@@ -140,6 +221,33 @@ class RegisterBase(FormatModel):
     review: Review | None = Field(None, alias="审核", title="审核", description="审核意见、签字、日期")
     approval: Review | None = Field(None, alias="审定", title="审定", description="审定意见、签字、日期")
     note: Text | None = Field(None, alias="说明", title="说明", description="补充说明（Markdown 登记表可写在正文“## 说明”下）")
+    grade: Text | None = Field(
+        None,
+        alias="等级",
+        title="登记表等级",
+        description="可选：申报的登记表（岗位、科室、单位）等级；按登记表评级的规则会核对它，不得低于评级结果",
+    )
+    downgrade_reason: Text | None = Field(
+        None, alias="降级理由", title="降级理由", description="申报的登记表等级低于评级结果时必须说明理由"
+    )
+    factors: TextList = Field(
+        default_factory=list,
+        alias="风险因素",
+        title="风险因素",
+        description="可选：整个岗位或科室具有的评级标签（与各风险点的风险因素合并），如 执法权、曾出问题",
+    )
+    assessment: Literal["准确", "比较准确", "基本准确", "不准确"] | None = Field(
+        None,
+        alias="评估结果",
+        title="评估结果",
+        description="可选：对本登记表查找风险点质量的评估：准确、比较准确、基本准确或不准确（后两种须限期整改）",
+    )
+    shared_measures: list[SharedMeasure] = Field(
+        default_factory=list,
+        alias="共用措施",
+        title="共用措施",
+        description="几个风险点共用的防控措施，写一次、带编号；风险点的防控措施中写 {引用: 编号}",
+    )
     withdrawn: list[Withdrawal] = Field(
         default_factory=list,
         alias="已撤销",
@@ -147,13 +255,20 @@ class RegisterBase(FormatModel):
         description="撤销的风险点及理由：删除风险点时在本表（或所属科室、单位的登记表）中写明，供年度对照和审计",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _resolve_shared_measures(cls, data: Any) -> Any:
+        return resolve_references(data)
+
 
 class PostRegister(RegisterBase):
     """个人岗位廉政风险防控登记表."""
 
     kind: Literal["岗位"] = Field(alias="类型", title="类型", description="岗位")
     department: Text = Field(alias="科室", title="科室", description="所属科室的编号或名称；领导班子成员填 领导班子")
-    level: PostLevel = Field("一般", alias="层级", title="层级", description="一般、中层或领导班子")
+    level: Text = Field(
+        "一般", alias="层级", title="层级", description="本单位的层级之一（默认 一般、中层、领导班子，见 lzfk.yaml 的“层级”）"
+    )
     holders: TextList = Field(default_factory=list, alias="在岗人员", title="在岗人员", description="在岗人员姓名（个人信息）")
     in_charge: TextList = Field(default_factory=list, alias="分管", title="分管", description="领导分管的科室（编号或名称）")
 

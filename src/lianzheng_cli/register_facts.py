@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
+from lianzheng_cli.grading.risk_facts import RegisterInput
 from lianzheng_cli.loader.yamltree import Pos, Tree
 from lianzheng_cli.models import DepartmentRegister, PostRegister, Register
 
@@ -38,6 +39,7 @@ class RegisterFacts:
     risk_ids: tuple[Ref, ...] = ()
     power_ids: tuple[Ref, ...] = ()
     step_risks: tuple[Ref, ...] = ()
+    grading: RegisterInput | None = None  # what register-level grading needs (valid registers only)
 
     def __reduce__(self) -> tuple[type[RegisterFacts], tuple[object, ...]]:
         # Cached by the thousand: see checking.FileOutcome.__reduce__.

@@ -66,7 +66,7 @@ def validate(start: Path, targets: list[Path] | None = None, *, use_cache: bool 
     if whole:
         facts = [outcome.facts for _, outcome in outcomes if outcome.facts is not None]
         ledger = load_ledger(repository.root, known_ids(facts))
-    result = assemble(repository.root, repository.config, outcomes, ledger)
+    result = assemble(repository.root, repository.config, outcomes, ledger, checker.ruleset)
     if use_cache:
         _remember(repository, checker, targets_key, result, stats, read)
     return result

@@ -66,3 +66,14 @@ def test_reference_and_year_checks(sample: Path) -> None:
     found = [(f.line, f.column, f.code) for f in ledger.findings]
     assert found == [(3, 9, "LZ501"), (6, 21, "LZ502")]
     assert all(f.severity.name == "WARNING" for f in ledger.findings)
+
+
+def test_people_taking_part_may_be_given_in_the_ledger(sample: Path) -> None:
+    from_registers = _items(sample, dt.date(2025, 6, 25))[5]
+    _write(sample, "年度: 2025\n参与人数: 312\n记录: []\n")
+    loaded = load_repository(sample)
+    view = progress_view(organise(loaded), loaded.ledger, dt.date(2025, 6, 25))
+    item = view["项目"][4]
+    assert (item["值"], item["来源"]) == ("312", "台账")
+    assert from_registers != "312"
+    assert any("取自工作台账" in note for note in view["说明"])

@@ -72,8 +72,9 @@ def _show(findings: list[Finding]) -> None:
         console.print(Text(f"……另有 {len(findings) - SHOWN_FINDINGS} 条，运行 lzfk validate 查看全部", style="dim"))
 
 
-def _checked_source(start: Path) -> tuple[LoadedRepository, Unit] | None:
-    """Load and check: documents are built only from registers that pass lzfk validate."""
+def _checked_source(start: Path, *, draft: bool = False) -> tuple[LoadedRepository, Unit, list[Finding]] | None:
+    """Load and check: final documents are built only from registers that pass lzfk validate;
+    a draft (征求意见稿) from whatever can be read, with the errors returned for its list."""
     from lianzheng_cli.loading import load_repository
     from lianzheng_cli.render.assemble import organise
     from lianzheng_cli.repository import open_repository
@@ -81,15 +82,18 @@ def _checked_source(start: Path) -> tuple[LoadedRepository, Unit] | None:
     repository, config_findings, _ = open_repository(start)
     loaded = load_repository(repository) if repository is not None else None
     errors = config_findings if loaded is None else loaded.errors
-    if loaded is None or not loaded.ok:
+    config_failed = loaded is None or loaded.result.config_failed
+    if loaded is None or config_failed or (errors and not draft):
         console.print(Text(f"登记表检查发现 {len(errors)} 个错误，未生成文档：", style="bold red"))
         _show(errors)
         console.print(Text("请先修正（lzfk validate 会逐条指出文件、行、列和修改建议），再运行本命令。", style="green"))
+        if not config_failed:
+            console.print(Text("只想先印发征求意见稿的，可运行 lzfk build --draft：出错之处标为【待补充】，问题清单附后。"))
         return None
     if loaded.ledger.findings:
         console.print(Text("工作台账（台账/）：", style="bold"))
         _show(loaded.ledger.findings)
-    return loaded, organise(loaded)
+    return loaded, organise(loaded), errors
 
 
 @command
@@ -116,20 +120,37 @@ def build_command(
             help="internal（默认，内部文档）或 public（公示版：公示网站和公示一览表，写入 输出目录/公示/，不含人名，见 docs/public.md）",
         ),
     ] = Edition.internal,
+    require_approved: Annotated[
+        bool,
+        typer.Option("--require-approved", help="登记表有未审定或审定后又修改的，不生成正式文本"),
+    ] = False,
+    draft: Annotated[
+        bool,
+        typer.Option("--draft", help="生成征求意见稿：登记表有错误也生成，每页标“征求意见稿”，缺的内容标【待补充】，附问题清单"),
+    ] = False,
 ) -> int:
     """从登记表生成正式文档：各岗位、科室、单位的廉政风险防控表，提示书，风险点目录，部门权力清单，进展情况表和工作手册。"""
+    from lianzheng_cli.render.assemble import unapproved
     from lianzheng_cli.render.build import DOCUMENT_KINDS, FORMATS, BuildOptions, build
 
-    if edition is Edition.public and (formats or only or static_toc or as_of):
-        raise UsageError("--edition public 生成公示网站和公示一览表，不与 --format、--only、--static-toc、--as-of 同用")
-    checked = _checked_source(Path.cwd())
+    if edition is Edition.public and (formats or only or static_toc or as_of or draft):
+        raise UsageError("--edition public 生成公示网站和公示一览表，不与 --format、--only、--static-toc、--as-of、--draft 同用")
+    checked = _checked_source(Path.cwd(), draft=draft)
     if checked is None:
         return ExitCode.FINDINGS
-    loaded, unit = checked
+    loaded, unit, open_findings = checked
     if edition is Edition.public:  # the 公示 edition has its own pipeline (cli/public.py)
         from lianzheng_cli.cli.public import build_public
 
         return build_public(loaded, unit, out, pdf=True)
+    if require_approved and not draft and (pending := unapproved(unit)):
+        console.print(
+            Text(f"有 {len(pending)} 份登记表未审定或审定后又修改，未生成正式文本（--require-approved）：", style="bold red")
+        )
+        for line in pending[:SHOWN_FINDINGS]:
+            console.print(f"  {line}")
+        console.print(Text("审定后填写“审定”的意见、签字和日期；lzfk audit 列出审定后的每次修改。", style="green"))
+        return ExitCode.FINDINGS
     options = BuildOptions(
         out=out,
         formats=tuple(f.value for f in formats) if formats else FORMATS,
@@ -137,6 +158,8 @@ def build_command(
         jobs=jobs,
         documents=frozenset(kind.value for kind in only) if only else frozenset(DOCUMENT_KINDS),
         static_toc=static_toc,
+        draft=draft,
+        open_problems=tuple(f"{f.path}:{f.line}:{f.column}：{f.message}（{f.hint}）" for f in open_findings),
     )
     result = build(unit, loaded.ledger, loaded.root, options)
     for problem in result.problems:
@@ -148,6 +171,10 @@ def build_command(
     )
     if result.removed:
         console.print(Text(f"已删除上次生成、本次不再生成的 {len(result.removed)} 个文件", style="dim"))
+    if draft:
+        console.print(
+            Text(f"这是征求意见稿：每页已标注，{len(open_findings)} 个待解决问题见 {out}/征求意见稿待解决问题", style="yellow")
+        )
     return ExitCode.OK
 
 
@@ -168,7 +195,7 @@ def progress_command(
     checked = _checked_source(Path.cwd())
     if checked is None:
         return ExitCode.FINDINGS
-    loaded, unit = checked
+    loaded, unit, _ = checked
     view = progress_view(unit, loaded.ledger, _as_of(as_of))
     console.print(Text(f"廉政风险防控机制建设工作进展情况表（{view['单位']}，截至{view['截止日期文字']}）", style="bold"))
     for item in view["项目"]:
@@ -227,7 +254,7 @@ def templates_check_command() -> int:
     checked = _checked_source(Path.cwd())
     if checked is None:
         return ExitCode.FINDINGS
-    loaded, unit = checked
+    loaded, unit, _ = checked
     problems = check(loaded.root, unit, loaded.ledger)
     for problem in problems:
         console.print(Text("错误：", style="bold red") + Text(problem))

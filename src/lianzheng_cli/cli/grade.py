@@ -42,6 +42,7 @@ def grade_command(
     emit = grade_output.as_json if output_format is GradeFormat.json else grade_output.text
     emit(report, sys.stdout, written=written)
     pending = any(row.needs_raise for r in report.registers for row in r.rows if r.path not in written)
+    pending = pending or any(r.needs_raise for r in report.registers)
     return ExitCode.FINDINGS if pending else ExitCode.OK
 
 

@@ -1,7 +1,7 @@
 """Conditions of a rule, compiled from their YAML form into small predicates.
 
 A condition is a mapping; all its keys must hold. Keys: a field (发生概率, 危害程度, 类型,
-层级, 登记表类型 … = a value or a list of values), 风险因素 / 权力类别 (any of), 风险因素全部
+层级, 登记表类型 … = a value or a list of values), 风险因素 / 权力类别 / 所辖等级 (any of), 风险因素全部
 (all of), 风险因素计数 {各项, 至少, 至多}, 风险点数 {至少, 至多}, 任一 / 全部 (lists of
 conditions), 非 (a condition), 表达式 (a rule-engine expression). Each predicate returns
 whether it holds and the facts that made it hold, for the explanation.
@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from lianzheng_cli.grading.risk_facts import FIELDS, LIST_FIELDS, NUMBER_FIELDS, RiskFacts
+from lianzheng_cli.grading.risk_facts import FIELDS, LIST_FIELDS, NUMBER_FIELDS, GradingFacts
 
 Outcome = tuple[bool, list[str]]
-Predicate = Callable[[RiskFacts], Outcome]
+Predicate = Callable[[GradingFacts], Outcome]
 Path = tuple[str | int, ...]
 
 
@@ -82,7 +82,7 @@ def _texts(value: Any, path: Path) -> tuple[str, ...]:
 
 
 def _equals(attribute: str, label: str, allowed: tuple[str, ...]) -> Predicate:
-    def holds(facts: RiskFacts) -> Outcome:
+    def holds(facts: GradingFacts) -> Outcome:
         actual = facts.value(attribute)
         return (True, [f"{label}={actual}"]) if actual in allowed else (False, [])
 
@@ -90,7 +90,7 @@ def _equals(attribute: str, label: str, allowed: tuple[str, ...]) -> Predicate:
 
 
 def _contains_any(attribute: str, label: str, wanted: tuple[str, ...]) -> Predicate:
-    def holds(facts: RiskFacts) -> Outcome:
+    def holds(facts: GradingFacts) -> Outcome:
         present = [w for w in wanted if w in facts.value(attribute)]  # type: ignore[operator]
         return (True, [f"{label}含{'、'.join(present)}"]) if present else (False, [])
 
@@ -98,7 +98,7 @@ def _contains_any(attribute: str, label: str, wanted: tuple[str, ...]) -> Predic
 
 
 def _contains_all(attribute: str, label: str, wanted: tuple[str, ...]) -> Predicate:
-    def holds(facts: RiskFacts) -> Outcome:
+    def holds(facts: GradingFacts) -> Outcome:
         have = facts.value(attribute)
         ok = all(w in have for w in wanted)  # type: ignore[operator]
         return (True, [f"{label}含{'、'.join(wanted)}"]) if ok else (False, [])
@@ -124,7 +124,7 @@ def _within(number: int, low: int | None, high: int | None) -> bool:
 def _number_range(attribute: str, label: str, value: Any, path: Path) -> Predicate:
     low, high = _bounds(value, path)
 
-    def holds(facts: RiskFacts) -> Outcome:
+    def holds(facts: GradingFacts) -> Outcome:
         number = facts.value(attribute)
         assert isinstance(number, int)
         return (True, [f"{label}={number}"]) if _within(number, low, high) else (False, [])
@@ -139,7 +139,7 @@ def _count_factors(value: Any, path: Path) -> Predicate:
         raise ConditionError(path, "风险因素计数需要“各项”列表", "例如 {各项: [自由裁量, 谋利机会, 发案频繁], 至少: 2}")
     groups = [_texts(item, (*path, "各项", i)) for i, item in enumerate(items)]
 
-    def holds(facts: RiskFacts) -> Outcome:
+    def holds(facts: GradingFacts) -> Outcome:
         hits = [next(t for t in group if t in facts.factors) for group in groups if any(t in facts.factors for t in group)]
         if _within(len(hits), low, high):
             return True, [f"风险因素计数={len(hits)}（{'、'.join(hits) or '无'}）"]
@@ -149,7 +149,7 @@ def _count_factors(value: Any, path: Path) -> Predicate:
 
 
 def _any_of(parts: list[Predicate]) -> Predicate:
-    def holds(facts: RiskFacts) -> Outcome:
+    def holds(facts: GradingFacts) -> Outcome:
         reasons: list[str] = []
         for part in parts:
             ok, why = part(facts)
@@ -161,7 +161,7 @@ def _any_of(parts: list[Predicate]) -> Predicate:
 
 
 def _all_of(parts: list[Predicate]) -> Predicate:
-    def holds(facts: RiskFacts) -> Outcome:
+    def holds(facts: GradingFacts) -> Outcome:
         reasons: list[str] = []
         for part in parts:
             ok, why = part(facts)
@@ -174,7 +174,7 @@ def _all_of(parts: list[Predicate]) -> Predicate:
 
 
 def _negate(part: Predicate) -> Predicate:
-    def holds(facts: RiskFacts) -> Outcome:
+    def holds(facts: GradingFacts) -> Outcome:
         ok, _ = part(facts)
         return (not ok), ([] if ok else ["不满足排除条件"])
 

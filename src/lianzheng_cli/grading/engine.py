@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lianzheng_cli.config import Config
-from lianzheng_cli.grading.risk_facts import FIELDS, RiskFacts, risk_facts
+from lianzheng_cli.grading.risk_facts import FIELDS, RISK_POINT, GradingFacts, risk_facts
 from lianzheng_cli.grading.ruleset import Rule, RuleSet
 from lianzheng_cli.models import Register, RiskPoint
 
@@ -22,12 +22,19 @@ class Grade:
     explanation: str
     missing: tuple[str, ...] = ()
     basis: str = ""
+    by_register: bool = False  # the unit's rules grade registers only, not single risk points
 
 
 def grade_risk(risk: RiskPoint, register: Register, ruleset: RuleSet, config: Config) -> Grade:
-    facts = risk_facts(risk, register)
+    if not ruleset.grades(RISK_POINT):
+        return Grade(None, (), "本单位的评级规则按登记表评级，风险点不单独评级", (), "按登记表评级", by_register=True)
+    return grade_facts(risk_facts(risk, register, config), ruleset, config)
+
+
+def grade_facts(facts: GradingFacts, ruleset: RuleSet, config: Config) -> Grade:
+    """Grade one subject (a risk point, or a register's aggregated facts) by the rules for it."""
     missing = tuple(name for name in ruleset.inputs if not _present(facts, name))
-    matches = _matches(ruleset.rules, facts)
+    matches = _matches(ruleset.rules_for(facts.subject), facts)
     if ruleset.combine == "首条":
         matches = matches[:1]
     if not matches:
@@ -40,12 +47,12 @@ def grade_risk(risk: RiskPoint, register: Register, ruleset: RuleSet, config: Co
     return Grade(best, tuple(rule.id for rule, _ in chosen), explanation, missing, basis)
 
 
-def _present(facts: RiskFacts, name: str) -> bool:
+def _present(facts: GradingFacts, name: str) -> bool:
     value = facts.value(FIELDS[name])
     return value not in (None, "", ())
 
 
-def _matches(rules: tuple[Rule, ...], facts: RiskFacts) -> list[tuple[Rule, int, list[str]]]:
+def _matches(rules: tuple[Rule, ...], facts: GradingFacts) -> list[tuple[Rule, int, list[str]]]:
     found: list[tuple[Rule, int, list[str]]] = []
     for rule in rules:
         if rule.predicate is None:

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from lianzheng_cli.grading.conditions import ConditionError, Outcome, Path, Predicate
-from lianzheng_cli.grading.risk_facts import FIELDS, LIST_FIELDS, NUMBER_FIELDS, RiskFacts
+from lianzheng_cli.grading.risk_facts import FIELDS, LIST_FIELDS, NUMBER_FIELDS, GradingFacts
 
 _STRINGS = re.compile(r"(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')")
 _NAMES = re.compile("|".join(sorted(map(re.escape, FIELDS), key=len, reverse=True)))
@@ -66,7 +66,7 @@ def compile_expression(source: Any, path: Path) -> Predicate:
     except rule_engine.EngineError as exc:
         raise ConditionError(path, f"表达式有误：{exc.message}", '检查引号、括号和运算符，例如 发生概率 == "高"') from None
 
-    def holds(facts: RiskFacts) -> Outcome:
+    def holds(facts: GradingFacts) -> Outcome:
         values = {attribute: facts.value(attribute) for attribute in FIELDS.values()}
         try:
             ok = bool(rule.matches(values))

@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING
 
 from lianzheng_cli.config import Config
 from lianzheng_cli.grading.engine import UNFILLED_GRADE, Grade
-from lianzheng_cli.grading.rollup import RegisterGrade, grade_name
+from lianzheng_cli.grading.rollup import AGREE, EXPLAINED, HIGH, LOW, UNDECLARED, RegisterGrade, grade_name
 from lianzheng_cli.grading.ruleset import RuleSet, RuleSetError
 from lianzheng_cli.models import RiskPoint
 
 if TYPE_CHECKING:
     from lianzheng_cli.loading import GradedRegister, LoadedRepository
 
-AGREE, LOW, HIGH, EXPLAINED, UNKNOWN, MISSING = "一致", "偏低", "偏高", "已说明降级", "无法评级", "未填"
+UNKNOWN, MISSING, BY_REGISTER = "无法评级", "未填", "按登记表评级"
+__all__ = ["AGREE", "BY_REGISTER", "EXPLAINED", "HIGH", "LOW", "MISSING", "UNDECLARED", "UNKNOWN", "GradeReport", "build_report"]
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,20 @@ class RegisterReport:
     grade: str
     grade_reasons: tuple[str, ...]
     rows: tuple[RiskRow, ...]
+    declared: str = ""
+    computed: str = "—"
+    status: str = UNDECLARED
+    rule_ids: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
 
     @property
     def disagreements(self) -> int:
-        return sum(row.disagrees for row in self.rows)
+        return sum(row.disagrees for row in self.rows) + (self.status in (LOW, HIGH, EXPLAINED))
+
+    @property
+    def needs_raise(self) -> bool:
+        """The register's declared grade is quietly lower than the computed one."""
+        return self.status == LOW
 
 
 @dataclass(frozen=True)
@@ -86,7 +97,18 @@ def _register_report(item: GradedRegister, rollup: dict[str, RegisterGrade], con
     rows.sort(key=lambda row: (not row.disagrees, row.index))
     own = rollup[register.id]
     return RegisterReport(
-        item.path, register.id, register.kind, register.name, grade_name(own.rank, config), tuple(own.reasons), tuple(rows)
+        item.path,
+        register.id,
+        register.kind,
+        register.name,
+        grade_name(own.rank, config),
+        tuple(own.reasons),
+        tuple(rows),
+        declared=register.grade or "",
+        computed=grade_name(own.computed, config),
+        status=own.status,
+        rule_ids=own.rule_ids,
+        missing=own.missing,
     )
 
 
@@ -95,6 +117,8 @@ def _row(index: int, risk: RiskPoint, grade: Grade, config: Config) -> RiskRow:
     declared = found.rank if found else None
     if risk.grade == UNFILLED_GRADE:
         status = MISSING
+    elif grade.by_register:
+        status = BY_REGISTER
     elif grade.rank is None or declared is None:
         status = UNKNOWN
     elif declared == grade.rank:

@@ -226,7 +226,8 @@ def show_measure(measure: Measure | None) -> str:
         part for part in (measure.owner and f"责任人：{measure.owner}", measure.deadline and f"期限：{measure.deadline}") if part
     )
     stage = f"[{measure.stage}] " if measure.stage else ""
-    return f"{stage}{measure.content}" + (f"（{extra}）" if extra else "")
+    shared = f"（共用措施 {measure.reference}）" if measure.reference else ""
+    return f"{stage}{measure.content}" + (f"（{extra}）" if extra else "") + shared
 
 
 def show(value: object) -> str:

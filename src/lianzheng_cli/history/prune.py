@@ -25,9 +25,11 @@ _BLANK_OR_COMMENT = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n)*")
 _TOP_LINE = re.compile(r"^(?![ \t#]|\r?$)[^\n]*", re.MULTILINE)
 _TOP_KEY = re.compile(r"^([^\s#:'\"\-?%@&*!|>\[{][^:\n]*):(?:[ \t]|\r?$)")
 # Entries a comparison reads even when they are unchanged, and the required ones (a blank would not validate).
-KEEP = frozenset(("类型", "编号", "名称", "科室", "层级", "审核", "审定", "已撤销", "风险点", "主要职责"))
+# 共用措施 is kept because risk points refer to it: blanked, a changed risk point's 引用 would not resolve.
+SHARED_MEASURES = "共用措施"
+KEEP = frozenset(("类型", "编号", "名称", "科室", "层级", "审核", "审定", "已撤销", "风险点", "主要职责", SHARED_MEASURES))
 # All that the risk-point diff reads (plus the required 主要职责): with risks_only, every other entry goes.
-RISK_DIFF_READS = frozenset(("类型", "编号", "名称", "科室", "已撤销", "风险点", "主要职责"))
+RISK_DIFF_READS = frozenset(("类型", "编号", "名称", "科室", "已撤销", "风险点", "主要职责", SHARED_MEASURES))
 
 Span = tuple[int, int]
 
@@ -113,8 +115,22 @@ def prune_texts(old: str, new: str, *, risks_only: bool = False) -> tuple[str, s
     """
     if _register_id(old) is None or _register_id(old) != _register_id(new):
         return old, new
-    old, new = _prune_risks(old, new)
+    if not _shared_measures_changed(old, new):
+        old, new = _prune_risks(old, new)
     return prune_entries(old, new, risks_only=risks_only)
+
+
+def _shared_measures_changed(old: str, new: str) -> bool:
+    """A risk point whose text is the same may still have changed through a 共用措施 it refers to."""
+    if SHARED_MEASURES not in old and SHARED_MEASURES not in new:
+        return False
+    old_entries, new_entries = top_entries(old), top_entries(new)
+    if old_entries is None or new_entries is None:
+        return True
+    before, after = old_entries.get(SHARED_MEASURES), new_entries.get(SHARED_MEASURES)
+    if before is None or after is None:
+        return before is not after
+    return old[slice(*before)] != new[slice(*after)]
 
 
 def _prune_risks(old: str, new: str) -> tuple[str, str]:

@@ -28,6 +28,7 @@ _CODE_BY_TYPE = {
     "lz_bool": "LZ106",
     "int_parsing": "LZ106",
     "int_type": "LZ106",
+    "lz_unknown_measure": "LZ223",
 }
 _KIND_WORDS = {dict: "“键: 值”结构", list: "列表", str: "文本", type(None): "空值"}
 
@@ -165,6 +166,8 @@ def _value_hint(error: ErrorDetails) -> str:
         return "日期写成 YYYY-MM-DD，如 2025-03-10"
     if kind == "lz_bool":
         return "写“是”或“否”"
+    if kind == "lz_unknown_measure":
+        return "在本登记表的“共用措施”中写上这个编号的措施，或改正编号"
     if kind == "list_type":
         return "列表每项以“- ”开头另起一行，或写成 [甲, 乙]"
     if kind == "string_type" and isinstance(error.get("input"), list):

@@ -7,6 +7,7 @@ register still appears: leaders under a 领导班子 group, others under “未�
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from lianzheng_cli.config import Config
+from lianzheng_cli.history.approval import changed_after_approval
 from lianzheng_cli.loader.files import ParsedFile
 from lianzheng_cli.loading import LoadedRepository
 from lianzheng_cli.models import DepartmentRegister, PostRegister, Register, UnitRegister
@@ -22,6 +24,7 @@ from lianzheng_cli.render.context import (
     UNASSIGNED,
     RiskIndex,
     View,
+    approval_fields,
     chinese_number,
     department_view,
     group_view,
@@ -68,6 +71,7 @@ class Unit:
     chapters: list[Chapter]
     risks: RiskIndex
     grades: dict[str, str] = field(default_factory=dict)  # register 编号 → 风险等级 on its form
+    changed_after_approval: frozenset[str] = frozenset()  # register 编号 changed in git after their 审定
 
     @property
     def name(self) -> str:
@@ -111,7 +115,8 @@ def organise(loaded: LoadedRepository) -> Unit:
         department.posts = sort_posts(department.posts)
     _assign_folders(ordered)
     grades = {register.id: grade for register in registers if (grade := loaded.form_grade(register.id)) is not None}
-    return Unit(config, units, ordered, chapters_of(loaded.chapters), risk_index(registers, config), grades)
+    changed = changed_after_approval(loaded.repository, dt.date.today())
+    return Unit(config, units, ordered, chapters_of(loaded.chapters), risk_index(registers, config), grades, changed)
 
 
 def _leaders_first(departments: list[Department]) -> list[Department]:
@@ -166,10 +171,46 @@ def numbered_chapters(chapters: list[Chapter]) -> bool:
     return bool(chapters) and all(_CHAPTER_NUMBER.match(chapter.title) for chapter in chapters)
 
 
+def _mark_changed(unit: Unit, unit_forms: list[View], departments: list[View]) -> None:
+    """Forms of registers changed after their 审定 say so (the dates alone cannot tell)."""
+    by_id = {register.id: register for register in unit.registers}
+    forms = [*unit_forms, *(d["科室表"] for d in departments if d["科室表"]), *(p for d in departments for p in d["岗位"])]
+    for form in forms:
+        register = by_id.get(form["编号"])
+        if register is not None and register.id in unit.changed_after_approval:
+            form.update(approval_fields(register, unit.config, changed_after_approval=True))
+
+
+def post_summary(posts: list[View]) -> list[View]:
+    """The department form's rule: it lists its own risk points and, below them, a summary of
+    its posts' — because its 风险等级 is at least its most serious post's, the rows it prints
+    must show where that grade comes from (annex 3: the department's form covers its posts)."""
+    return [
+        {"岗位": post["职务"], "个数": len(post["风险点"]), "等级": post["风险等级"], "文字": _summary_text(post)}
+        for post in posts
+        if post["风险点"]
+    ]
+
+
+def _summary_text(post: View) -> str:
+    grade = f"，岗位风险等级{post['风险等级']}" if post["风险等级"] else ""
+    return f"{post['职务']}：风险点 {len(post['风险点'])} 个{grade}（见该岗位的防控表）"
+
+
+def unapproved(unit: Unit) -> list[str]:
+    """The registers a final build with --require-approved refuses: not approved, or changed since."""
+    return [
+        f"{register.kind}“{register.name}”（{register.id}）"
+        + ("尚未审定" if register.approval is None else "审定后有修改，未重新审定")
+        for register in unit.registers
+        if register.approval is None or register.id in unit.changed_after_approval
+    ]
+
+
 def unit_context(unit: Unit) -> View:
     """The whole-unit view that the catalogue, power list and handbook templates see."""
     config = unit.config
-    departments = []
+    departments: list[View] = []
     for number, department in enumerate(unit.departments, 1):
         register = department.register
         powers = [power_view(power, i, unit.risks) for i, power in enumerate(register.powers if register else [], 1)]
@@ -188,6 +229,10 @@ def unit_context(unit: Unit) -> View:
             }
         )
     unit_forms = [unit_view(register, config, unit.grades.get(register.id)) for register in unit.unit_registers]
+    _mark_changed(unit, unit_forms, departments)
+    for block in departments:
+        if block["科室表"] is not None:
+            block["科室表"]["岗位风险"] = post_summary(block["岗位"])
     return {
         "单位": unit.name,
         "年度": config.year,
@@ -197,6 +242,7 @@ def unit_context(unit: Unit) -> View:
         "领导小组": group_view(unit.unit_registers[0] if unit.unit_registers else None),
         "科室": departments,
         "目录": catalogue_rows(unit_forms, departments),
+        "已撤销": withdrawn_rows(unit_forms, departments),
     }
 
 
@@ -220,6 +266,14 @@ def catalogue_rows(unit_forms: list[View], departments: list[View]) -> list[View
     for number, row in enumerate(rows, 1):
         row["目录序号"] = number
     return rows
+
+
+def withdrawn_rows(unit_forms: list[View], departments: list[View]) -> list[View]:
+    """The risk points withdrawn this year, with their reasons, for the catalogue."""
+    owned = [("单位", form) for form in unit_forms]
+    for department in departments:
+        owned += [(department["名称"], form) for form in [department["科室表"], *department["岗位"]] if form is not None]
+    return [{"科室": group, "所属": form["名称"], "说明": text} for group, form in owned for text in form["撤销说明"]]
 
 
 def rows_by_grade(rows: list[View], grades: list[str]) -> list[View]:

@@ -56,6 +56,8 @@ class BuildOptions:
     jobs: int = 0
     documents: frozenset[str] = frozenset(DOCUMENT_KINDS)
     static_toc: bool = False
+    draft: bool = False  # a 征求意见稿: every page marked, open_problems appended (render/draft.py)
+    open_problems: tuple[str, ...] = ()
 
 
 @dataclass
@@ -181,6 +183,10 @@ def build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions) 
                     result.written.extend(future.result())
             finally:
                 pool.shutdown(cancel_futures=True)
+    if options.draft:
+        from lianzheng_cli.render.draft import finish_draft
+
+        result.written.extend(finish_draft(result.written, options.open_problems, out, options.formats))
     if options.documents == frozenset(DOCUMENT_KINDS) and tuple(sorted(options.formats)) == tuple(sorted(FORMATS)):
         result.removed = _remove_stale(out, previous, result.written)
         _write_manifest(out, result.written)

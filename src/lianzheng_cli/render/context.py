@@ -33,6 +33,7 @@ LEADERSHIP = LEVEL_LEADERSHIP
 UNASSIGNED = "（未归属科室）"
 LEVEL_ORDER = {"领导班子": 0, "中层": 1, "一般": 2}
 OTHER_STAGE = "其他措施"
+TO_BE_ADDED = "【待补充】"
 BLANK_DATE = "　　年　　月　　日"
 BLANK_SIGNATURE = "　" * 6
 _DIGITS = "〇一二三四五六七八九"
@@ -77,7 +78,7 @@ def review_view(review: Review | None) -> View:
 
 
 def measure_view(measure: Measure, index: int, config: Config) -> View:
-    stage = clean(measure.stage or "")
+    stage = clean((config.canonical("防控阶段", measure.stage) if measure.stage else None) or measure.stage or "")
     institutions = _texts(measure.institutions)
     notes = []
     if measure.owner:
@@ -99,9 +100,34 @@ def measure_view(measure: Measure, index: int, config: Config) -> View:
     }
 
 
+def _responsibility(risk: RiskPoint, config: Config) -> View:
+    """责任领导 and 监督 of a risk point's grade, from the unit's 分级负责 (empty when not configured)."""
+    entry = config.responsibility_for(risk.grade)
+    if entry is None:
+        return {"责任领导": "", "监督": "", "分级负责说明": ""}
+    lead, watch = "、".join(_texts(entry.responsible)), "、".join(_texts(entry.supervising))
+    note = f"（责任领导：{lead}" + (f"；监督：{watch}" if watch else "") + "）"
+    return {"责任领导": lead, "监督": watch, "分级负责说明": note}
+
+
+def _missing_measure() -> View:
+    """Where a risk point has no measure yet (only a 征求意见稿 is built from such a register)."""
+    return {
+        "序号": 1,
+        "阶段": "",
+        "阶段标签": "",
+        "分栏": OTHER_STAGE,
+        "内容": TO_BE_ADDED,
+        "责任人": "",
+        "期限": "",
+        "制度": [],
+        "附注": "",
+    }
+
+
 def risk_view(risk: RiskPoint, index: int, config: Config) -> View:
     found = config.grade(risk.grade)
-    measures = [measure_view(measure, i, config) for i, measure in enumerate(risk.measures, 1)]
+    measures = [measure_view(measure, i, config) for i, measure in enumerate(risk.measures, 1)] or [_missing_measure()]
     by_stage: dict[str, list[View]] = {stage: [] for stage in config.stages}
     for measure in measures:
         by_stage.setdefault(measure["分栏"], []).append(measure)
@@ -113,11 +139,14 @@ def risk_view(risk: RiskPoint, index: int, config: Config) -> View:
         "类型": clean(risk.type),
         "等级": found.name if found else clean(risk.grade),
         "等级序": found.rank if found else len(config.grades),
-        "表现形式": _texts(risk.manifestations),
+        "表现形式": _texts(risk.manifestations) or [TO_BE_ADDED],
         "发生概率": clean(risk.likelihood or ""),
         "危害程度": clean(risk.consequence or ""),
         "风险因素": _texts(risk.factors),
         "降级理由": clean(risk.downgrade_reason or ""),
+        "降级说明": f"（降级理由：{clean(risk.downgrade_reason)}）" if risk.downgrade_reason else "",
+        "监测指标": _texts(risk.indicators),
+        **_responsibility(risk, config),
         "说明": clean(risk.note or ""),
         "防控措施": measures,
         "分阶段措施": [{"阶段": stage, "措施": items} for stage, items in by_stage.items()],
@@ -139,7 +168,30 @@ def _common(register: Register, config: Config, title: str, grade: str | None = 
         "审核": review_view(register.review),
         "审定": review_view(register.approval),
         "说明": clean(register.note or ""),
+        **approval_fields(register, config, changed_after_approval=False),
+        "岗位风险": [],
+        "评估结果": clean(register.assessment or ""),  # department forms: the summary of their posts' risk points (see assemble)
+        "撤销说明": [f"{clean(w.id)}{' ' + clean(w.name) if w.name else ''}：{clean(w.reason)}" for w in register.withdrawn],
     }
+
+
+APPROVED, UNAPPROVED, CHANGED = "已审定", "未审定", "审定后有修改"
+
+
+def approval_fields(register: Register, config: Config, *, changed_after_approval: bool) -> View:
+    """The approval mark printed on a form, and the date a 提示书 may carry.
+
+    The notice is dated with the 审定 only when that approval still holds and falls in the
+    registers' year; otherwise the date is left blank to be written by hand, so that a
+    2025 notice never carries a 2024 date."""
+    approval = register.approval
+    if approval is None:
+        return {"审定状态": UNAPPROVED, "审定标注": UNAPPROVED, "落款日期文字": BLANK_DATE}
+    if changed_after_approval:
+        mark = f"{CHANGED}（审定于{date_cn(approval.date)}，之后有修改）"
+        return {"审定状态": CHANGED, "审定标注": mark, "落款日期文字": BLANK_DATE}
+    dated = date_cn(approval.date) if approval.date.year == config.year else BLANK_DATE
+    return {"审定状态": APPROVED, "审定标注": f"{APPROVED}（{date_cn(approval.date)}）", "落款日期文字": dated}
 
 
 POST_FORM = "个人岗位廉政风险防控表"

@@ -74,7 +74,7 @@ def count_registers(unit: Unit) -> Counts:
             counts.risks_by_type_grade[(clean(risk.type), grade)] += 1
             for measure in risk.measures:
                 counts.measures += 1
-                stage = measure.stage if measure.stage in config.stages else OTHER
+                stage = (config.canonical("防控阶段", measure.stage) if measure.stage else None) or OTHER
                 counts.measures_by_stage[stage or OTHER] += 1
                 counts.institutions.update(clean(name) for name in measure.institutions)
     return counts
@@ -99,6 +99,15 @@ def _ledger_sums(ledger: Ledger, start: dt.date, as_of: dt.date) -> tuple[Counte
     return by_kind, rules_by_level
 
 
+def _participants(ledger: Ledger, counts: Counts) -> tuple[str, str, str]:
+    """Item 5 from the 台账 when given there (the registers name post holders, not everyone
+    who took part), otherwise the distinct post holders of the registers."""
+    label = "参与查找风险点党员干部、职工数（名）"
+    if ledger.participants is not None:
+        return label, str(ledger.participants), FROM_LEDGER
+    return label, str(len(counts.people)), FROM_REGISTERS
+
+
 def progress_view(unit: Unit, ledger: Ledger, as_of: dt.date, counts: Counts | None = None) -> View:
     """The 29 items of annex 5 as of a date; ledger records count from 1 January of the registers' year."""
     counts = counts or count_registers(unit)
@@ -116,7 +125,7 @@ def progress_view(unit: Unit, ledger: Ledger, as_of: dt.date, counts: Counts | N
         ("是否制定工作细则", _yes(done["工作细则"] > 0), FROM_LEDGER),
         ("是否召开部署会议", _yes(done["部署会议"] > 0), FROM_LEDGER),
         ("是否开始查找廉政风险", _yes(counts.risks > 0), FROM_REGISTERS),
-        ("参与查找风险点党员干部、职工数（名）", str(len(counts.people)), FROM_REGISTERS),
+        _participants(ledger, counts),
         ("其中：处级/科级（名）", f"{len(senior)}/{len(middle)}", FROM_REGISTERS),
         ("查找廉政风险点", str(counts.risks), FROM_REGISTERS),
         ("其中：个人廉政风险点/内设部门风险/单位风险（个）", f"{kinds['岗位']}/{kinds['科室']}/{kinds['单位']}", FROM_REGISTERS),
@@ -150,7 +159,7 @@ def progress_view(unit: Unit, ledger: Ledger, as_of: dt.date, counts: Counts | N
     notes = [
         f"注：1. 来源为“{FROM_REGISTERS}”的项目由 lzfk 根据登记表统计，其余依据工作台账（台账/）中"
         f"{start.isoformat()} 至 {as_of.isoformat()} 的记录。",
-        f"2. 参与人数按各岗位在岗人员姓名去重计算；处级指{'、'.join(ranks.get('处级', [])) or '（未设置）'}岗位，"
+        f"2. 参与人数{'取自工作台账的“参与人数”' if ledger.participants is not None else '按各岗位在岗人员姓名去重计算'}；处级指{'、'.join(ranks.get('处级', [])) or '（未设置）'}岗位，"
         f"科级指{'、'.join(ranks.get('科级', [])) or '（未设置）'}岗位。",
         f"3. 登记表中列明的制度共 {len(counts.institutions)} 项，供填报第 26 项时参考。",
     ]

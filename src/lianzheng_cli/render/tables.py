@@ -59,6 +59,16 @@ CATALOGUE_WIDTHS = (567, 1500, 2000, 1134, 680, 2600, layout.LANDSCAPE_WIDTH - 5
 CATALOGUE_LABELS = ("序号", "科室/岗位", "风险点", "风险类型", "等级", "表现形式", "防控措施（按三道防线）")
 
 
+def _grade_cell(row: View) -> str:
+    """The grade, with who is responsible for it (分级负责) and any 降级理由 beneath."""
+    lines = [row["等级"]]
+    if row.get("责任领导"):
+        lines.append(f"责任领导：{row['责任领导']}")
+    if row.get("降级说明"):
+        lines.append(row["降级说明"])
+    return "\n".join(lines)
+
+
 def catalogue_table(rows: Sequence[View]) -> str:
     """Risk points with type, grade, manifestations and measures by stage; landscape width."""
     widths = CATALOGUE_WIDTHS
@@ -72,7 +82,7 @@ def catalogue_table(rows: Sequence[View]) -> str:
             _text(owner),
             _runs([(row["名称"], SMALL_BOLD), (f"\n{row['编号']}", SMALL)]),
             _text(row["类型"]),
-            _text(row["等级"], jc="center"),
+            _text(_grade_cell(row), jc="center"),
             _text(numbered(row["表现形式"])),
             _runs(measures_text(row)),
         ]

@@ -21,17 +21,25 @@ def text(report: GradeReport, out: TextIO, *, written: dict[str, list[str]] | No
         console.print(Text(f"  {rule_id} → {grade}：{description}", style="dim"))
     for register in report.registers:
         console.print(_table(register))
+        console.print(_register_line(register))
         for risk_id in (written or {}).get(register.path, []):
             console.print(Text(f"  已写入：{risk_id} 的等级", style="green"))
     done = {(path, risk) for path, risks in (written or {}).items() for risk in risks}
     low = sum(row.needs_raise and (r.path, row.id) not in done for r in report.registers for row in r.rows)
+    low += sum(r.needs_raise for r in report.registers)
     rows = sum(len(r.rows) for r in report.registers)
     console.print(
         Text(
-            f"共 {len(report.registers)} 份登记表、{rows} 个风险点；申报等级偏低或未填 {low} 个",
+            f"共 {len(report.registers)} 份登记表、{rows} 个风险点；申报等级偏低或未填 {low} 处",
             style="bold red" if low else "green",
         )
     )
+
+
+def _register_line(register: RegisterReport) -> Text:
+    declared = f"申报 {register.declared}，{register.status}；" if register.declared else ""
+    line = f"  登记表等级 {register.grade}（评级结果 {register.computed}；{declared}依据：{'；'.join(register.grade_reasons) or '无'}）"
+    return Text(line, style=_STATUS_STYLE.get(register.status, "dim") if register.declared else "dim")
 
 
 def _table(register: RegisterReport) -> Table:
@@ -62,6 +70,11 @@ def _register(register: RegisterReport, written: dict[str, list[str]]) -> dict[s
         "name": register.name,
         "grade": register.grade,
         "grade_reasons": list(register.grade_reasons),
+        "declared": register.declared or None,
+        "computed": None if register.computed == "—" else register.computed,
+        "status": register.status,
+        "rules": list(register.rule_ids),
+        "missing_inputs": list(register.missing),
         "written": written.get(register.path, []),
         "risk_points": [
             {

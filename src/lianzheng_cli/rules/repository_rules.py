@@ -12,6 +12,7 @@ from lianzheng_cli.register_facts import Ref, RegisterFacts, unpack
 from lianzheng_cli.rules.registry import repository_rule
 
 LEADERSHIP = "领导班子"
+LEADERSHIP_TIER = 2  # 层级 are ordered 一般, 中层, 领导班子 (in the unit's words)
 
 
 def _all_ids(facts: list[RegisterFacts]) -> Iterator[tuple[str, str, Ref]]:
@@ -109,12 +110,12 @@ def leader_is_leadership(facts: list[RegisterFacts], config: Config) -> Iterator
         if item.leader is None or item.leader[0] not in posts:
             continue
         post = posts[item.leader[0]]
-        if post.level != LEADERSHIP:
+        if config.tier("层级", post.level) != LEADERSHIP_TIER:
             yield Finding.of(
                 "LZ216",
                 item.path,
                 unpack(item.leader[1]),
-                f"分管领导“{post.name}”的层级是“{post.level}”，不是领导班子",
+                f"分管领导“{post.name}”的层级是“{post.level}”，不是{config.levels[LEADERSHIP_TIER]}",
                 "核对分管领导编号，或把该岗位的层级改为 领导班子",
             )
 
