@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from lianzheng_cli.cli import app
 from lianzheng_cli.grading.report import GradeReport, build_report
-from lianzheng_cli.repository import load_repository
+from lianzheng_cli.loading import load_repository
 from lianzheng_cli.validation import validate
 
 UNITS = Path(__file__).parent.parent / "fixtures" / "units"
