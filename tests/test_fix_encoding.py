@@ -108,3 +108,16 @@ def test_long_paths_are_never_wrapped(invoke: Invoke, tmp_path: Path) -> None:
     (tmp_path / relative).write_bytes(TEXT.encode("gb18030"))
     result = invoke("fix-encoding", "--check", str(relative), cwd=tmp_path)
     assert result.stdout == f"{relative}：gb18030 编码，需要转换为 UTF-8\n"
+
+
+def test_a_directory_converts_every_register_file_in_it(invoke: Invoke, tmp_path: Path) -> None:
+    root = build_repo(
+        tmp_path, {"甲/院长.yaml": TEXT.encode("gb18030"), "乙/书记.md": ("---\n" + TEXT + "---\n").encode("gb18030")}
+    )
+    (root / "registers" / "丙.yaml").write_bytes(TEXT.encode("utf-8"))
+    result = invoke("fix-encoding", "registers", cwd=root)
+    assert result.exit_code == 0, result.stdout
+    assert "registers/甲/院长.yaml：已从 gb18030 转换为 UTF-8" in result.stdout
+    assert "registers/乙/书记.md：已从 gb18030 转换为 UTF-8" in result.stdout
+    assert (root / "registers" / "甲" / "院长.yaml").read_bytes() == TEXT.encode("utf-8")
+    assert "丙" not in result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -66,16 +67,23 @@ def init_command(
 
 @command
 def fix_encoding_command(
-    files: Annotated[list[Path], typer.Argument(help="要转换的文件")],
+    files: Annotated[list[Path], typer.Argument(help="要转换的文件或目录（目录中的 .yaml、.yml、.md 文件全部检查）")],
     check: Annotated[bool, typer.Option("--check", help="只报告哪些文件需要转换，不写入")] = False,
 ) -> int:
     """把 GBK/GB18030 或 UTF-16 编码的文件转换为 UTF-8（不带 BOM），内容和换行符保持不变。"""
     from lianzheng_cli import encoding
+    from lianzheng_cli.paths import walk_registers
 
     needing = unknown = 0
+    expanded: list[Path] = []
     for path in files:
-        if not path.is_file():
+        if path.is_dir():
+            expanded.extend(Path(os.path.relpath(name)) for name in walk_registers(path))
+        elif path.is_file():
+            expanded.append(path)
+        else:
             raise UsageError(f"文件不存在：{path}")
+    for path in expanded:
         change = encoding.inspect(path)
         if change.source == "unknown":
             console.print(Text(f"{path}：无法识别编码，未改动（请在编辑器中确认后另存为 UTF-8）", style="red"))

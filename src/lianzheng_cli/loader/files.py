@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from lianzheng_cli.config import Config
 from lianzheng_cli.findings import Finding
+from lianzheng_cli.loader import whitespace
 from lianzheng_cli.loader.decode import SourceText, decode_source
 from lianzheng_cli.loader.locate import validation_findings
 from lianzheng_cli.loader.markdown import BODY_LIST_KEYS, BODY_TEXT_KEYS, MarkdownSplit, Section, split_markdown
@@ -82,10 +83,25 @@ def parse_register_file(path: Path, display: str) -> ParsedFile:
 def parse_register_text(text: str, display: str, *, markdown: bool) -> ParsedFile:
     if markdown:
         return _parse_markdown(text, display)
+    tree = _parse_yaml(text, display)
+    if isinstance(tree, list):
+        return ParsedFile(display, True, findings=tree)
+    parsed = validate_register_tree(tree, display)
+    parsed.findings = sorted(parsed.findings + whitespace.comment_findings(text, display))
+    return parsed
+
+
+def _parse_yaml(text: str, display: str) -> Tree | list[Finding]:
+    """The tree, or every finding that stops it (all odd spaces, all tab-indented lines)."""
+    odd = whitespace.odd_space_findings(text, display)
+    if odd:
+        return odd
     tree = parse_tree(text, display)
-    if isinstance(tree, Finding):
-        return ParsedFile(display, True, findings=[tree])
-    return validate_register_tree(tree, display)
+    if not isinstance(tree, Finding):
+        return tree
+    if tree.code == "LZ004":
+        return sorted([tree, *whitespace.tab_findings(text, display, tree)])
+    return [tree]
 
 
 def _parse_markdown(text: str, display: str) -> ParsedFile:
@@ -97,14 +113,14 @@ def _parse_markdown(text: str, display: str) -> ParsedFile:
         return ParsedFile(display, True, findings=[finding])
     if split.front_yaml is None or not split.front_yaml.strip():
         return ParsedFile(display, False, body=split.body)
-    tree = parse_tree(split.front_yaml, display)
-    if isinstance(tree, Finding):
-        return ParsedFile(display, True, findings=[tree], body=split.body)
+    tree = _parse_yaml(split.front_yaml, display)
+    if isinstance(tree, list):
+        return ParsedFile(display, True, findings=tree, body=split.body)
     if not isinstance(tree.data, dict) or "类型" not in tree.data:
         return ParsedFile(display, False, tree=tree, body=split.body)
     conflicts = _merge_sections(tree, split, display)
     parsed = validate_register_tree(tree, display)
-    parsed.findings = sorted(parsed.findings + conflicts)
+    parsed.findings = sorted(parsed.findings + conflicts + whitespace.comment_findings(split.front_yaml, display))
     parsed.body = split.body
     return parsed
 

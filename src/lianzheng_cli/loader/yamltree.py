@@ -523,3 +523,16 @@ def _reader_finding(exc: yaml.reader.ReaderError, text: str, path: str) -> Findi
         f"文本中含有控制字符 U+{code_point:04X}，生成 Word 文档时会出错",
         "删除这个不可见字符（常见于从 Excel 或网页复制的文字）",
     )
+
+
+def plain_scalar_ends(text: str) -> list[Pos]:
+    """Where each plain (unquoted, not block) scalar ends, 0-based line and column; [] when the
+    text does not parse. For loader.whitespace, which looks at what follows a text on its line."""
+    ends: list[Pos] = []
+    try:
+        for event in _events(text):
+            if isinstance(event, ev.ScalarEvent) and not event.style and event.end_mark is not None:
+                ends.append((event.end_mark.line, event.end_mark.column))
+    except yaml.YAMLError:
+        return []
+    return ends
