@@ -140,12 +140,14 @@ class RiskPoint(FormatModel):
         alias="发生概率",
         title="发生概率",
         description="本单位的发生概率取值之一（默认 高、较高、低，见 lzfk.yaml 的“发生概率”）：评级的依据之一",
+        examples=list(LIKELIHOODS),
     )
     consequence: Text | None = Field(
         None,
         alias="危害程度",
         title="危害程度",
         description="本单位的危害程度取值之一（默认 犯罪、违纪、不良影响，见 lzfk.yaml 的“危害程度”）：评级的依据之一",
+        examples=list(CONSEQUENCES),
     )
     factors: TextList = Field(
         default_factory=list,
@@ -267,7 +269,11 @@ class PostRegister(RegisterBase):
     kind: Literal["岗位"] = Field(alias="类型", title="类型", description="岗位")
     department: Text = Field(alias="科室", title="科室", description="所属科室的编号或名称；领导班子成员填 领导班子")
     level: Text = Field(
-        "一般", alias="层级", title="层级", description="本单位的层级之一（默认 一般、中层、领导班子，见 lzfk.yaml 的“层级”）"
+        "一般",
+        alias="层级",
+        title="层级",
+        description="本单位的层级之一（默认 一般、中层、领导班子，见 lzfk.yaml 的“层级”）",
+        examples=list(POST_LEVELS),
     )
     holders: TextList = Field(default_factory=list, alias="在岗人员", title="在岗人员", description="在岗人员姓名（个人信息）")
     in_charge: TextList = Field(default_factory=list, alias="分管", title="分管", description="领导分管的科室（编号或名称）")

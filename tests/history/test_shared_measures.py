@@ -30,3 +30,15 @@ def test_diff_follows_a_shared_measure_into_each_risk_point(make_repo: MakeRepo)
     # BGS-RS-02 overrides 责任人 locally: the local value survives the shared edit
     local = next(c for c in changes if c["id"] == "BGS-RS-02")
     assert "责任人：办公室主任" in local["after"]
+
+
+def test_log_of_a_risk_point_shows_the_shared_measure_it_uses(make_repo: MakeRepo) -> None:
+    repo = make_repo()
+    shutil.copytree(UNIT, repo.root, dirs_exist_ok=True)
+    repo.commit("2025 registers")
+    path = repo.root / CLERK
+    path.write_text(path.read_text(encoding="utf-8").replace("依规追责", "依规依纪追责"), encoding="utf-8")
+    repo.commit("stricter handling")
+    result = CliRunner().invoke(app, ["log", "-C", str(repo.root), "BGS-RS-01"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "依规依纪追责" in result.output and "共用措施 RS-M3" in result.output
