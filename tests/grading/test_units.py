@@ -64,6 +64,8 @@ def test_county_police_grades_posts_by_their_departments_function() -> None:
     assert grades["ZGS-RS"] == "二级"
     assert grades["BGS-WS"] == "三级"
     assert grades["LD-FJ"] == "一级"  # the deputy takes the highest department in charge
+    clerk = next(r for r in _report("county-police").registers if r.id == "ZADD-NQ")
+    assert clerk.rule_ids == ("F1",) and "所属科室的权力类别含行政许可、行政处罚" in clerk.grade_reasons[0]
 
 
 def test_grade_json_carries_the_register_verdict() -> None:

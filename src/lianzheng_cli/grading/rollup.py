@@ -115,16 +115,22 @@ def _grade_one(
         grade = grade_facts(_facts(item, overseen, categories, config), ruleset, config)
         computed.rule_ids = grade.rule_ids
         computed.missing = grade.missing
+        explanation = _post_words(item, grade.explanation)
         if grade.rank is not None and (computed.rank is None or grade.rank <= computed.rank):
             computed.rank = grade.rank
-            computed.reasons = [grade.explanation]
+            computed.reasons = [explanation]
         elif grade.rank is not None:
-            computed.reasons.append(f"评级规则给出{config.grades[grade.rank]}（{grade.explanation}），低于本表风险点，取较严重者")
+            computed.reasons.append(f"评级规则给出{config.grades[grade.rank]}（{explanation}），低于本表风险点，取较严重者")
     for below, rank in overseen:
         if item.kind != KIND_UNIT:
             relation = "所属岗位" if item.kind == KIND_DEPARTMENT else "分管科室"
             computed.raise_to(rank, f"不低于{relation}“{below.name}”的等级")
     return _with_declared(item, computed, config)
+
+
+def _post_words(item: RegisterInput, explanation: str) -> str:
+    """A post's 权力类别 are its department's: say so where the explanation names them."""
+    return explanation.replace("权力类别含", "所属科室的权力类别含") if item.kind == KIND_POST else explanation
 
 
 def _facts(
