@@ -27,6 +27,7 @@ from lianzheng_cli.register_facts import RegisterFacts, facts_from_raw, facts_of
 from lianzheng_cli.repository import Repository
 from lianzheng_cli.results import ValidationResult
 from lianzheng_cli.rules import RegisterContext, apply_settings, check_register, check_repository, severity_overrides
+from lianzheng_cli.rules.standard_rules import standard_findings
 
 # Bump when FileOutcome or any per-file check changes meaning, so old cache entries die.
 CACHE_FORMAT = 3
@@ -114,6 +115,7 @@ def assemble(
         cross += apply_settings(register_grade_findings(facts, ruleset, config), overrides)
         result.findings.extend(_mention_unread(cross, unread))
         result.findings.extend(apply_settings(ledger.findings, overrides))
+        result.findings.extend(apply_settings(standard_findings(root, config, facts), overrides))
     result.findings.sort()
     result.summary.files = len(outcomes)
     result.summary.cross_file_checked = ledger is not None

@@ -79,6 +79,9 @@ _ALL = [
     CodeInfo("LZ224", "duplicate-shared-measure", E, "共用措施编号重复"),
     CodeInfo("LZ225", "responsibility-by-grade", W, "防控措施的责任人与分级负责不一致"),
     CodeInfo("LZ226", "assessed-inaccurate", W, "登记表评估为基本准确或不准确，须限期整改"),
+    # LZ240-249: the office's standard catalogue (标准风险库, see docs/rollup.md)
+    CodeInfo("LZ240", "unknown-standard-id", W, "引用的标准编号在标准风险库中不存在"),
+    CodeInfo("LZ241", "standard-catalogue-unusable", E, "lzfk.yaml 中的标准风险库无法读取", False),
     # LZ3xx: grading (see docs/grading.md)
     CodeInfo("LZ301", "grade-lowered", E, "申报等级低于评级结果且没有降级理由", False),
     CodeInfo("LZ302", "grade-above-computed", Severity.INFO, "申报等级高于评级结果"),
@@ -106,6 +109,16 @@ _ALL = [
     CodeInfo("LZ704", "public-email", E, "公示内容中出现电子邮箱地址", False),
     CodeInfo("LZ705", "public-file-path", E, "公示内容中出现文件路径", False),
     CodeInfo("LZ706", "public-commit-id", E, "公示内容中出现提交编号", False),
+    # LZ801-849: the inputs of lzfk rollup (see docs/rollup.md)
+    CodeInfo("LZ801", "rollup-input-missing", E, "汇总的输入不存在或不是目录", False),
+    CodeInfo("LZ802", "export-incomplete", E, "单位的导出缺少数据表", False),
+    CodeInfo("LZ803", "no-export-found", E, "目录中没有导出数据或登记库", False),
+    CodeInfo("LZ804", "repository-not-exported", E, "登记库无法导出", False),
+    CodeInfo("LZ805", "export-damaged", E, "导出的数据表文件已损坏", False),
+    CodeInfo("LZ806", "export-schema-version", E, "导出的数据表版本不符", False),
+    CodeInfo("LZ807", "duplicate-export", W, "同一单位同一版本的导出重复", False),
+    CodeInfo("LZ808", "standard-unusable", E, "标准风险库无法读取", False),
+    CodeInfo("LZ809", "rollup-query-failed", E, "汇总查询出错", False),
 ]
 
 CODES: dict[str, CodeInfo] = {info.code: info for info in _ALL}

@@ -264,6 +264,21 @@ class Config(ConfigModel):
         365, alias="审定有效期", title="审定有效期（天）", description="审定后多少天内须重新审定"
     )
     register_dir: Text = Field("registers", alias="登记目录", title="登记目录", description="登记表所在目录，相对于 lzfk.yaml")
+    unit_code: Text | None = Field(
+        None,
+        alias="单位编号",
+        title="单位编号",
+        description="本单位在上级汇总中的编号，如 XWJ-001；不填时用单位登记表的编号",
+    )
+    parent_code: Text | None = Field(
+        None, alias="上级单位", title="上级单位", description="上级单位（主管部门、纪委）的单位编号，供多单位汇总时分层统计"
+    )
+    standard_catalogue: Text | None = Field(
+        None,
+        alias="标准风险库",
+        title="标准风险库",
+        description="上级发布的标准风险库目录，相对于 lzfk.yaml，须在登记库内；填写后检查风险点引用的标准编号是否存在",
+    )
     rule_settings: dict[str, Text] = Field(
         default_factory=dict,
         alias="检查规则",

@@ -40,6 +40,7 @@ class RegisterFacts:
     power_ids: tuple[Ref, ...] = ()
     step_risks: tuple[Ref, ...] = ()
     grading: RegisterInput | None = None  # what register-level grading needs (valid registers only)
+    standard_ids: tuple[Ref, ...] = ()  # 标准编号 cited by the risk points
 
     def __reduce__(self) -> tuple[type[RegisterFacts], tuple[object, ...]]:
         # Cached by the thousand: see checking.FileOutcome.__reduce__.
@@ -59,6 +60,9 @@ def facts_of(register: Register, tree: Tree, path: str) -> RegisterFacts:
         "name": register.name,
         "id_pos": _at(tree, ("编号",)),
         "risk_ids": risk_ids,
+        "standard_ids": tuple(
+            (risk.standard_id, _at(tree, ("风险点", i, "标准编号"))) for i, risk in enumerate(register.risks) if risk.standard_id
+        ),
     }
     if isinstance(register, PostRegister):
         return RegisterFacts(

@@ -24,6 +24,7 @@ from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.paths import walk_registers
 from lianzheng_cli.repository import Repository, list_files, open_repository, require_register_dir
 from lianzheng_cli.results import ValidationResult
+from lianzheng_cli.rules.standard_rules import catalogue_files
 
 PARALLEL_THRESHOLD = 400
 BATCH = 1000
@@ -91,7 +92,10 @@ def _remember(
     read: set[str],
 ) -> None:
     root = repository.root
-    dependencies = cache.dependency_digests(root, [root / "lzfk.yaml", *ledger_paths(root), *checker.ruleset.files])
+    dependencies = cache.dependency_digests(
+        root,
+        [root / "lzfk.yaml", *ledger_paths(root), *checker.ruleset.files, *catalogue_files(root, repository.config)],
+    )
     register_dir = repository.display(repository.register_dir.resolve())
     digests = [(item.path, item.digest) for item in stats]
     if targets_key:

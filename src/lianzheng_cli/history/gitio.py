@@ -262,6 +262,31 @@ class GitRepo:
         self.close()
 
 
+@dataclass(frozen=True)
+class Revision:
+    """The commit a folder's files were read at, for stamping exports."""
+
+    sha: str
+    committed: dt.datetime
+    dirty: bool  # the files read differ from the commit
+
+
+def current_revision(folder: Path, read: Sequence[str]) -> Revision | None:
+    """HEAD of the git repository holding folder, and whether the paths read (relative to folder) differ from it;
+    None when there is no git, no repository or no commit."""
+    try:
+        repo = GitRepo(folder)
+    except GitError:
+        return None
+    with repo:
+        sha = repo.verify("HEAD")
+        if sha is None:
+            return None
+        specs = [_literal(repo.path_in_repo(path)) for path in read]
+        status = repo.try_run("status", "--porcelain", "-z", "--untracked-files=normal", "--", *specs)
+        return Revision(sha, repo.commit(sha).committed, bool(status and status.strip("\0")))
+
+
 class _BlobReader:
     """One ``git cat-file --batch`` process; requests are written by a thread while replies are read."""
 

@@ -1,0 +1,224 @@
+"""Benchmark ``lzfk export parquet`` on a 5,000-post unit and ``lzfk rollup`` over 1,000 and 10,000 units' exports.
+
+The units' exports are synthetic, written directly with pyarrow in the export schema
+(bench/_work/rollup-<units>, reused by later runs). Each command runs once as its own
+process: wall seconds, CPU seconds and peak RSS from ``os.wait4``. The floor beside each
+rollup is bare DuckDB reading the same columns of the same files in one process: what
+any reader of per-unit Parquet files pays before it computes anything.
+
+    .venv/bin/python bench/rollup.py            # export 5,000 posts; rollups of 1,000 and 10,000 units
+    .venv/bin/python bench/rollup.py --quick    # 500 posts; 200 and 1,000 units
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+BIN = Path(sys.executable).parent
+LZFK = BIN / "lzfk"
+WORK = HERE / "_work"
+TARGET_SECONDS = 5.0
+TARGET_MB = 1024.0
+POSTS_PER_UNIT = 30
+RISKS_PER_POST = 3
+FLOOR = """
+import sys, duckdb
+root = sys.argv[1]
+con = duckdb.connect()
+units = sorted(p for p in __import__("os").listdir(root) if not p.startswith("."))
+tables = {"units": "unit_code, year, commit_id, name", "posts": "unit_code, post_id, department_name",
+          "risk_points": "unit_code, risk_id, grade_rank, risk_type, owner_id", "approvals": "unit_code, approved_on",
+          "findings": "unit_code, severity, path"}
+for table, columns in tables.items():
+    files = [f"{root}/{u}/{table}.parquet" for u in units]
+    con.execute(f"CREATE TABLE {table} AS SELECT {columns} FROM read_parquet(?)", [files])
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    cpu: float
+    peak_mb: float
+    code: int
+
+
+def run(command: list[str], cwd: Path | None = None) -> Run:
+    env = {**os.environ, "NO_COLOR": "1"}
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1) and process.stderr:
+        sys.stderr.write(process.stderr.read().decode("utf-8", "replace"))
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code)
+
+
+DEPARTMENTS = ("财务科", "采购中心", "医务科", "办公室", "基建科")
+TYPES = ("岗位职责风险", "业务流程风险", "外部环境风险", "制度机制风险", "思想道德风险")
+EXPORTED = dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
+
+
+def unit_rows(number: int, rows: dict[str, list[dict[str, object]]]) -> None:
+    """Append one synthetic unit's rows (30 posts, 90 risk points, some registers unapproved) to rows."""
+    code = f"U{number:05d}"
+    common = {"unit_code": code, "year": 2025, "commit_id": f"{number:040x}"}
+    rows["units"].append(
+        {
+            **common,
+            "name": f"单位{number}",
+            "parent_code": f"P{number // 100}",
+            "exported_at": EXPORTED,
+            "grade_names": ["一级", "二级", "三级"],
+            "review_period_days": 365,
+        }
+    )
+    for d_index, d_name in enumerate(DEPARTMENTS):
+        rows["departments"].append({**common, "department_id": f"D{d_index}", "name": d_name, "path": "x.yaml"})
+    for post in range(POSTS_PER_UNIT):
+        post_id = f"P{post:03d}"
+        d_index = post % len(DEPARTMENTS)
+        rows["posts"].append(
+            {
+                **common,
+                "post_id": post_id,
+                "name": f"岗位{post}",
+                "department_id": f"D{d_index}",
+                "department_name": DEPARTMENTS[d_index],
+                "path": "x.yaml",
+            }
+        )
+        approved = dt.date(2025, 3, 1) if (number + post) % 17 else None
+        rows["approvals"].append(
+            {
+                **common,
+                "register_id": post_id,
+                "register_kind": "岗位",
+                "register_name": f"岗位{post}",
+                "approved_on": approved,
+                "approval_due": approved and approved + dt.timedelta(days=365),
+                "path": "x.yaml",
+            }
+        )
+        for risk in range(RISKS_PER_POST):
+            rank = 1 + (number + post + risk) % 3
+            rows["risk_points"].append(
+                {
+                    **common,
+                    "risk_id": f"{post_id}-{risk}",
+                    "owner_kind": "岗位",
+                    "owner_id": post_id,
+                    "department_id": f"D{d_index}",
+                    "name": f"风险{post}-{risk}",
+                    "grade_rank": rank,
+                    "grade": ("一级", "二级", "三级")[rank - 1],
+                    "risk_type": TYPES[(post + risk) % 5],
+                    "measure_count": 3,
+                }
+            )
+
+
+def _write_folder(folder: Path, rows: dict[str, list[dict[str, object]]]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from lianzheng_cli.exporting.tables import SCHEMAS, TABLE_NAMES, file_metadata
+
+    folder.mkdir(parents=True)
+    for name in TABLE_NAMES:
+        table = pa.Table.from_pylist(rows.get(name, []), schema=SCHEMAS[name]).replace_schema_metadata(file_metadata(name))
+        pq.write_table(table, folder / f"{name}.parquet")
+
+
+def synthetic_exports(units: int, per_folder: int = 1) -> Path:
+    """units synthetic units in the export schema, per_folder units to an export folder
+    (1: each unit's own export; more: merged exports, as a county forwards them); written once and reused."""
+    from lianzheng_cli.exporting.tables import TABLE_NAMES
+
+    root = WORK / (f"rollup-{units}" if per_folder == 1 else f"rollup-{units}-merged-{per_folder}")
+    stamp = root / ".complete"
+    if stamp.exists():
+        return root
+    shutil.rmtree(root, ignore_errors=True)
+    started = time.perf_counter()
+    for first in range(0, units, per_folder):
+        rows: dict[str, list[dict[str, object]]] = {name: [] for name in TABLE_NAMES}
+        for number in range(first, min(first + per_folder, units)):
+            unit_rows(number, rows)
+        _write_folder(root / f"F{first:05d}", rows)
+    stamp.write_text("ok\n", encoding="utf-8")
+    print(
+        f"  wrote {units} synthetic units in {units // per_folder} export folders in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
+    return root
+
+
+def bench_export(posts: int, work: Path) -> str:
+    repo = work / "unit"
+    counts = generate(repo, posts)
+    result = run([str(LZFK), "export", "parquet", str(repo), "--out", str(work / "export")])
+    floor = run([str(LZFK), "validate", "--no-cache", "--format", "json"], cwd=repo)
+    files_per_s = counts["files"] / result.seconds
+    return (
+        f"  export parquet, {counts['posts']} posts ({counts['files']} files): {result.seconds:.2f} s wall, "
+        f"{result.cpu:.2f} s CPU, {files_per_s:.0f} files/s, peak {result.peak_mb:.0f} MB (exit {result.code})\n"
+        f"    floor, lzfk validate --no-cache on the same unit (reading and checking every file): {floor.seconds:.2f} s wall, "
+        f"{floor.cpu:.2f} s CPU, peak {floor.peak_mb:.0f} MB"
+    )
+
+
+def bench_rollup(units: int, work: Path, per_folder: int = 1) -> list[str]:
+    exports = synthetic_exports(units, per_folder)
+    floor = run([sys.executable, "-c", FLOOR, str(exports)])
+    mine = run([str(LZFK), "rollup", str(exports), "--out", str(work / f"rollup-{units}"), "-f", "json", "--as-of", "2025-12-31"])
+    verdict = "meets" if mine.seconds < TARGET_SECONDS and mine.peak_mb < TARGET_MB else "MISSES"
+    layout = "one export folder per unit" if per_folder == 1 else f"merged exports of {per_folder} units each"
+    folders = -(-units // per_folder)
+    return [
+        f"  rollup of {units} units, {layout} ({units * POSTS_PER_UNIT * RISKS_PER_POST} risk points, {folders * 8} files): "
+        f"{mine.seconds:.2f} s wall, {mine.cpu:.2f} s CPU, peak {mine.peak_mb:.0f} MB (exit {mine.code}) — "
+        f"{verdict} the target of {TARGET_SECONDS:.0f} s and {TARGET_MB:.0f} MB",
+        f"    floor, bare DuckDB reading the same columns of the 5 tables used: {floor.seconds:.2f} s wall, "
+        f"{floor.cpu:.2f} s CPU, peak {floor.peak_mb:.0f} MB",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="500 posts; 200 and 1,000 units")
+    parser.add_argument("--posts", type=int, default=5000)
+    parser.add_argument("--units", type=int, action="append", help="rollup sizes (repeatable); default 1,000 and 10,000")
+    args = parser.parse_args(argv)
+    posts = 500 if args.quick else args.posts
+    sizes = args.units or ([200, 1000] if args.quick else [1000, 10000])
+    work = Path(tempfile.mkdtemp(prefix="lzfk-bench-rollup-"))
+    try:
+        print(bench_export(posts, work), flush=True)
+        for units in sizes:
+            for line in bench_rollup(units, work):
+                print(line, flush=True)
+        for line in bench_rollup(sizes[-1], work, per_folder=100):
+            print(line, flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

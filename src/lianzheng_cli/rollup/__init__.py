@@ -1,0 +1,1 @@
+"""``lzfk rollup``: many units' exported tables summarised on embedded DuckDB with editable SQL files."""

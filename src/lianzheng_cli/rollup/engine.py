@@ -1,0 +1,272 @@
+"""Running a rollup: load the exports into embedded DuckDB, run the SQL files, collect their tables.
+
+Only the tables and columns the SQL files name are read (a column is read when its name
+occurs as a word in them), because opening each small file is what costs time with
+thousands of units. A damaged export makes DuckDB fail as a whole; then every export is
+probed on its own, the bad ones are reported and left out, and the load starts again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from lianzheng_cli.exporting.tables import META_SCHEMA_VERSION, SCHEMA_VERSION, SCHEMAS, file_metadata, write_parquet
+from lianzheng_cli.findings import Finding
+from lianzheng_cli.rollup.inputs import ExportFolder, Progress, collect, input_finding, probe
+from lianzheng_cli.rollup.queryset import QuerySet, query_sets
+from lianzheng_cli.rollup.result import QueryResult, RollupResult
+from lianzheng_cli.rollup.standard import load_standard
+
+COMMON = ("unit_code", "year", "commit_id")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def needed_columns(sql: str, tables: Sequence[str] = tuple(SCHEMAS)) -> dict[str, list[str]]:
+    """Table → the columns to load, for the tables whose name occurs in sql."""
+    words = set(_WORD.findall(sql))
+    needed: dict[str, list[str]] = {}
+    for table in tables:
+        if table in words or table == "units":
+            names = SCHEMAS[table].names
+            needed[table] = [name for name in names if name in COMMON or name in words]
+    return needed
+
+
+def run_rollup(
+    paths: Sequence[Path],
+    *,
+    as_of: dt.date,
+    standard: Path | None = None,
+    queries: Path | None = None,
+    merge_to: Path | None = None,
+    progress: Progress | None = None,
+) -> RollupResult:
+    """Roll up the exports under paths; with merge_to, also write them as one export of many units."""
+    main, drift = query_sets(queries, standard=standard is not None)
+    result = RollupResult(as_of=as_of)
+    with tempfile.TemporaryDirectory(prefix="lzfk-rollup-") as workdir:
+        inputs = collect(paths, Path(workdir), progress)
+        result.inputs = inputs.count
+        result.findings += inputs.findings
+        connection = duckdb.connect(":memory:")
+        try:
+            exports = _load(connection, inputs.exports, main, drift, result.findings, progress, everything=merge_to is not None)
+            result.exports = len(exports)
+            if merge_to is not None:
+                write_merged(connection, merge_to)
+            _params(connection, as_of)
+            result.units, result.snapshots = _counts(connection)
+            sets = [main]
+            if drift is not None and standard is not None:
+                catalogue = load_standard(connection, standard)
+                if isinstance(catalogue, Finding):
+                    result.findings.append(catalogue)
+                else:
+                    result.standard = catalogue
+                    sets.append(drift)
+            for query_set in sets:
+                result.queries += _run(connection, query_set, result.findings, progress)
+        finally:
+            connection.close()
+    result.findings.sort()
+    return result
+
+
+def _load(
+    connection: duckdb.DuckDBPyConnection,
+    exports: list[ExportFolder],
+    main: QuerySet,
+    drift: QuerySet | None,
+    findings: list[Finding],
+    progress: Progress | None,
+    *,
+    everything: bool = False,
+) -> list[ExportFolder]:
+    """Load every usable export; the unusable ones become findings. Returns the exports loaded."""
+    text = main.text + (drift.text if drift else "")
+    columns = {name: list(schema.names) for name, schema in SCHEMAS.items()} if everything else needed_columns(text)
+    usable = _versions_ok(connection, exports, findings)
+    try:
+        return _load_usable(connection, usable, columns, findings, progress)
+    except duckdb.Error:
+        kept = []
+        for folder in usable:
+            problem = probe(folder, columns)
+            if problem is None:
+                kept.append(folder)
+            else:
+                findings.append(problem)
+        return _load_usable(connection, kept, columns, findings, progress)
+
+
+def _load_usable(
+    connection: duckdb.DuckDBPyConnection,
+    exports: list[ExportFolder],
+    columns: dict[str, list[str]],
+    findings: list[Finding],
+    progress: Progress | None,
+) -> list[ExportFolder]:
+    """units first (one export per snapshot), then the other tables; raises duckdb.Error on a damaged file."""
+    duplicates: list[Finding] = []
+    unique = _load_units(connection, exports, columns["units"], duplicates)
+    _create_tables(connection, unique, {name: wanted for name, wanted in columns.items() if name != "units"}, progress)
+    findings.extend(duplicates)  # only once the load has succeeded (a failed one is retried)
+    return unique
+
+
+def _versions_ok(
+    connection: duckdb.DuckDBPyConnection, exports: list[ExportFolder], findings: list[Finding]
+) -> list[ExportFolder]:
+    """Exports whose units.parquet has this schema version (read from the footers only)."""
+    if not exports:
+        return []
+    files = [str(folder.path / "units.parquet") for folder in exports]
+    try:
+        rows = connection.execute(
+            "SELECT file_name, value FROM parquet_kv_metadata(?) WHERE key = ?", [files, META_SCHEMA_VERSION]
+        ).fetchall()
+    except duckdb.Error:
+        return exports  # a damaged footer: the probe after the failed load names it
+    versions = {str(name): bytes(value).decode("utf-8", "replace") for name, value in rows}
+    kept = []
+    for folder, file in zip(exports, files, strict=True):
+        version = versions.get(file, "")
+        if version.split(".")[0] == SCHEMA_VERSION:
+            kept.append(folder)
+        else:
+            findings.append(
+                input_finding(
+                    "LZ806",
+                    f"{folder.display}/units.parquet",
+                    f"数据表版本“{version or '未标明'}”与本程序（版本 {SCHEMA_VERSION}）不符；该单位未纳入汇总",
+                    "请该单位用与上级相同版本的 lzfk 重新导出",
+                )
+            )
+    return kept
+
+
+def _load_units(
+    connection: duckdb.DuckDBPyConnection, exports: list[ExportFolder], wanted: list[str], findings: list[Finding]
+) -> list[ExportFolder]:
+    """Create units, read once; an export whose (unit, 年度, commit) an earlier one already brought
+    (a copy sent twice) is left out. Returns the exports kept."""
+    select = ", ".join(f'"{name}"' for name in wanted)
+    connection.execute("DROP TABLE IF EXISTS units")
+    if not exports:
+        _create_tables(connection, [], {"units": wanted}, None)
+        return []
+    files = [str(folder.path / "units.parquet") for folder in exports]
+    connection.execute(
+        f"CREATE OR REPLACE TEMPORARY TABLE _units AS SELECT {select}, filename AS _file FROM read_parquet(?, filename = true)",
+        [files],
+    )
+    by_file: dict[str, list[tuple[str, int, str]]] = {}
+    for name, unit, year, commit in connection.execute("SELECT _file, unit_code, year, commit_id FROM _units").fetchall():
+        by_file.setdefault(str(name), []).append((unit, year, commit))
+    seen: dict[tuple[str, int, str], str] = {}
+    kept = []
+    for folder, file in zip(exports, files, strict=True):
+        keys = by_file.get(file, [])
+        clash = next((key for key in keys if key in seen), None)
+        if clash is None:
+            seen.update(dict.fromkeys(keys, folder.display))
+            kept.append(folder)
+            continue
+        unit, year, commit = clash
+        findings.append(
+            input_finding(
+                "LZ807",
+                folder.display,
+                f"单位 {unit} {year} 年度提交 {commit[:8] or '（无）'} 的导出已由 {seen[clash]} 提供，本目录未重复计入",
+                "删除重复的副本；同一单位的不同版本须来自不同的提交",
+            )
+        )
+    connection.register("_kept", pa.table({"file": [str(folder.path / "units.parquet") for folder in kept]}))
+    connection.execute(f"CREATE TABLE units AS SELECT {select} FROM _units WHERE _file IN (SELECT file FROM _kept)")
+    connection.unregister("_kept")
+    connection.execute("DROP TABLE _units")
+    return kept
+
+
+def _create_tables(
+    connection: duckdb.DuckDBPyConnection,
+    exports: list[ExportFolder],
+    columns: dict[str, list[str]],
+    progress: Progress | None,
+) -> None:
+    for number, (table, wanted) in enumerate(columns.items()):
+        if progress:
+            progress("读取数据表", number, len(columns))
+        connection.execute(f'DROP TABLE IF EXISTS "{table}"')
+        select = ", ".join(f'"{name}"' for name in wanted)
+        if exports:
+            files = [str(folder.path / f"{table}.parquet") for folder in exports]
+            connection.execute(f'CREATE TABLE "{table}" AS SELECT {select} FROM read_parquet(?)', [files])
+        else:
+            empty = pa.schema([SCHEMAS[table].field(name) for name in wanted]).empty_table()
+            connection.register("_empty", empty)
+            connection.execute(f'CREATE TABLE "{table}" AS SELECT {select} FROM _empty')
+            connection.unregister("_empty")
+    if progress:
+        progress("读取数据表", len(columns), len(columns))
+
+
+def write_merged(connection: duckdb.DuckDBPyConnection, out: Path) -> None:
+    """The loaded tables as one export in the same schema: what a county forwards to the city."""
+    tables = {}
+    for name, schema in SCHEMAS.items():
+        table = connection.sql(f'SELECT * FROM "{name}" ORDER BY unit_code, year, commit_id').to_arrow_table()
+        assert table is not None
+        tables[name] = table.cast(schema).replace_schema_metadata(file_metadata(name))
+    write_parquet(tables, out)
+
+
+def _params(connection: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
+    connection.execute(
+        "CREATE TABLE rollup_params AS SELECT CAST(? AS DATE) AS as_of, CAST(? AS INTEGER) AS as_of_year", [as_of, as_of.year]
+    )
+
+
+def _counts(connection: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    units, snapshots = connection.execute("SELECT COUNT(DISTINCT unit_code), COUNT(*) FROM units").fetchall()[0]
+    return int(units), int(snapshots)
+
+
+def _run(
+    connection: duckdb.DuckDBPyConnection, query_set: QuerySet, findings: list[Finding], progress: Progress | None
+) -> list[QueryResult]:
+    for sql in query_set.setup:
+        try:
+            connection.execute(sql)
+        except duckdb.Error as exc:
+            findings.append(_query_failed("视图", exc))
+            return []
+    results = []
+    for number, query in enumerate(query_set.queries):
+        if progress:
+            progress("汇总查询", number, len(query_set.queries))
+        try:
+            cursor = connection.execute(query.sql)
+            names = tuple(str(item[0]) for item in cursor.description or ())
+            rows = tuple(tuple(row) for row in cursor.fetchall())
+        except duckdb.Error as exc:
+            findings.append(_query_failed(f"{query.name}.sql", exc))
+            continue
+        results.append(QueryResult(query.name, query.title, query.description, names, rows))
+    if progress:
+        progress("汇总查询", len(query_set.queries), len(query_set.queries))
+    return results
+
+
+def _query_failed(where: str, exc: duckdb.Error) -> Finding:
+    first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return input_finding(
+        "LZ809", where, f"汇总查询出错：{first_line}", "检查该 SQL 文件；可与内置查询（lzfk rollup --copy-queries）对照"
+    )

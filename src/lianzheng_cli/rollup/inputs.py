@@ -1,0 +1,182 @@
+"""Finding the rollup's inputs: export folders, register repositories (exported on the fly), and what is wrong with them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from lianzheng_cli.errors import LzfkError
+from lianzheng_cli.exporting.tables import META_SCHEMA_VERSION, SCHEMA_VERSION, SCHEMAS
+from lianzheng_cli.findings import Finding
+from lianzheng_cli.paths import CONFIG_FILE
+
+MAX_DEPTH = 4
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class ExportFolder:
+    path: Path
+    display: str
+
+
+@dataclass
+class Inputs:
+    exports: list[ExportFolder]
+    findings: list[Finding]
+    count: int  # arguments given
+
+
+def display(path: Path, cwd: str | None = None) -> str:
+    """path as the user sees it: relative to the working folder when inside it (no resolving: thousands are shown)."""
+    here = cwd or os.getcwd()
+    absolute = os.path.abspath(path)
+    if absolute == here:
+        return "."
+    if absolute.startswith(here + os.sep):
+        return Path(absolute[len(here) + 1 :]).as_posix()
+    return path.as_posix()
+
+
+def input_finding(code: str, where: str, message: str, hint: str) -> Finding:
+    return Finding.of(code, where, (0, 0), message, hint)
+
+
+_TABLE_FILES = frozenset(f"{name}.parquet" for name in SCHEMAS)
+
+
+def _scan(folder: Path) -> tuple[list[tuple[Path, list[str]]], list[Path]]:
+    """Export folders (with the table files missing from each) and repositories at or below folder.
+
+    The walk's own listings decide, so ten thousand export folders cost no extra system calls.
+    """
+    exports: list[tuple[Path, list[str]]] = []
+    repositories: list[Path] = []
+    for current, dirs, names in os.walk(folder):
+        here = Path(current)
+        present = set(names)
+        if CONFIG_FILE in present:
+            repositories.append(here)
+            dirs.clear()
+        elif present & _TABLE_FILES:
+            exports.append((here, sorted(_TABLE_FILES - present, key=_table_order)))
+            dirs.clear()
+        elif len(here.relative_to(folder).parts) >= MAX_DEPTH:
+            dirs.clear()
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    return exports, repositories
+
+
+def _table_order(name: str) -> int:
+    return list(SCHEMAS).index(name.removesuffix(".parquet"))
+
+
+def collect(paths: Iterable[Path], workdir: Path, progress: Progress | None = None) -> Inputs:
+    """Every export folder among paths; repositories are exported into workdir first."""
+    given = list(paths)
+    cwd = os.getcwd()
+    exports: list[ExportFolder] = []
+    incomplete: list[tuple[ExportFolder, list[str]]] = []
+    findings: list[Finding] = []
+    repositories: list[Path] = []
+    for path in given:
+        if not path.is_dir():
+            findings.append(
+                input_finding(
+                    "LZ801",
+                    display(path, cwd),
+                    "汇总的输入不存在或不是目录",
+                    "写各单位导出目录（lzfk export parquet 的输出）或登记库目录，或存放它们的上级目录",
+                )
+            )
+            continue
+        found_exports, found_repositories = _scan(path)
+        if not found_exports and not found_repositories:
+            findings.append(
+                input_finding(
+                    "LZ803",
+                    display(path, cwd),
+                    "目录中没有找到导出数据（units.parquet 等）或登记库（lzfk.yaml）",
+                    "确认单位已运行 lzfk export parquet，并把输出目录放到这里",
+                )
+            )
+        for found, missing in found_exports:
+            export = ExportFolder(found, display(found, cwd))
+            if missing:
+                incomplete.append((export, missing))
+            else:
+                exports.append(export)
+        repositories += found_repositories
+    for number, repository in enumerate(repositories, 1):
+        if progress:
+            progress("导出登记库", number - 1, len(repositories))
+        exported = _export_repository(repository, workdir / f"repository-{number}")
+        if isinstance(exported, Finding):
+            findings.append(exported)
+        else:
+            exports.append(ExportFolder(exported, display(repository, cwd)))
+    if progress and repositories:
+        progress("导出登记库", len(repositories), len(repositories))
+    for export, missing in incomplete:
+        findings.append(
+            input_finding(
+                "LZ802",
+                export.display,
+                f"导出不完整，缺少：{'、'.join(missing)}；该单位未纳入汇总",
+                "请该单位用 lzfk export parquet 重新导出全部数据表",
+            )
+        )
+    return Inputs(exports, findings, len(given))
+
+
+def missing_tables(folder: Path) -> list[str]:
+    return [f"{name}.parquet" for name in SCHEMAS if not (folder / f"{name}.parquet").is_file()]
+
+
+def _export_repository(repository: Path, out: Path) -> Path | Finding:
+    from lianzheng_cli.exporting.unit_export import export_unit, write_export
+
+    try:
+        write_export(export_unit(repository), out)
+    except LzfkError as exc:
+        return input_finding(
+            "LZ804", display(repository), f"登记库无法导出：{exc.message}", exc.hint or "在该登记库中运行 lzfk validate 查看详情"
+        )
+    return out
+
+
+def probe(folder: ExportFolder, columns: dict[str, list[str]]) -> Finding | None:
+    """Why this export cannot be read (damaged file, other schema version, missing columns), or None."""
+    for table, wanted in columns.items():
+        path = folder.path / f"{table}.parquet"
+        try:
+            metadata = pq.read_metadata(path)
+            absent = [name for name in wanted if name not in metadata.schema.names]
+            if absent:
+                return input_finding(
+                    "LZ805",
+                    f"{folder.display}/{table}.parquet",
+                    f"数据表缺少列：{'、'.join(absent)}；该单位未纳入汇总",
+                    "请该单位用 lzfk export parquet 重新导出，不要自行修改导出的文件",
+                )
+            pq.read_table(path, columns=wanted)
+        except (OSError, ValueError) as exc:  # pyarrow's errors derive from these
+            return input_finding(
+                "LZ805",
+                f"{folder.display}/{table}.parquet",
+                f"文件已损坏或不是 Parquet 文件（{type(exc).__name__}）；该单位未纳入汇总",
+                "请该单位用 lzfk export parquet 重新导出，复制时确认文件完整",
+            )
+        version = (metadata.metadata or {}).get(META_SCHEMA_VERSION, b"").decode("utf-8", "replace")
+        if version.split(".")[0] != SCHEMA_VERSION:
+            return input_finding(
+                "LZ806",
+                f"{folder.display}/{table}.parquet",
+                f"数据表版本“{version or '未标明'}”与本程序（版本 {SCHEMA_VERSION}）不符；该单位未纳入汇总",
+                "请该单位用与上级相同版本的 lzfk 重新导出",
+            )
+    return None
