@@ -30,7 +30,7 @@ from lianzheng_cli.rules import RegisterContext, apply_settings, check_register,
 from lianzheng_cli.rules.standard_rules import standard_findings
 
 # Bump when FileOutcome or any per-file check changes meaning, so old cache entries die.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 _REFERENCE_CODES = frozenset(("LZ202", "LZ203", "LZ204", "LZ205"))
 
 
