@@ -279,6 +279,12 @@ class Config(ConfigModel):
         title="标准风险库",
         description="上级发布的标准风险库目录，相对于 lzfk.yaml，须在登记库内；填写后检查风险点引用的标准编号是否存在",
     )
+    import_headers: dict[str, TextList] = Field(
+        default_factory=dict,
+        alias="导入表头",
+        title="导入表头",
+        description="lzfk import 识别表头时另外接受的写法，按字段列出，如 {风险点: [廉政风险事项], 等级: [风险档次]}",
+    )
     rule_settings: dict[str, Text] = Field(
         default_factory=dict,
         alias="检查规则",

@@ -14,6 +14,7 @@ from rich.text import Text  # noqa: E402
 
 from lianzheng_cli import __version__  # noqa: E402
 from lianzheng_cli.cli import export_tables  # noqa: E402, F401  (registers export parquet/ndjson)
+from lianzheng_cli.cli import export_xlsx  # noqa: E402, F401  (registers `export xlsx`)
 from lianzheng_cli.cli.boundary import err_console  # noqa: E402
 from lianzheng_cli.cli.documents import build_command, report_app, templates_app  # noqa: E402
 from lianzheng_cli.cli.export import export_app  # noqa: E402
@@ -21,6 +22,7 @@ from lianzheng_cli.cli.grade import grade_command  # noqa: E402
 from lianzheng_cli.cli.history import audit_command, check_command, diff_command, log_command  # noqa: E402
 from lianzheng_cli.cli.i18n import usage_error_message  # noqa: E402
 from lianzheng_cli.cli.rollup import rollup_command  # noqa: E402
+from lianzheng_cli.cli.importing import import_command  # noqa: E402
 from lianzheng_cli.cli.tools import fix_encoding_command, init_command, schema_command  # noqa: E402
 from lianzheng_cli.cli.validate import validate_command  # noqa: E402
 from lianzheng_cli.errors import ExitCode  # noqa: E402
@@ -61,6 +63,7 @@ app.command("audit")(audit_command)
 app.command("check")(check_command)
 app.command("build")(build_command)
 app.command("rollup")(rollup_command)
+app.command("import")(import_command)
 app.add_typer(report_app, name="report")
 app.add_typer(templates_app, name="templates")
 app.add_typer(export_app, name="export")
