@@ -13,16 +13,15 @@ import typer  # noqa: E402  (after the translation hook, so typer's constants ar
 from rich.text import Text  # noqa: E402
 
 from lianzheng_cli import __version__  # noqa: E402
-from lianzheng_cli.cli import export_tables  # noqa: E402, F401  (registers export parquet/ndjson)
-from lianzheng_cli.cli import export_xlsx  # noqa: E402, F401  (registers `export xlsx`)
+from lianzheng_cli.cli import export_tables, export_xlsx  # noqa: E402, F401  (they register their export commands)
 from lianzheng_cli.cli.boundary import err_console  # noqa: E402
 from lianzheng_cli.cli.documents import build_command, report_app, templates_app  # noqa: E402
 from lianzheng_cli.cli.export import export_app  # noqa: E402
 from lianzheng_cli.cli.grade import grade_command  # noqa: E402
 from lianzheng_cli.cli.history import audit_command, check_command, diff_command, log_command  # noqa: E402
 from lianzheng_cli.cli.i18n import usage_error_message  # noqa: E402
-from lianzheng_cli.cli.rollup import rollup_command  # noqa: E402
 from lianzheng_cli.cli.importing import import_command  # noqa: E402
+from lianzheng_cli.cli.rollup import rollup_command  # noqa: E402
 from lianzheng_cli.cli.tools import fix_encoding_command, init_command, schema_command  # noqa: E402
 from lianzheng_cli.cli.validate import validate_command  # noqa: E402
 from lianzheng_cli.errors import ExitCode  # noqa: E402
