@@ -34,9 +34,15 @@ def tag(text: str) -> str:
 
 
 def cell_text(
-    text: str, *, jc: str | None = None, left: int | None = None, hanging: int | None = None, props: str = TABLE
+    text: str,
+    *,
+    jc: str | None = None,
+    left: int | None = None,
+    hanging: int | None = None,
+    props: str = TABLE,
+    keep: bool = False,
 ) -> str:
-    return L.para(L.run(text, props), L.ppr("TableText", jc=jc, left=left, hanging=hanging))
+    return L.para(L.run(text, props), L.ppr("TableText", jc=jc, left=left, hanging=hanging, keep_next=keep))
 
 
 def label(text: str, *, keep: bool = False) -> L.Cell:
@@ -87,34 +93,89 @@ def risks_cell(span: int) -> L.Cell:
     return L.Cell(content, span=span, valign="top")
 
 
-def measures_cell(span: int) -> L.Cell:
-    content = (
-        tag("{%p for 风险 in 风险点 %}")
-        + L.para(L.run("{{ 风险.序号 }}. {{ 风险.名称 }}", BOLD), L.ppr("TableText", keep_next=True))
+def measures_content(keep: bool) -> str:
+    """One risk point's measures (inside a {%tr for 风险 %} loop)."""
+    return (
+        L.para(L.run("{{ 风险.序号 }}. {{ 风险.名称 }}", BOLD), L.ppr("TableText", keep_next=True))
         + tag("{%p for 措施 in 风险.防控措施 %}")
-        + cell_text("（{{ loop.index }}）{{ 措施.阶段标签 }}{{ 措施.内容 }}{{ 措施.附注 }}", left=840, hanging=600)
+        + cell_text("（{{ loop.index }}）{{ 措施.阶段标签 }}{{ 措施.内容 }}{{ 措施.附注 }}", left=840, hanging=600, keep=keep)
         + tag("{%p endfor %}")
-        + tag("{%p endfor %}")
-        + tag("{%p if not 风险点 %}")
-        + cell_text("{{ '所属岗位的防控措施见各岗位的防控表。' if 岗位风险 else '（无）' }}")
-        + tag("{%p endif %}")
     )
-    return L.Cell(content, span=span, valign="top")
+
+
+_NO_TOP = '<w:tcBorders><w:top w:val="nil"/></w:tcBorders>'
+_NO_BOTTOM = '<w:tcBorders><w:bottom w:val="nil"/></w:tcBorders>'
+_NO_TOP_BOTTOM = '<w:tcBorders><w:top w:val="nil"/><w:bottom w:val="nil"/></w:tcBorders>'
+
+
+def measures_rows(widths: list[int], span: int) -> list[str]:
+    """自我防控措施 as one table row per risk point, drawn as one cell (no rules between the rows).
+
+    Only the last risk point's row keeps with the review rows (all its paragraphs keepNext: Word
+    and LibreOffice then move or split it onto the page of 审核/审定), so a page break before the
+    review rows carries the last measures with them instead of the whole column or nothing.
+    """
+
+    def row(first: bool, last: bool) -> str:
+        # No vMerge for the label: LibreOffice decides a row's keep-with-next from the row's own
+        # first cell, which a merged continuation cell does not have. The label column's cells
+        # lose the rules between them instead, like the content column.
+        borders = {(True, True): "", (True, False): _NO_BOTTOM, (False, True): _NO_TOP, (False, False): _NO_TOP_BOTTOM}
+        text = L.run("自我\n防控\n措施", L.RPR_LABEL) if first else ""
+        label_cell = L.Cell(L.para(text, L.ppr("TableLabel", keep_next=last)), borders=borders[(first, last)])
+        content = L.Cell(measures_content(last), span=span, valign="top", borders=borders[(first, last)])
+        return L.row_xml([label_cell, content], widths, cant_split=False, min_height=1984 if first and last else 0)
+
+    def tr_tag(text: str) -> str:
+        return L.row_xml([L.Cell(tag(text), span=span + 1)], widths)
+
+    empty = L.Cell(
+        cell_text("{{ '所属岗位的防控措施见各岗位的防控表。' if 岗位风险 else '（无）' }}", keep=True), span=span, valign="top"
+    )
+    return [
+        tr_tag("{%tr for 风险 in 风险点 %}"),
+        tr_tag("{%tr if loop.first and loop.last %}"),
+        row(True, True),
+        tr_tag("{%tr elif loop.first %}"),
+        row(True, False),
+        tr_tag("{%tr elif loop.last %}"),
+        row(False, True),
+        tr_tag("{%tr else %}"),
+        row(False, False),
+        tr_tag("{%tr endif %}"),
+        tr_tag("{%tr endfor %}"),
+        tr_tag("{%tr if not 风险点 %}"),
+        L.row_xml([label("自我\n防控\n措施", keep=True), empty], widths, cant_split=False, min_height=1984),
+        tr_tag("{%tr endif %}"),
+    ]
+
+
+# 25 mm of blank cell above 签字 in an unsigned form, as in the annex: room to write by hand.
+HANDWRITING = 1474
 
 
 def review_cell(key: str, span: int) -> L.Cell:
-    # 审核 keeps with 审定 (keepNext on its paragraphs), so the two signature rows share a page.
+    # Both review rows keep with what follows (审核 with 审定); see form_body for the chain.
     keep = key == "审核"
-    content = L.para(L.run(f"{{{{ {key}.意见 }}}}", TABLE), L.ppr("TableText", keep_next=keep)) + L.para(
-        L.run(f"签字：{{{{ {key}.签字文字 }}}}　　{{{{ {key}.日期文字 }}}}", TABLE),
-        L.ppr("TableText", jc="right", before=240, keep_next=keep),
+    content = (
+        tag(f"{{%p if {key}.已填写 %}}")
+        + L.para(L.run(f"{{{{ {key}.意见 }}}}", TABLE), L.ppr("TableText", keep_next=keep))
+        + tag("{%p else %}")
+        + L.para("", L.ppr("TableText", keep_next=keep, before=0, after=0, line=HANDWRITING, exact=True))
+        + tag("{%p endif %}")
+        + L.para(
+            L.run(f"签字：{{{{ {key}.签字文字 }}}}　　{{{{ {key}.日期文字 }}}}", TABLE),
+            L.ppr("TableText", jc="right", before=240, keep_next=keep),
+        )
     )
     return L.Cell(content, span=span, valign="bottom")
 
 
 def form_body(title: str, head_rows: list[tuple[str, str, str, str]] | None, unit_rows: list[tuple[str, str]] | None) -> str:
+    # The annex has no 登记表编号/年度 line; a unit that wants one adds it to its own template.
     heading = L.para(L.run(title, L.RPR_TITLE), L.ppr("Title"))
-    meta = L.para(L.run("登记表编号：{{ 编号 }}　　年度：{{ 年度 }}　　{{ 审定标注 }}", TABLE), L.ppr("FormMeta", jc="right", after=60))
+    # The annex has no 登记表编号/年度 line; only the approval mark (已审定/未审定…) stands above the table.
+    meta = L.para(L.run("{{ 审定标注 }}", TABLE), L.ppr("FormMeta", jc="right", after=60))
     if head_rows is not None:
         widths = [LABEL_WIDTH, (L.TYPE_WIDTH - 2 * LABEL_WIDTH) // 2, LABEL_WIDTH]
         widths.append(L.TYPE_WIDTH - sum(widths))
@@ -127,7 +188,7 @@ def form_body(title: str, head_rows: list[tuple[str, str, str, str]] | None, uni
     rows += [
         L.row_xml([label("主要\n职责"), _spanned(duties_cell(), span)], widths, cant_split=False, min_height=1134),
         L.row_xml([label("存在\n廉政\n风险"), risks_cell(span)], widths, cant_split=False, min_height=1984),
-        L.row_xml([label("自我\n防控\n措施"), measures_cell(span)], widths, cant_split=False, min_height=1984),
+        *measures_rows(widths, span),
         L.row_xml([label("审核\n意见", keep=True), review_cell("审核", span)], widths, min_height=850),
         L.row_xml([label("审定\n意见"), review_cell("审定", span)], widths, min_height=850),
     ]
@@ -146,7 +207,14 @@ def _spanned(cell: L.Cell, span: int) -> L.Cell:
     return L.Cell(cell.content, span=span, valign=cell.valign)
 
 
+# 15 characters of 三号 (a 署名 line) fit right of this centre; a date such as 2025年12月31日
+# centred here ends four characters in from the right edge.
+SIGNATURE_CENTRE = L.TYPE_WIDTH - 2400 - 40
+
+
 def notice_body() -> str:
+    """The 提示书 as a letter (GB/T 9704): title, salutation alone, body in 一、（一）1. levels,
+    the issuing office's 署名 centred over the date (右空四字), then the holder's acknowledgement."""
     body_props = L.RPR_BODY
 
     def body(text: str, **kwargs: object) -> str:
@@ -158,38 +226,46 @@ def notice_body() -> str:
     def block_tag(text: str) -> str:
         return L.para(L.run(text, body_props), L.ppr("Normal"))
 
+    def signed(text: str) -> str:
+        # A centre tab stop shared by the 署名 lines and the date: the 署名 is centred over a
+        # date that ends about four characters in from the right edge (GB/T 9704 §7.3.5.1).
+        return L.para(L.run(f"\t{text}", body_props), L.ppr("Normal", keep_next=True, tabs=[("center", SIGNATURE_CENTRE)]))
+
     return "".join(
         [
             L.para(L.run("廉政风险提示书", L.RPR_TITLE), L.ppr("Title")),
-            L.para(L.run("（{{ 年度 }}年度　{{ 编号 }}）", L.RPR_KAI), L.ppr("Normal", jc="center")),
+            plain(""),
             plain("{{ 称呼 }}："),
             body(
-                "经岗位自查、科室审核和单位审定，你所在岗位{{ 年度 }}年度共查找出廉政风险点{{ 风险点|length }}个，"
-                "岗位风险等级为{{ 风险等级 or '未定级' }}。现将各风险点的表现形式和防控措施告知如下，请逐条对照、"
-                "严格落实，并自觉接受组织和群众监督。"
+                "经岗位自查、科室审核和单位审定，你所在的{{ 岗位全称 }}{{ 年度 }}年度共查找出廉政风险点"
+                "{{ 风险点|length }}个，岗位风险等级为{{ 风险等级 or '未定级' }}。现将各风险点的表现形式和防控措施"
+                "告知如下，请逐条对照、严格落实，并自觉接受组织和群众监督。"
             ),
             block_tag("{%p for 风险 in 风险点 %}"),
             L.para(
                 L.run("{{ 风险.中文序号 }}、{{ 风险.名称 }}（{{ 风险.等级 }}，{{ 风险.类型 }}）", L.RPR_HEI),
                 L.ppr("BodyText", keep_next=True),
             ),
-            body("表现形式：", keep_next=True),
+            L.para(L.run("（一）主要表现", L.RPR_KAI), L.ppr("BodyText", keep_next=True)),
             block_tag("{%p for 表现 in 风险.表现形式 %}"),
             body("{{ loop.index }}. {{ 表现 }}"),
             block_tag("{%p endfor %}"),
-            body("防控措施：", keep_next=True),
+            L.para(L.run("（二）防控措施", L.RPR_KAI), L.ppr("BodyText", keep_next=True)),
             block_tag("{%p for 措施 in 风险.防控措施 %}"),
             body("{{ loop.index }}. {{ 措施.阶段标签 }}{{ 措施.内容 }}{{ 措施.附注 }}"),
             block_tag("{%p endfor %}"),
             block_tag("{%p endfor %}"),
-            body("本人已知悉上述廉政风险和防控措施，承诺在工作中认真落实，主动接受监督。"),
+            plain("", keep_next=True),
+            plain("", keep_next=True),
+            block_tag("{%p for 行 in 落款.署名 %}"),
+            signed("{{ 行 }}"),
+            block_tag("{%p endfor %}"),
+            signed("{{ 落款日期文字 }}"),
             plain(""),
-            L.para(L.run("岗位人员（签字）：＿＿＿＿＿＿＿＿", body_props), L.ppr("Signature")),
-            L.para(L.run("　　年　　月　　日", body_props), L.ppr("Signature")),
-            plain(""),
-            L.para(L.run("{{ 单位 }}", body_props), L.ppr("Signature")),
-            L.para(L.run("廉政风险防控工作领导小组办公室", body_props), L.ppr("Signature")),
-            L.para(L.run("{{ 落款日期文字 }}", body_props), L.ppr("Signature")),
+            body("本人已知悉上述廉政风险和防控措施，承诺在工作中认真落实，主动接受监督。", keep_next=True),
+            plain("", keep_next=True),
+            L.para(L.run("岗位人员（签字）：{{ 落款.签收空白 }}", body_props), L.ppr("Normal", jc="right", keep_next=True)),
+            L.para(L.run("日期：{{ 落款.空白日期 }}", body_props), L.ppr("Normal", jc="right")),
         ]
     )
 
@@ -210,10 +286,9 @@ def progress_body() -> str:
         widths,
         min_height=510,
     )
-    tabs = f'<w:tabs><w:tab w:val="right" w:pos="{L.TYPE_WIDTH}"/></w:tabs>'
     meta = L.para(
         L.run("单位：{{ 单位 }}\t截止时间：{{ 截止日期文字 }}", TABLE),
-        L.ppr("FormMeta", mark=tabs),
+        L.ppr("FormMeta", tabs=[("right", L.TYPE_WIDTH)]),
     )
     notes = (
         L.para(L.run("{%p for 注 in 说明 %}", TABLE), L.ppr("FormMeta"))

@@ -49,12 +49,15 @@ FormatOpt = Annotated[
     list[OutputFormat] | None,
     typer.Option("--format", "-f", help="输出格式，可重复：docx（Word）、md（Markdown，供合并请求审阅）、html；默认三种都生成"),
 ]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="进展情况表的截止日期，写成 YYYY-MM-DD，默认今天")]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="进展情况表的截止日期，写成 YYYY-MM-DD；默认今天，往年的登记表默认该年 12 月 31 日"),
+]
 
 
-def _as_of(text: str | None) -> dt.date:
+def _as_of(text: str | None) -> dt.date | None:
     if not text:
-        return dt.date.today()
+        return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -128,6 +131,9 @@ def build_command(
         bool,
         typer.Option("--draft", help="生成征求意见稿：登记表有错误也生成，每页标“征求意见稿”，缺的内容标【待补充】，附问题清单"),
     ] = False,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="每个 Word 文件旁再生成 PDF（需要 LibreOffice，一次调用转换全部文件）")
+    ] = False,
 ) -> int:
     """从登记表生成正式文档：各岗位、科室、单位的廉政风险防控表，提示书，风险点目录，部门权力清单，进展情况表和工作手册。"""
     from lianzheng_cli.render.assemble import unapproved
@@ -160,6 +166,7 @@ def build_command(
         static_toc=static_toc,
         draft=draft,
         open_problems=tuple(f"{f.path}:{f.line}:{f.column}：{f.message}（{f.hint}）" for f in open_findings),
+        pdf=pdf,
     )
     result = build(unit, loaded.ledger, loaded.root, options)
     for problem in result.problems:
@@ -169,6 +176,8 @@ def build_command(
         f"已生成 {len(result.written)} 个文件到 {out}/：{counts['posts']} 个岗位、{counts['departments']} 个科室，"
         f"{counts['risks']} 个风险点、{counts['measures']} 条防控措施，{counts['flowcharts']} 张流程图"
     )
+    if result.pdf_fonts:
+        console.print(f"PDF 中嵌入的字体：{'、'.join(result.pdf_fonts)}（缺少的中文字体见 docs/documents.md 的“字体”）")
     if result.removed:
         console.print(Text(f"已删除上次生成、本次不再生成的 {len(result.removed)} 个文件", style="dim"))
     if draft:

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from lianzheng_cli import fsutil
 from lianzheng_cli.errors import WriteError
 from lianzheng_cli.ledger import Ledger
-from lianzheng_cli.render import handbook
+from lianzheng_cli.render import handbook, pdf
 from lianzheng_cli.render.assemble import Unit, rows_by_grade, unit_context
 from lianzheng_cli.render.context import DEPARTMENT_FORM, NOTICE, POST_FORM, UNIT_FORM, View
 from lianzheng_cli.render.docx_package import ReferenceDocument
@@ -52,12 +52,13 @@ CHUNK = 64
 class BuildOptions:
     out: Path
     formats: tuple[str, ...] = FORMATS
-    as_of: dt.date = field(default_factory=dt.date.today)
+    as_of: dt.date | None = None  # the progress table's 截止时间; see progress.default_as_of
     jobs: int = 0
     documents: frozenset[str] = frozenset(DOCUMENT_KINDS)
     static_toc: bool = False
     draft: bool = False  # a 征求意见稿: every page marked, open_problems appended (render/draft.py)
     open_problems: tuple[str, ...] = ()
+    pdf: bool = False  # also a PDF beside each Word document (LibreOffice, one batched call)
 
 
 @dataclass
@@ -66,6 +67,7 @@ class BuildResult:
     removed: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    pdf_fonts: list[str] = field(default_factory=list)  # faces embedded in the PDFs
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,12 @@ def build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions) 
         from lianzheng_cli.render.draft import finish_draft
 
         result.written.extend(finish_draft(result.written, options.open_problems, out, options.formats))
+    if options.pdf:
+        converted = pdf.convert([path for path in result.written if path.suffix == ".docx"])
+        result.written.extend(converted.written)
+        result.pdf_fonts = converted.fonts
+        if converted.problem:
+            result.problems.append(converted.problem)
     if options.documents == frozenset(DOCUMENT_KINDS) and tuple(sorted(options.formats)) == tuple(sorted(FORMATS)):
         result.removed = _remove_stale(out, previous, result.written)
         _write_manifest(out, result.written)

@@ -211,11 +211,26 @@ def post_view(register: PostRegister, department: str, config: Config, grade: st
             "层级": register.level,
             "在岗人员": holders,
             "姓名": who,
-            "称呼": f"{department}{view['名称']}岗位" + (f"{who}同志" if who else "在岗人员"),
+            "称呼": f"{who}同志" if who else f"{view['名称']}岗位工作人员",
+            "岗位全称": f"{department}{view['名称']}岗位",
+            "落款": signature_view(config),
             "分管": _texts(register.in_charge),
         }
     )
     return view
+
+
+ISSUING_OFFICE = "廉政风险防控工作领导小组办公室"
+
+
+def signature_view(config: Config) -> View:
+    """The end of a letter: the issuing office (one line each: unit, office) and the blanks to sign;
+    its date is ``落款日期文字`` (see approval_fields)."""
+    return {
+        "署名": [clean(config.unit), ISSUING_OFFICE],
+        "签收空白": BLANK_SIGNATURE,
+        "空白日期": BLANK_DATE,
+    }
 
 
 def department_view(register: DepartmentRegister, config: Config, grade: str | None = None) -> View:

@@ -103,6 +103,7 @@ def ppr(
     jc: str | None = None,
     keep_next: bool = False,
     page_break_before: bool = False,
+    tabs: Sequence[tuple[str, int]] = (),
     snap: bool = True,
     before: int | None = None,
     after: int | None = None,
@@ -123,6 +124,8 @@ def ppr(
         parts.append("<w:keepNext/>")
     if page_break_before:
         parts.append("<w:pageBreakBefore/>")
+    if tabs:
+        parts.append("<w:tabs>" + "".join(f'<w:tab w:val="{kind}" w:pos="{pos}"/>' for kind, pos in tabs) + "</w:tabs>")
     if not snap:
         parts.append('<w:snapToGrid w:val="0"/>')
     if before is not None or after is not None or line is not None:
@@ -167,6 +170,7 @@ class Cell:
     vmerge: str | None = None  # "restart" or "continue"
     valign: str = "center"
     shade: str | None = None
+    borders: str = ""  # a <w:tcBorders> element overriding the table's borders
 
 
 def cell_xml(cell: Cell, width: int) -> str:
@@ -177,6 +181,7 @@ def cell_xml(cell: Cell, width: int) -> str:
         props += '<w:vMerge w:val="restart"/>'
     elif cell.vmerge == "continue":
         props += "<w:vMerge/>"
+    props += cell.borders
     if cell.shade:
         props += f'<w:shd w:val="clear" w:color="auto" w:fill="{cell.shade}"/>'
     props += f'<w:vAlign w:val="{cell.valign}"/>'

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 from lianzheng_cli.ledger import Ledger
 from lianzheng_cli.models import DepartmentRegister, PostRegister
@@ -108,9 +109,27 @@ def _participants(ledger: Ledger, counts: Counts) -> tuple[str, str, str]:
     return label, str(len(counts.people)), FROM_REGISTERS
 
 
-def progress_view(unit: Unit, ledger: Ledger, as_of: dt.date, counts: Counts | None = None) -> View:
+def default_as_of(year: int, today: dt.date | None = None) -> dt.date:
+    """The 截止时间 when none is given: today for this year's registers, else the end of their 年度."""
+    today = today or dt.date.today()
+    return min(today, dt.date(year, 12, 31))
+
+
+def item_ranges(numbers: Sequence[int]) -> str:
+    """[4, 5, 6, 9] → "4—6、9"."""
+    spans: list[list[int]] = []
+    for number in sorted(numbers):
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return "、".join(str(a) if a == b else f"{a}—{b}" for a, b in spans)
+
+
+def progress_view(unit: Unit, ledger: Ledger, as_of: dt.date | None = None, counts: Counts | None = None) -> View:
     """The 29 items of annex 5 as of a date; ledger records count from 1 January of the registers' year."""
     counts = counts or count_registers(unit)
+    as_of = as_of or default_as_of(unit.config.year)
     start = dt.date(unit.config.year, 1, 1)
     done, rules = _ledger_sums(ledger, start, as_of)
     ranks = ledger.ranks()
@@ -156,9 +175,10 @@ def progress_view(unit: Unit, ledger: Ledger, as_of: dt.date, counts: Counts | N
         ("开展工作检查（次）", str(done["工作检查"]), FROM_LEDGER),
     ]
     items = [{"序号": i, "内容": text, "值": value, "来源": source} for i, (text, value, source) in enumerate(rows, 1)]
+    from_registers = [item["序号"] for item in items if item["来源"] == FROM_REGISTERS]
     notes = [
-        f"注：1. 来源为“{FROM_REGISTERS}”的项目由 lzfk 根据登记表统计，其余依据工作台账（台账/）中"
-        f"{start.isoformat()} 至 {as_of.isoformat()} 的记录。",
+        f"注：1. 第{item_ranges(from_registers)}项根据各岗位、科室和单位的廉政风险防控登记表统计，其余各项依据"
+        f"{date_cn(start)}至{date_cn(as_of)}的工作台账。",
         f"2. 参与人数{'取自工作台账的“参与人数”' if ledger.participants is not None else '按各岗位在岗人员姓名去重计算'}；处级指{'、'.join(ranks.get('处级', [])) or '（未设置）'}岗位，"
         f"科级指{'、'.join(ranks.get('科级', [])) or '（未设置）'}岗位。",
         f"3. 登记表中列明的制度共 {len(counts.institutions)} 项，供填报第 26 项时参考。",
