@@ -29,12 +29,21 @@ def table_rows(table: Table) -> list[list[str]]:
 
 
 def form_fields(path: Path) -> dict[str, str]:
-    """A form's label → value cells, labels without spaces and line breaks (主要\\n职责 → 主要职责)."""
+    """A form's label → value cells, labels without spaces and line breaks (主要\\n职责 → 主要职责).
+
+    A row with an empty label continues the field above it (自我防控措施 is one row per risk point).
+    """
     document = Document(str(path))
     fields: dict[str, str] = {}
+    last = ""
     for row in table_rows(document.tables[0]):
         for label, value in zip(row[0::2], row[1::2], strict=False):
-            fields[re.sub(r"[\s　]", "", label)] = value
+            name = re.sub(r"[\s　]", "", label)
+            if not name and last:
+                fields[last] += "\n" + value
+                continue
+            fields[name] = value
+            last = name
     return fields
 
 

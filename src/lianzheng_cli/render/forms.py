@@ -33,6 +33,17 @@ _SLOW_PARTS = re.compile(r"^word/(header|footer|footnotes)\d*\.xml$|^docProps/co
 _LISTING_CHARS = ("\n", "\t", "\a", "\f")
 
 
+def _literal_braces(source: str) -> str:
+    """docxtpl's escapes for a literal {{ … %} typed in a template, as Jinja expressions.
+
+    docxtpl swaps them back after rendering, over the whole output, which also changes a
+    register's own text ("{_{" became "{{"); compiled into the template they touch nothing else.
+    """
+    for escaped, literal in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
+        source = source.replace(escaped, "{{ '" + literal + "' }}")
+    return source
+
+
 class FormTemplate:
     """A docxtpl template compiled once and rendered many times."""
 
@@ -51,7 +62,7 @@ class FormTemplate:
         self.fast = not any(_SLOW_PARTS.match(part) and _TAG_OUTSIDE_BODY.search(data) for part, data in self._parts.items())
         self.namespaces = dict(_NS_DECL.findall(raw_body[: raw_body.find(">")]))
         self._fix_tables = bool(_TABLE_TAGS.search(raw_body))
-        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", self._docx.patch_xml(raw_body))
+        source = _literal_braces(re.sub(r"<w:p([ >])", r"\n<w:p\1", self._docx.patch_xml(raw_body)))
         self._source_lines = source.splitlines()
         try:
             self._template = env.from_string(source)
@@ -78,7 +89,6 @@ class FormTemplate:
         except jinja2.TemplateError as exc:
             raise self._error(exc) from exc
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if any(char in xml for char in _LISTING_CHARS):
             xml = self._docx.resolve_listing(xml)
         if self._fix_tables or "<wp:docPr" in xml:

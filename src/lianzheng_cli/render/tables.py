@@ -165,5 +165,5 @@ def totals_table(lines: Sequence[View]) -> str:
     widths = [5670, layout.TYPE_WIDTH - 5670]
     out = [_header(["项目", "数量"], widths)]
     for line in lines:
-        out.append(layout.row_xml([_text(line["名称"]), _text(line["数量"], jc="center")], widths))
+        out.append(layout.row_xml([_text(line["名称"]), _text(line["数量"], jc="center")], widths, cant_split=False))
     return layout.table_xml(widths, out)
