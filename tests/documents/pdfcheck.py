@@ -42,7 +42,7 @@ class Page:
 
     def fill(self) -> float:
         """How far down the type area the text reaches, 0–1 (GB/T 9704 margins)."""
-        top, bottom = ((28, 26) if self.landscape else (37, 35))
+        top, bottom = (28, 26) if self.landscape else (37, 35)
         words = [word for word in self.content() if not _PAGE_NUMBER.match(word.text)]
         if not words:
             return 0.0

@@ -42,7 +42,11 @@ def _opinions(built: Built) -> set[str]:
 
 
 def _forms(built: Built) -> list[Path]:
-    return [*built.out.glob("科室/*/个人岗位廉政风险防控表/*.pdf"), *built.out.glob("科室/*/科室廉政风险防控表.pdf"), built.out / "单位廉政风险防控表.pdf"]
+    return [
+        *built.out.glob("科室/*/个人岗位廉政风险防控表/*.pdf"),
+        *built.out.glob("科室/*/科室廉政风险防控表.pdf"),
+        built.out / "单位廉政风险防控表.pdf",
+    ]
 
 
 def test_build_pdf_writes_a_pdf_beside_every_word_file_and_lists_fonts(printed: Built) -> None:

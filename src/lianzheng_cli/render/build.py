@@ -170,13 +170,14 @@ def build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions) 
     )
     result.problems.extend(chart_set.problems)
     result.written.extend(_attach_charts(view, chart_set.charts, out))
+    toc_jobs: list[TocJob] = []
     jobs = form_jobs(view) if "forms" in options.documents else []
     pending = _start_forms(jobs, root, out, options) if len(jobs) >= PARALLEL_THRESHOLD else None
     if pending is None:
         for job in jobs:
             result.written.extend(renderer.write(job, out, options.formats))
     try:
-        result.written.extend(_unit_documents(renderer, unit, ledger, view, counts, chart_set.charts, out, options))
+        result.written.extend(_unit_documents(renderer, unit, ledger, view, counts, chart_set.charts, out, options, toc_jobs))
     finally:
         if pending is not None:
             pool, futures = pending
@@ -195,6 +196,9 @@ def build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions) 
         result.pdf_fonts = converted.fonts
         if converted.problem:
             result.problems.append(converted.problem)
+        toc_jobs = [job for job in toc_jobs if _number_contents(job)]
+    if toc_jobs:
+        result.problems.append(TOC_NOTE)
     if options.documents == frozenset(DOCUMENT_KINDS) and tuple(sorted(options.formats)) == tuple(sorted(FORMATS)):
         result.removed = _remove_stale(out, previous, result.written)
         _write_manifest(out, result.written)
@@ -208,6 +212,33 @@ def build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions) 
         "flowcharts": len(chart_set.charts),
     }
     return result
+
+
+TOC_NOTE = (
+    "手册目录是 Word 目录域，页码在 Word 中打开时更新；LibreOffice、WPS 和其他软件转出的 PDF 中目录没有页码。"
+    "加 --pdf（需要 LibreOffice）由排版结果写入页码，或用 --static-toc"
+)
+
+
+@dataclass
+class TocJob:
+    """A handbook written with an unnumbered contents, and what it takes to write it again."""
+
+    path: Path
+    data: handbook.HandbookInput
+    reference: ReferenceDocument
+    entries: list[tuple[int, str, str]]
+
+
+def _number_contents(job: TocJob) -> bool:
+    """Page numbers from the handbook's PDF into its contents, then the PDF again; True if not done."""
+    texts = pdf.page_texts(job.path.with_suffix(".pdf"))
+    numbers = handbook.toc_numbers(job.entries, texts) if texts else {}
+    if not numbers:
+        return True
+    job.data.toc_numbers = numbers
+    handbook.write_handbook(job.path, job.data, job.reference)
+    return pdf.convert([job.path]).problem is not None
 
 
 def _start_forms(
@@ -262,6 +293,7 @@ def _unit_documents(
     charts: dict[str, Any],
     out: Path,
     options: BuildOptions,
+    pending_toc: list[TocJob],
 ) -> Iterator[Path]:
     formats = options.formats
     reference = ReferenceDocument(find_template(STYLE_TEMPLATE, renderer.dirs))
@@ -287,7 +319,9 @@ def _unit_documents(
         path = out / f"{handbook.HANDBOOK_TITLE}.{suffix}"
         if suffix == "docx":
             data = handbook.HandbookInput(view, unit.chapters, statistics, charts, forms, static_toc=options.static_toc)
-            handbook.write_handbook(path, data, reference)
+            entries = handbook.write_handbook(path, data, reference)
+            if not options.static_toc:
+                pending_toc.append(TocJob(path, data, reference, entries))
         else:
             context = {
                 **view,

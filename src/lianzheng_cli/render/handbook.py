@@ -4,15 +4,17 @@ The handbook: cover; a real TOC field (Word updates it on opening) whose cached 
 link to every chapter and department, so it is useful even before an update; the
 Markdown chapters; the leadership group; the unit's form; per department its duties,
 power list, flowcharts and forms (the same docxtpl templates as the separate forms); the
-catalogue by grade on landscape pages; the statistics. The cover has no page number,
-the contents are numbered I, II…, the body from 1.
+catalogue by grade on landscape pages; the statistics. The cover has no page number
+and a blank back; the contents are numbered I, II… and padded to an even number of pages, so
+that in duplex printing the contents and page 1 of the body are right-hand pages (binding
+margin and page number on the correct side); the body is numbered from 1.
 """
 
 from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,8 +74,14 @@ class Headings:
         return layout.heading(text, level, bookmark=name, bookmark_id=self.counter)
 
 
-def toc(entries: Sequence[tuple[int, str, str]]) -> str:
-    """A TOC field whose cached result lists every entry with a link and a PAGEREF field."""
+def toc(entries: Sequence[tuple[int, str, str]], numbers: Mapping[str, str] | None = None) -> str:
+    """A TOC field whose cached result lists every entry with a link and a PAGEREF field.
+
+    numbers (bookmark → printed page number, from a LibreOffice render: see toc_numbers) are
+    the fields' cached results, so the contents show page numbers wherever the document is
+    opened or printed; Word still updates the field.
+    """
+    numbers = numbers or {}
     title = layout.para(layout.run("目　录", layout.RPR_TITLE), layout.ppr("TOCHeading"))
     instruction = f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u'
     begin = (
@@ -87,12 +95,18 @@ def toc(entries: Sequence[tuple[int, str, str]]) -> str:
     paragraphs = []
     for index, (level, text, name) in enumerate(entries):
         props = layout.RPR_HEI if level == 1 else layout.RPR_BODY
-        page = layout.field_runs(f"PAGEREF {name} \\h", "", props)
+        cached = layout.run(numbers[name], props) if name in numbers else ""
+        page = layout.field_runs(f"PAGEREF {name} \\h", cached, props)
         link = f'<w:hyperlink w:anchor="{name}" w:history="1">{layout.run(text, props)}<w:r>{props}<w:tab/></w:r>{page}</w:hyperlink>'
         prefix = begin if index == 0 else ""
         suffix = end if index == len(entries) - 1 else ""
         paragraphs.append(layout.para(prefix + link + suffix, layout.ppr(f"TOC{level}")))
     return title + "".join(paragraphs)
+
+
+def toc_pages(entries: int) -> int:
+    """Pages the contents take: one line each (exact 28.95 pt, 22 a page), the title two."""
+    return -(-(entries + 2) // layout.LINES_PER_PAGE)
 
 
 def static_toc(entries: Sequence[tuple[int, str, str]]) -> str:
@@ -138,9 +152,11 @@ class HandbookInput:
     charts: dict[str, Chart]
     forms: Forms
     static_toc: bool = False
+    toc_numbers: Mapping[str, str] = field(default_factory=dict)  # bookmark → page, see toc_numbers
 
 
-def write_handbook(target: Path, data: HandbookInput, reference: ReferenceDocument) -> None:
+def write_handbook(target: Path, data: HandbookInput, reference: ReferenceDocument) -> list[tuple[int, str, str]]:
+    """Write the handbook; the contents entries (level, text, bookmark) are returned."""
     headings = Headings()
     images = Images()
     footers = reference.footers
@@ -151,8 +167,11 @@ def write_handbook(target: Path, data: HandbookInput, reference: ReferenceDocume
 
         def body() -> Iterator[str | bytes]:
             yield from _cover(data.unit)
+            yield BREAK  # the blank back of the cover: the contents start on a right-hand page
             yield section_break(layout.sect_pr(None))
-            yield static_toc(headings.entries) if data.static_toc else toc(headings.entries)
+            yield static_toc(headings.entries) if data.static_toc else toc(headings.entries, data.toc_numbers)
+            if toc_pages(len(headings.entries)) % 2:
+                yield BREAK  # a blank even page, so that page 1 of the body is a right-hand page
             yield section_break(layout.sect_pr(footers, page_start=1, page_format="upperRoman", kind="oddPage"))
             yield from iter(lambda: spool.read(1 << 20), b"")
             yield layout.sect_pr(footers)
@@ -166,6 +185,41 @@ def write_handbook(target: Path, data: HandbookInput, reference: ReferenceDocume
             update_fields=True,
             mirror_margins=True,
         )
+    return headings.entries
+
+
+_FOLIO = re.compile(r"^\s*—\s*([0-9]+|[IVXLC]+)\s*—\s*$")
+
+
+def toc_numbers(entries: Sequence[tuple[int, str, str]], page_texts: Sequence[str]) -> dict[str, str]:
+    """Printed page numbers of the contents entries, read from the handbook's pages as text.
+
+    Each entry is looked up as a line of its own, in order, from the page of the entry before
+    it, after the contents pages; the number is the page's "— N —". Entries not found are left
+    out (their field stays empty until Word updates it).
+    """
+
+    def squeeze(text: str) -> str:
+        return re.sub(r"[\s　]+", "", text)
+
+    folios = []
+    lines = []
+    for text in page_texts:
+        page_lines = text.splitlines()
+        folio = next((m.group(1) for line in reversed(page_lines) if (m := _FOLIO.match(line))), "")
+        folios.append(folio)
+        lines.append({squeeze(line) for line in page_lines})
+    start = next((index for index, folio in enumerate(folios) if folio == "1"), 0)
+    numbers: dict[str, str] = {}
+    page = start
+    for _, text, name in entries:
+        wanted = squeeze(text)
+        found = next((index for index in range(page, len(lines)) if wanted in lines[index]), None)
+        if found is None or not folios[found]:
+            continue
+        numbers[name] = folios[found]
+        page = found
+    return numbers
 
 
 def _cover(unit: View) -> Iterator[str]:

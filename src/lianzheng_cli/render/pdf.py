@@ -46,6 +46,18 @@ class PdfResult:
     problem: str | None = None  # why no PDF was made, in Chinese
 
 
+def page_texts(document: Path) -> list[str]:
+    """The text of each page (poppler's pdftotext -layout); [] without poppler or a readable PDF."""
+    program = shutil.which("pdftotext")
+    if program is None or not document.is_file():
+        return []
+    try:
+        done = subprocess.run([program, "-layout", str(document), "-"], capture_output=True, timeout=MIN_TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return done.stdout.decode("utf-8", "replace").split("\f")[:-1] if done.returncode == 0 else []
+
+
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -53,7 +65,7 @@ def soffice() -> str | None:
 def fontconfig_xml(system: str = "/etc/fonts/fonts.conf") -> str:
     """A fonts.conf: the system configuration plus, per Chinese family, its fallbacks after it."""
     aliases = "".join(
-        f"<alias binding=\"same\"><family>{escape(name)}</family><accept>{''.join(f'<family>{escape(f)}</family>' for f in faces)}"
+        f'<alias binding="same"><family>{escape(name)}</family><accept>{"".join(f"<family>{escape(f)}</family>" for f in faces)}'
         "</accept></alias>"
         for name, faces in FALLBACKS.items()
     )

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from lianzheng_cli.ledger import Ledger
 from lianzheng_cli.models import DepartmentRegister, PostRegister
@@ -175,7 +175,7 @@ def progress_view(unit: Unit, ledger: Ledger, as_of: dt.date | None = None, coun
         ("开展工作检查（次）", str(done["工作检查"]), FROM_LEDGER),
     ]
     items = [{"序号": i, "内容": text, "值": value, "来源": source} for i, (text, value, source) in enumerate(rows, 1)]
-    from_registers = [item["序号"] for item in items if item["来源"] == FROM_REGISTERS]
+    from_registers = [number for number, (_, _, source) in enumerate(rows, 1) if source == FROM_REGISTERS]
     notes = [
         f"注：1. 第{item_ranges(from_registers)}项根据各岗位、科室和单位的廉政风险防控登记表统计，其余各项依据"
         f"{date_cn(start)}至{date_cn(as_of)}的工作台账。",
