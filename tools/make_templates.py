@@ -313,7 +313,7 @@ def styles_body() -> str:
         parts.append(L.para(L.run(sample, L.rpr(style.font)), L.ppr(style.style_id)))
     parts.append(
         L.body(
-            "本文件只提供样式：工作手册、风险点目录、部门权力清单由 lzfk 按这里的样式生成。修改样式（字体、字号、行距）后保存，内容不必改动。"
+            "本文件只提供样式：工作手册、风险点目录、部门权力清单按这里的样式生成。修改样式（字体、字号、行距）后保存，内容不必改动。"
         )
     )
     return "".join(parts)
@@ -349,9 +349,10 @@ def build(name: str, body_xml: str, *, title: str, mirror: bool = False) -> None
     settings_part._element = parse_xml(settings_xml)
     properties = document.core_properties
     properties.title = title
-    properties.author = "lzfk"
-    properties.last_modified_by = "lzfk"
-    properties.comments = "由 lzfk 生成的内置模板，可在 Word 中修改后放入登记库的 templates/ 目录"
+    # Generated documents carry these properties: no tool names or paths in them.
+    properties.author = ""
+    properties.last_modified_by = ""
+    properties.comments = ""
     buffer = io.BytesIO()
     document.save(buffer)
     (OUT / name).write_bytes(_clean_package(buffer.getvalue()))

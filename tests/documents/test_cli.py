@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Invoke
 
 
@@ -18,6 +20,24 @@ def test_build_writes_every_document(sample: Path, invoke: Invoke) -> None:
     assert len(list((out / "科室").glob("*/个人岗位廉政风险防控表/*.docx"))) == 31
     assert len(list((out / "科室").glob("*/廉政风险提示书/*.docx"))) == 31
     assert not list(out.rglob("*.md"))
+
+
+def test_build_pdf_without_libreoffice_says_so_and_still_writes_word(
+    sample: Path, invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # neither soffice nor graphviz on the PATH
+    result = invoke("build", "--out", "out", "-f", "docx", "--only", "tables", "--pdf", cwd=sample)
+    assert result.exit_code == 0, result.output
+    assert "未找到 LibreOffice" in result.output and "Word 文件已照常生成" in result.output
+    assert (sample / "out" / "风险点目录.docx").is_file() and not list((sample / "out").rglob("*.pdf"))
+
+
+def test_build_says_the_contents_have_no_page_numbers_outside_word(sample: Path, invoke: Invoke) -> None:
+    result = invoke("build", "--out", "out", "-f", "docx", "--only", "handbook", cwd=sample)
+    assert result.exit_code == 0, result.output
+    assert "目录没有页码" in result.output and "--pdf" in result.output
 
 
 def test_build_removes_what_it_no_longer_produces(sample: Path, invoke: Invoke) -> None:

@@ -117,3 +117,21 @@ def test_department_form_is_at_least_as_serious_as_its_posts(built: Built) -> No
     assert _most_serious_declared(department.register, built.unit.config) == "二级"  # its own risk points
     fields = form_fields(built.out / "科室" / department.folder / "科室廉政风险防控表.docx")
     assert fields["风险等级"] == "一级"  # raised by its post 信息科科长 (一级)
+
+
+def test_official_documents_carry_no_tool_words_paths_commit_ids_or_iso_dates(built: Built) -> None:
+    import zipfile
+
+    documents = list(built.out.rglob("*.docx"))
+    assert len(documents) >= 79
+    forbidden = re.compile(
+        r"lzfk|registers/|台账/|\.ya?ml\b|\b\d{4}-\d{2}-\d{2}\b|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}\b"
+    )
+    for path in documents:
+        with zipfile.ZipFile(path) as package:
+            properties = package.read("docProps/core.xml").decode("utf-8")
+            body = package.read("word/document.xml").decode("utf-8")
+        # What prints and what Word shows under File > Properties (field codes and bookmark names are neither).
+        body = re.sub(r"<w:instrText[^>]*>.*?</w:instrText>", "", body)
+        text = re.sub(r"<[^>]+>", "", body) + re.sub(r"<[^>]+>", " ", properties)
+        assert not forbidden.search(text), (path.name, forbidden.search(text))

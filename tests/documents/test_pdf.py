@@ -151,3 +151,20 @@ def test_static_toc_gets_page_numbers_from_libreoffice(tmp_path: Path, sample: P
     texts = page_texts(built.out / HANDBOOK)
     contents = next(text for text in texts if "目" in text and "总则" in text)
     assert any(re.search(r"总则.*[\s.…·]1\s*$", line) for line in contents.splitlines()), contents[:800]
+
+
+def test_handbook_contents_carry_page_numbers_and_print_on_both_sides(printed: Built) -> None:
+    texts = page_texts(printed.out / HANDBOOK)
+    assert texts[1].strip() == ""  # the blank back of the cover
+    contents = [number for number, text in enumerate(texts, 1) if "目" in text and "总则" in text]
+    assert contents and contents[0] % 2 == 1  # the contents start on a right-hand page
+    body = next(number for number, text in enumerate(texts, 1) if re.search(r"^\s*—\s*1\s*—\s*$", text, re.MULTILINE))
+    assert body % 2 == 1  # and so does page 1 of the body
+    first = texts[contents[0] - 1]
+    chapter = re.search(r"第一章\s*总则[.\s]*?(\d+)\s*$", first, re.MULTILINE)
+    assert chapter and chapter.group(1) == "1"
+    # A department further in is listed with the page its heading is printed on.
+    listed = re.search(r"十、药剂科[.\s]*?(\d+)\s*$", "\n".join(texts[contents[0] - 1 : body - 1]), re.MULTILINE)
+    assert listed
+    printed_on = next(text for text in texts[body - 1 :] if re.search(r"^\s*十、药剂科\s*$", text, re.MULTILINE))
+    assert re.search(rf"—\s*{listed.group(1)}\s*—", printed_on)
