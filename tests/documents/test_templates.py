@@ -145,3 +145,26 @@ def test_builtin_word_templates_name_east_asian_fonts() -> None:
         assert "eastAsiaTheme" not in styles and 'w:eastAsia="zh-CN"' in styles
         assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in fonts
         assert '<w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/>' in fonts
+
+
+def test_style_template_resaved_by_word_keeps_its_page_number_footers(tmp_path: Path) -> None:
+    from lianzheng_cli.render.docx_package import ReferenceDocument
+    from lianzheng_cli.render.jinja_env import BUILTIN_DIR
+
+    source = BUILTIN_DIR / "文档样式.docx"
+    original = ReferenceDocument(source).footers
+    assert original is not None
+    resaved = tmp_path / "文档样式.docx"
+    with zipfile.ZipFile(source) as package, zipfile.ZipFile(resaved, "w") as out:
+        for info in package.infolist():
+            data = package.read(info.filename)
+            if info.filename == "word/document.xml":
+                # Word writes the attributes in its own order, with its own spacing.
+                text = data.decode("utf-8")
+                text = re.sub(
+                    r'<w:footerReference w:type="(\w+)" r:id="(\w+)"/>', r'<w:footerReference  r:id="\2" w:type="\1" />', text
+                )
+                assert 'r:id="' in text and "footerReference  r:id" in text
+                data = text.encode("utf-8")
+            out.writestr(info, data)
+    assert ReferenceDocument(resaved).footers == original

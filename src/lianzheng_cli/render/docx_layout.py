@@ -660,7 +660,3 @@ def heading(text: object, level: int, *, bookmark: str = "", bookmark_id: int = 
     if bookmark:
         content = f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{bookmark}"/>{content}<w:bookmarkEnd w:id="{bookmark_id}"/>'
     return para(content, ppr(f"Heading{level}"))
-
-
-def cell_paras(texts: Iterable[object], style: str = "TableText", props: str = RPR_TABLE) -> str:
-    return "".join(text_para(text, style, props) for text in texts)

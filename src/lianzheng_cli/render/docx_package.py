@@ -25,8 +25,6 @@ _RELS = "word/_rels/document.xml.rels"
 _TYPES = "[Content_Types].xml"
 _SETTINGS = "word/settings.xml"
 _CORE = "docProps/core.xml"
-_FINAL_SECT = re.compile(r"<w:sectPr[ >](?:(?!<w:sectPr[ >]).)*</w:sectPr>\s*</w:body>", re.DOTALL)
-_FOOTER_REF = re.compile(r'<w:footerReference w:type="(default|even)" r:id="([^"]+)"/>')
 _ROOT = re.compile(r"<w:document\b[^>]*>")
 _NS = re.compile(r'xmlns:(\w+)="([^"]+)"')
 IMAGE_NAMESPACES = {
@@ -85,6 +83,21 @@ def png_size(data: bytes) -> tuple[int, int]:
     return int(width), int(height)
 
 
+def _footer_refs(path: Path) -> layout.FooterRefs | None:
+    """The odd/even page footers of the template's last section, read with python-docx's element
+    API (a template re-saved by Word or WPS writes these elements its own way)."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    try:
+        section = Document(str(path)).sections[-1]
+    except (ValueError, KeyError, IndexError) as exc:
+        raise TemplateError(f"样式模板 {path.name} 无法打开：{exc}", hint="确认它是用 Word/WPS 另存的 .docx 文件") from exc
+    refs = {ref.get(qn("w:type")): ref.get(qn("r:id")) for ref in section._sectPr.findall(qn("w:footerReference"))}
+    odd = refs.get("default")
+    return layout.FooterRefs(odd, refs.get("even") or odd) if odd else None
+
+
 class ReferenceDocument:
     """The parts of the reference template that generated documents are written into."""
 
@@ -100,9 +113,7 @@ class ReferenceDocument:
         if root is None:
             raise TemplateError(f"样式模板 {path.name} 的正文结构无法识别")
         self.head = document[: root.end()]
-        final = _FINAL_SECT.search(document)
-        refs: dict[str, str] = dict(_FOOTER_REF.findall(final.group(0))) if final else {}
-        self.footers = layout.FooterRefs(refs["default"], refs.get("even", refs["default"])) if "default" in refs else None
+        self.footers = _footer_refs(path)
 
     def write(
         self,

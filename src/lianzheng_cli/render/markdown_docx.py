@@ -156,12 +156,3 @@ def _table(tokens: Sequence[Token]) -> str:
         for number, row in enumerate(rows)
     ]
     return layout.table_xml(widths, xml_rows) + layout.para("", layout.ppr("Normal", snap=False, line=120))
-
-
-def plain_text(markdown: str) -> str:
-    """The chapter's text without markup (for tests and the statistics)."""
-    pieces: list[str] = []
-    for token in parser().parse(clean(markdown)):
-        if token.type == "inline":
-            pieces.append("".join(child.content for child in token.children or [] if child.content))
-    return "\n".join(pieces)
