@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import docx
@@ -87,37 +88,47 @@ def test_one_revision_is_compared_with_the_working_tree(year_repo: Repo) -> None
     assert len(document["changes"]) == 18
 
 
-def test_word_table_reads_back_with_official_layout(two_years: Repo, tmp_path: Path) -> None:
+def test_word_table_reads_back_as_an_official_table(two_years: Repo, tmp_path: Path) -> None:
     target = tmp_path / "对照表.docx"
     result = lzfk("diff", "--year", "2024", "--year", "2025", "-f", "docx", "-o", str(target), cwd=two_years.root)
     assert result.exit_code == 0, result.output
     document = docx.Document(str(target))
-    assert document.paragraphs[0].text == "年度风险变化对照表"
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "年度风险变化对照表"
+    assert texts[1] == "编制单位：测试县人民医院　　对照年度：2024年度 → 2025年度"
+    assert any(text.startswith("审核：") and "审定：" in text and "年　　月　　日" in text for text in texts)
     summary, detail = document.tables
     assert [c.text for c in summary.rows[-1].cells][:4] == ["全单位合计", "2", "2", "1"]
     assert [c.text for c in detail.rows[0].cells] == [
         "序号",
         "部门",
-        "登记表",
-        "编号",
+        "岗位/登记表",
         "风险点",
         "变化",
-        "变化前",
-        "变化后",
+        "原内容",
+        "现内容",
         "理由",
+        "审核/审定",
     ]
-    assert len(detail.rows) == 19
-    lowered = next(row for row in detail.rows if row.cells[5].text == "降级")
-    assert [c.text for c in lowered.cells][3:] == [
-        "YJK-CG-01",
-        "采购中收受回扣",
+    rows = [[c.text for c in row.cells] for row in detail.rows[1:]]
+    assert len(rows) == 16  # moves and register-level edits are left to the text and JSON outputs
+    assert {row[4] for row in rows} <= {"新增", "撤销", "升级", "降级", "措施调整", "内容调整", "等级调整"}
+    assert [row[1] for row in rows] == sorted((row[1] for row in rows), key=lambda d: (d != "单位层面", d))
+    lowered = next(row for row in rows if row[4] == "降级")
+    assert lowered[2:] == [
+        "药品采购员",
+        "采购中收受回扣\nYJK-CG-01",
         "降级",
         "一级",
         "二级",
-        "降级理由：已实行集中带量采购，自主采购金额大幅下降",
+        "已实行集中带量采购，自主采购金额大幅下降",
+        "审核：李某，2025年3月15日\n审定：王某，2025年3月20日",
     ]
+    assert any(row[6].startswith("【后期处置】") for row in rows)  # stages as the forms print them
+    everything = "\n".join(texts) + "\n".join("".join(row) for row in rows)
+    assert not re.search(r"registers/|\.yaml|lzfk|\b[0-9a-f]{7,40}\b|\d{4}-\d{2}-\d{2}", everything)
     xml = detail._tbl.xml
-    assert "<w:tblHeader/>" in xml and xml.count("<w:cantSplit/>") == 19
+    assert "<w:tblHeader/>" in xml and xml.count("<w:cantSplit/>") == 1  # only the header row stays whole
     assert 'w:eastAsia="仿宋_GB2312"' in xml
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)

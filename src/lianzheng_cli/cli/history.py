@@ -113,7 +113,7 @@ def _emit_diff(comparison: Comparison, output_format: DiffFormat, out: Path | No
     from lianzheng_cli.history import report
 
     if output_format is DiffFormat.docx:
-        from lianzheng_cli.history.docx_report import write_docx
+        from lianzheng_cli.render.change_table import write_docx
 
         target = out or Path(f"年度风险变化对照表-{_safe(comparison.old.label)}-{_safe(comparison.new.label)}.docx")
         write_docx(comparison, target, root)
