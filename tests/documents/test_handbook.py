@@ -156,3 +156,12 @@ def test_output_files_and_manifest(built: Built) -> None:
     assert "科室/药剂科/个人岗位廉政风险防控表/YJK-CG_药品采购员.docx" in manifest
     assert len(built.result.written) == len(set(built.result.written))
     assert all(Path(p).stat().st_mode & 0o044 for p in [*built.result.written[:5], out / HANDBOOK])
+
+
+def test_catalogue_sections_follow_one_order_in_word_markdown_and_html(built: Built) -> None:
+    pattern = re.compile(r"([一二三四五六七八九十]+)、([^（\n<>]+)（(\d+)个）")
+    word = pattern.findall(document_text(built.out / "风险点目录.docx"))
+    markdown = pattern.findall((built.out / "风险点目录.md").read_text(encoding="utf-8"))
+    page = pattern.findall((built.out / "风险点目录.html").read_text(encoding="utf-8"))
+    assert word[0][1] == "单位" and word[1][1] == "领导班子"
+    assert word == markdown == page

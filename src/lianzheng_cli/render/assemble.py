@@ -241,7 +241,8 @@ def unit_context(unit: Unit) -> View:
         "单位表": unit_forms,
         "领导小组": group_view(unit.unit_registers[0] if unit.unit_registers else None),
         "科室": departments,
-        "目录": catalogue_rows(unit_forms, departments),
+        "目录": (rows := catalogue_rows(unit_forms, departments)),
+        "目录分组": catalogue_groups(rows),
         "已撤销": withdrawn_rows(unit_forms, departments),
     }
 
@@ -274,6 +275,15 @@ def withdrawn_rows(unit_forms: list[View], departments: list[View]) -> list[View
     for department in departments:
         owned += [(department["名称"], form) for form in [department["科室表"], *department["岗位"]] if form is not None]
     return [{"科室": group, "所属": form["名称"], "说明": text} for group, form in owned for text in form["撤销说明"]]
+
+
+def catalogue_groups(rows: list[View]) -> list[View]:
+    """The catalogue by department, in the order of the rows (the unit first, then 领导班子 …):
+    the one order the Word, Markdown and HTML catalogues all follow."""
+    groups: dict[str, list[View]] = {}
+    for row in rows:
+        groups.setdefault(row["科室"], []).append(row)
+    return [{"科室": name, "风险点": members} for name, members in groups.items()]
 
 
 def rows_by_grade(rows: list[View], grades: list[str]) -> list[View]:

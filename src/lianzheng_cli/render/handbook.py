@@ -345,12 +345,10 @@ def write_catalogue(target: Path, unit: View, reference: ReferenceDocument) -> N
 
     def body() -> Iterator[str]:
         yield _document_title(CATALOGUE_TITLE, unit)
-        groups: dict[str, list[View]] = {}
-        for row in unit["目录"]:
-            groups.setdefault(row["科室"], []).append(row)
-        for number, (name, rows) in enumerate(groups.items(), 1):
-            yield layout.heading(f"{chinese_number(number)}、{name}（{len(rows)}个）", 2)
-            yield tables.catalogue_table(rows)
+        groups = unit["目录分组"]
+        for number, group in enumerate(groups, 1):
+            yield layout.heading(f"{chinese_number(number)}、{group['科室']}（{len(group['风险点'])}个）", 2)
+            yield tables.catalogue_table(group["风险点"])
         if not groups:
             yield layout.body("（登记表中没有风险点。）")
         yield layout.sect_pr(reference.footers, landscape=True)
