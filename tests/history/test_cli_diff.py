@@ -122,7 +122,7 @@ def test_word_table_reads_back_as_an_official_table(two_years: Repo, tmp_path: P
         "一级",
         "二级",
         "已实行集中带量采购，自主采购金额大幅下降",
-        "审核：李某，2025年3月15日\n审定：王某，2025年3月20日",
+        "审核：李某\n2025年3月15日\n审定：王某\n2025年3月20日",
     ]
     assert any(row[6].startswith("【后期处置】") for row in rows)  # stages as the forms print them
     everything = "\n".join(texts) + "\n".join("".join(row) for row in rows)

@@ -28,7 +28,7 @@ from lianzheng_cli.render.jinja_env import find_template, template_dirs
 TITLE = "年度风险变化对照表"
 STYLE_TEMPLATE = "文档样式.docx"
 LABELS = ("序号", "部门", "岗位/登记表", "风险点", "变化", "原内容", "现内容", "理由", "审核/审定")
-WIDTHS = (640, 1300, 1500, 1900, 900, 2200, 2200, 1300, lay.LANDSCAPE_WIDTH - 11940)
+WIDTHS = (640, 1100, 1300, 1800, 900, 1900, 1900, 1300, lay.LANDSCAPE_WIDTH - 10840)
 # The five changes a 党委 decides on; the other kinds are technical (moves, register edits).
 CHANGE_LABELS = {
     Kind.ADDED: "新增",
@@ -89,7 +89,7 @@ def _body(comparison: Comparison, footers: lay.FooterRefs | None) -> Iterator[st
         yield _detail_table(changes, comparison)
     for broken in comparison.broken:
         yield lay.body(f"未纳入对照的登记表：{broken.message}")
-    yield lay.para(lay.run(NOTE, lay.rpr(lay.FONT_BODY, size=lay.SIZE_5)), lay.ppr("Normal", before=120))
+    yield lay.para(lay.run(NOTE, lay.rpr(lay.FONT_BODY, size=lay.SIZE_5)), lay.ppr("Normal", before=120, keep_next=True))
     yield from _signatures()
     yield lay.sect_pr(footers, landscape=True)
 
@@ -185,5 +185,7 @@ def reviewers(change: Change, comparison: Comparison) -> str:
     parts = []
     for label, review in (("审核", entry.register.review), ("审定", entry.register.approval)):
         if review is not None and (review.signer or review.date):
-            parts.append(f"{label}：{review.signer or ''}{'，' + date_cn(review.date) if review.date else ''}")
+            parts.append(f"{label}：{review.signer or ''}")
+            if review.date:
+                parts.append(date_cn(review.date))
     return "\n".join(parts)
