@@ -28,7 +28,7 @@ from lianzheng_cli.render.jinja_env import find_template, template_dirs
 TITLE = "年度风险变化对照表"
 STYLE_TEMPLATE = "文档样式.docx"
 LABELS = ("序号", "部门", "岗位/登记表", "风险点", "变化", "原内容", "现内容", "理由", "审核/审定")
-WIDTHS = (640, 1100, 1300, 1800, 900, 1900, 1900, 1300, lay.LANDSCAPE_WIDTH - 10840)
+WIDTHS = (560, 1000, 1200, 1800, 1100, 1800, 1800, 1300, lay.LANDSCAPE_WIDTH - 10560)
 # The five changes a 党委 decides on; the other kinds are technical (moves, register edits).
 CHANGE_LABELS = {
     Kind.ADDED: "新增",
@@ -100,12 +100,12 @@ def _signatures() -> Iterator[str]:
     yield lay.para(lay.run(line, lay.RPR_BODY), lay.ppr("Normal", before=480, keep_next=False, tabs=tabs))
 
 
-def _cell(text: object, *, center: bool = False, bold: bool = False, label: bool = False) -> lay.Cell:
+def _cell(text: object, *, center: bool = False, bold: bool = False, label: bool = False, keep: bool = False) -> lay.Cell:
     font = lay.FONT_HEI if label else lay.FONT_BODY
     props = lay.rpr(font, size=lay.SIZE_5, bold=bold)
     style = "TableSmallLabel" if label else "TableSmall"
     return lay.Cell(
-        lay.para(lay.run(text, props), lay.ppr(style, jc="center" if center else None)),
+        lay.para(lay.run(text, props), lay.ppr(style, jc="center" if center else None, keep_next=keep)),
         valign="center" if center or label else "top",
         shade="F2F2F2" if label else None,
     )
@@ -139,17 +139,22 @@ def _detail_table(changes: list[Change], comparison: Comparison) -> str:
     for number, change in enumerate(changes, 1):
         before, after = _contents(change)
         risk = "（整张登记表）" if change.kind.is_register_level else f"{change.name}\n{change.id}"
+        # The last row keeps with the note and the 审核/审定 lines: they never stand alone on a page.
+        keep = number == len(changes)
+        texts = (
+            (number, True),
+            (change.department, False),
+            (change.register_name, False),
+            (risk, False),
+            (CHANGE_LABELS[change.kind], True),
+            (before, False),
+            (after, False),
+        )
         body.append(
             [
-                _cell(number, center=True),
-                _cell(change.department),
-                _cell(change.register_name),
-                _cell(risk),
-                _cell(CHANGE_LABELS[change.kind], center=True),
-                _cell(before),
-                _cell(after),
-                _cell(reason(change), bold=reason(change) == MISSING_REASON),
-                _cell(reviewers(change, comparison)),
+                *(_cell(text, center=center, keep=keep) for text, center in texts),
+                _cell(reason(change), bold=reason(change) == MISSING_REASON, keep=keep),
+                _cell(reviewers(change, comparison), keep=keep),
             ]
         )
     return _table(LABELS, WIDTHS, body)
