@@ -75,7 +75,7 @@ def test_no_form_has_a_page_of_bare_review_rows(printed: Built) -> None:
 
 
 def test_a_form_that_fits_one_page_stays_on_one_page(printed: Built) -> None:
-    path = printed.out / "科室" / "药剂科" / "个人岗位廉政风险防控表" / f"{file_name('YJK-CG_药品采购员')}.pdf"
+    path = printed.out / "科室" / "医务科" / "个人岗位廉政风险防控表" / f"{file_name('YWK-YB_医保管理员')}.pdf"
     assert len(pages(path)) == 1
 
 
