@@ -60,7 +60,10 @@ def test_bad_option_exits_2(invoke: Invoke, tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["validate", "--strikt"], "错误：没有这个选项：--strikt（是不是 --strict？）"),
-        (["validate", "--format", "xml"], "错误：参数 --format/-f 的值无效：“xml”不是可选值：auto、text、json、github、plain"),
+        (
+            ["validate", "--format", "xml"],
+            "错误：参数 --format/-f 的值无效：“xml”不是可选值：auto、text、json、github、plain、gitlab、junit、sarif",
+        ),
         (["nosuch"], "错误：没有这个命令：nosuch"),
         (["init"], "错误：缺少必填的参数 directory"),
     ],
@@ -143,7 +146,7 @@ def test_json_format_has_the_documented_shape(invoke: Invoke, tmp_path: Path) ->
     result = invoke("validate", "--format", "json", cwd=_case("lz211-missing-stage", tmp_path))
     document = json.loads(result.stdout)
     assert result.exit_code == 0
-    assert list(document) == ["findings", "summary"]
+    assert list(document) == ["version", "findings", "summary"]
     assert document["findings"][1] == {
         "file": "registers/院长.yaml",
         "line": 18,

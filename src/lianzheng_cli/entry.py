@@ -16,11 +16,18 @@ _FLAGS = {"--strict": "strict"}
 
 
 def main() -> None:
-    code = fast_validate(sys.argv[1:])
-    if code is None:
-        from lianzheng_cli.cli import main as full_main
+    from lianzheng_cli.output import prepare_streams, quiet_broken_pipe
 
-        full_main()
+    prepare_streams()
+    try:
+        code = fast_validate(sys.argv[1:])
+        if code is None:
+            from lianzheng_cli.cli import run
+
+            code = run()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = quiet_broken_pipe()
     sys.exit(code)
 
 
@@ -36,13 +43,14 @@ def fast_validate(argv: list[str]) -> int | None:
     result = cache.replay(start, cache.targets_key(paths or None))
     if result is None:
         return None
-    from lianzheng_cli.reporters import FORMAT_NAMES, choose
+    from lianzheng_cli.output import emit_findings
+    from lianzheng_cli.reporters import FORMAT_NAMES
     from lianzheng_cli.results import exit_code
 
     name = str(options.get("format", "auto"))
     if name not in FORMAT_NAMES:
         return None
-    choose(name)(result, sys.stdout)
+    emit_findings(result, name)
     return exit_code(result, strict=bool(options.get("strict")))
 
 

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from lianzheng_cli.errors import ExitCode, LzfkError
+from lianzheng_cli.output import quiet_broken_pipe
 
 F = TypeVar("F", bound=Callable[..., int])
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -31,6 +32,8 @@ def command(func: F) -> F:
             raise typer.Exit(int(exc.exit_code)) from None
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:  # the reader stopped reading (| head): not a crash
+            raise typer.Exit(quiet_broken_pipe()) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
         except Exception:  # noqa: BLE001 — the last resort: never a traceback on screen

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,20 +10,24 @@ import typer
 
 from lianzheng_cli.cli.boundary import command
 from lianzheng_cli.errors import ExitCode
+from lianzheng_cli.output import stdout_for
+from lianzheng_cli.reporters import choices, help_text, is_machine
 
 if TYPE_CHECKING:
     from lianzheng_cli.grading.report import GradeReport
 
 
-class GradeFormat(enum.StrEnum):
-    text = "text"
-    json = "json"
+if TYPE_CHECKING:
+    GradeFormat = enum.StrEnum
+else:
+    GradeFormat = choices("grade")
+GRADE_TEXT = GradeFormat("text")
 
 
 @command
 def grade_command(
     paths: Annotated[list[Path] | None, typer.Argument(help="只显示这些文件或目录中的登记表（评级仍按整个登记库汇总）")] = None,
-    output_format: Annotated[GradeFormat, typer.Option("--format", "-f", help="输出格式：text 或 json")] = GradeFormat.text,
+    output_format: Annotated[GradeFormat, typer.Option("--format", "-f", help=help_text("grade"))] = GRADE_TEXT,
     write: Annotated[
         bool, typer.Option("--write", "-w", help="把偏低或未填的等级改为评级结果（只提高、不降低，其余内容不变）")
     ] = False,
@@ -39,8 +42,8 @@ def grade_command(
     only = repository_paths(loaded.repository.root, paths) if paths else None
     report = build_report(loaded, only)
     written = _write(report, loaded.repository.root) if write else {}
-    emit = grade_output.as_json if output_format is GradeFormat.json else grade_output.text
-    emit(report, sys.stdout, written=written)
+    emit = grade_output.as_json if output_format.value == "json" else grade_output.text
+    emit(report, stdout_for(is_machine(output_format.value)), written=written)
     pending = any(row.needs_raise for r in report.registers for row in r.rows if r.path not in written)
     pending = pending or any(r.needs_raise for r in report.registers)
     return ExitCode.FINDINGS if pending else ExitCode.OK

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import io
-import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,23 +20,22 @@ from lianzheng_cli.cli.boundary import command, err_console
 from lianzheng_cli.errors import ExitCode, UsageError
 from lianzheng_cli.findings import Severity
 from lianzheng_cli.fsutil import write_text_atomic
+from lianzheng_cli.output import append_step_summary, stdout_for
+from lianzheng_cli.reporters import choices, help_text, is_machine, resolve
 
 if TYPE_CHECKING:
     from lianzheng_cli.history.compare import Comparison, Endpoint
     from lianzheng_cli.history.gitio import GitRepo
 
 
-class DiffFormat(enum.StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-    docx = "docx"
-
-
-class LogFormat(enum.StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
+if TYPE_CHECKING:
+    DiffFormat = enum.StrEnum
+    LogFormat = enum.StrEnum
+    FindingsFormat = enum.StrEnum
+    AuditFormat = enum.StrEnum
+else:
+    DiffFormat, LogFormat, FindingsFormat, AuditFormat = (choices(c) for c in ("diff", "log", "check", "audit"))
+DIFF_TEXT, LOG_TEXT, CHECK_AUTO, AUDIT_AUTO = DiffFormat("text"), LogFormat("text"), FindingsFormat("auto"), AuditFormat("auto")
 
 
 DirectoryOpt = Annotated[
@@ -85,9 +82,7 @@ def diff_command(
             "--year", "-y", help="按年度取版本（可写两次）：有同名标签用标签，否则用该年底前的最后一次提交", show_default=False
         ),
     ] = None,
-    output_format: Annotated[
-        DiffFormat, typer.Option("--format", "-f", help="输出格式：text、markdown、json 或 docx（Word 对照表）")
-    ] = DiffFormat.text,
+    output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help=help_text("diff"))] = DIFF_TEXT,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="写入文件；docx 默认写到“年度风险变化对照表-起-止.docx”", show_default=False),
@@ -105,29 +100,29 @@ def diff_command(
             _notes(ensure_history(source.repo, deepen=True, wanted=revisions or []))
         old, new = _endpoints(source.repo, revisions or [], years or [])
         comparison = compare(source, old, new, whole_registers=False)
-    _emit_diff(comparison, output_format, out, source.repository.root)
+    _emit_diff(comparison, output_format.value, out, source.repository.root)
     return ExitCode.OK
 
 
-def _emit_diff(comparison: Comparison, output_format: DiffFormat, out: Path | None, root: Path) -> None:
-    from lianzheng_cli.history import report
+def _emit_diff(comparison: Comparison, output_format: str, out: Path | None, root: Path) -> None:
+    from lianzheng_cli.reporters import diff_report as report
 
-    if output_format is DiffFormat.docx:
+    if output_format == "docx":
         from lianzheng_cli.render.change_table import write_docx
 
         target = out or Path(f"年度风险变化对照表-{_safe(comparison.old.label)}-{_safe(comparison.new.label)}.docx")
         write_docx(comparison, target, root)
         err_console.print(f"已写入 {target}")
         return
-    if output_format is DiffFormat.text and out is None:
-        report.print_text(comparison, Console(highlight=False, soft_wrap=True))
+    if output_format == "text" and out is None:
+        report.print_text(comparison, Console(file=stdout_for(machine=False), highlight=False, soft_wrap=True))
         return
-    if output_format is DiffFormat.text:
+    if output_format == "text":
         buffer = io.StringIO()
         report.print_text(comparison, Console(file=buffer, width=120, color_system=None, highlight=False, soft_wrap=True))
         text = buffer.getvalue()
     else:
-        text = report.markdown(comparison) if output_format is DiffFormat.markdown else report.to_json(comparison)
+        text = report.markdown(comparison) if output_format == "markdown" else report.to_json(comparison)
     _write_or_print(text, out)
 
 
@@ -137,7 +132,7 @@ def _safe(label: str) -> str:
 
 def _write_or_print(text: str, out: Path | None) -> None:
     if out is None:
-        sys.stdout.write(text)
+        stdout_for(machine=True).write(text)
         return
     write_text_atomic(out, text)
     err_console.print(f"已写入 {out}")
@@ -147,14 +142,14 @@ def _write_or_print(text: str, out: Path | None) -> None:
 def log_command(
     ident: Annotated[str, typer.Argument(help="风险点或登记表的编号，如 YJK-CG-01", metavar="编号", show_default=False)],
     rev: Annotated[str, typer.Option("--rev", "-r", help="查到哪个版本为止")] = "HEAD",
-    output_format: Annotated[LogFormat, typer.Option("--format", "-f", help="输出格式：text、markdown 或 json")] = LogFormat.text,
+    output_format: Annotated[LogFormat, typer.Option("--format", "-f", help=help_text("log"))] = LOG_TEXT,
     directory: DirectoryOpt = None,
     deepen: DeepenOpt = False,
 ) -> int:
     """一个风险点或登记表的全部历史：每次修改的日期、作者、提交说明和逐项变化，跨文件、跨改名追踪。"""
-    from lianzheng_cli.history import report_log
     from lianzheng_cli.history.compare import ensure_history, open_source
     from lianzheng_cli.history.timeline import timeline
+    from lianzheng_cli.reporters import log_report
     from lianzheng_cli.repository import require_repository
 
     source = open_source(require_repository(directory or Path.cwd()))
@@ -162,10 +157,11 @@ def log_command(
         _notes(ensure_history(source.repo, deepen=deepen))
         source.repo.resolve(rev)
         found = timeline(source, ident.strip(), rev)
-    if output_format is LogFormat.text:
-        report_log.print_text(found, Console(highlight=False, soft_wrap=True))
+    if output_format.value == "text":
+        log_report.print_text(found, Console(file=stdout_for(machine=False), highlight=False, soft_wrap=True))
     else:
-        sys.stdout.write(report_log.markdown(found) if output_format is LogFormat.markdown else report_log.to_json(found))
+        text = log_report.markdown(found) if output_format.value == "markdown" else log_report.to_json(found)
+        stdout_for(machine=True).write(text)
     return ExitCode.OK
 
 
@@ -178,21 +174,8 @@ def parse_day(text: str | None) -> dt.date:
         raise UsageError(f"日期“{text}”的格式不对", hint="写成 YYYY-MM-DD，如 2025-03-31") from None
 
 
-class FindingsFormat(enum.StrEnum):
-    auto = "auto"
-    text = "text"
-    github = "github"
-    plain = "plain"
-    markdown = "markdown"
-    json = "json"
-
-
-FindingsFormatOpt = Annotated[
-    FindingsFormat,
-    typer.Option(
-        "--format", "-f", help="输出格式：auto（默认，在 GitHub Actions 中用 github）、text、github、plain、markdown、json"
-    ),
-]
+FindingsFormatOpt = Annotated[FindingsFormat, typer.Option("--format", "-f", help=help_text("check"))]
+AuditFormatOpt = Annotated[AuditFormat, typer.Option("--format", "-f", help=help_text("audit"))]
 SummaryOpt = Annotated[
     Path | None,
     typer.Option(
@@ -203,31 +186,17 @@ SummaryOpt = Annotated[
 ]
 
 
-def _resolve_format(output_format: FindingsFormat) -> str:
-    from lianzheng_cli.reporters import choose, github
-
-    if output_format is not FindingsFormat.auto:
-        return output_format.value
-    return "github" if choose("auto") is github.report else "text"
-
-
-def _write_summary(summary: Path | None, markdown: str, *, step: str) -> None:
-    """--summary FILE gets the whole Markdown summary; $GITHUB_STEP_SUMMARY, when set, is appended ``step``.
-
-    ``step`` leaves out the findings table when the github reporter has already put it there.
-    """
+def _write_summary(summary: Path | None, markdown: str, step: str) -> None:
+    """--summary FILE gets the whole Markdown summary; the job summary of Actions, when set, gets ``step``."""
     if summary is not None:
         write_text_atomic(summary, markdown)
         err_console.print(f"已写入 {summary}")
-    target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if target:
-        with Path(target).open("a", encoding="utf-8") as handle:
-            handle.write(step)
+    append_step_summary(step)
 
 
 @command
 def audit_command(
-    output_format: FindingsFormatOpt = FindingsFormat.auto,
+    output_format: AuditFormatOpt = AUDIT_AUTO,
     as_of: Annotated[str | None, typer.Option("--date", help="审计日期 YYYY-MM-DD，默认今天", show_default=False)] = None,
     days: Annotated[
         int | None,
@@ -241,10 +210,9 @@ def audit_command(
     deepen: DeepenOpt = False,
 ) -> int:
     """审计每份登记表：审定后是否又被修改（列出提交）、审定是否过期，以及审计期内谁调整了风险等级。有警告或错误时以 1 退出。"""
-    from lianzheng_cli.history import report_findings as out
     from lianzheng_cli.history.audit import audit
     from lianzheng_cli.history.compare import ensure_history, open_source
-    from lianzheng_cli.reporters import choose
+    from lianzheng_cli.reporters import audit_report
     from lianzheng_cli.repository import require_repository
 
     day = parse_day(as_of)
@@ -253,20 +221,10 @@ def audit_command(
         _notes(ensure_history(source.repo, deepen=deepen))
         result = audit(source, as_of=day, period_days=days, rev=rev)
     root = source.repository.root
-    name = _resolve_format(output_format)
-    if name == "json":
-        sys.stdout.write(out.audit_json(result, root))
-    elif name == "markdown":
-        sys.stdout.write(out.audit_markdown(result, root))
-    else:
-        choose(name)(out.audit_view(result, root), sys.stdout)
-        if name == "text":
-            out.print_audit_events(result, Console(highlight=False, soft_wrap=True))
-        else:
-            sys.stdout.write("\n".join([out.audit_heading(result), *out.audit_events_text(result)]) + "\n")
-    markdown = out.audit_markdown(result, root)
-    github_wrote = name == "github" and bool(os.environ.get("GITHUB_STEP_SUMMARY"))
-    _write_summary(summary, markdown, step=out.audit_markdown(result, root, with_findings=not github_wrote))
+    name = resolve(output_format.value)
+    audit_report.report(result, root, name, stdout_for(is_machine(name)))
+    markdown = audit_report.audit_markdown(result, root)
+    _write_summary(summary, markdown, audit_report.step_summary(result, root, name))
     return ExitCode.FINDINGS if any(f.severity >= Severity.WARNING for f in result.findings) else ExitCode.OK
 
 
@@ -276,7 +234,7 @@ def check_command(
         str | None,
         typer.Option("--base", "-b", help="与哪个版本对照，通常是合并请求的目标分支，如 origin/main", show_default=False),
     ] = None,
-    output_format: FindingsFormatOpt = FindingsFormat.auto,
+    output_format: FindingsFormatOpt = CHECK_AUTO,
     summary: SummaryOpt = None,
     strict: Annotated[bool, typer.Option("--strict", help="有警告时也以退出码 1 结束")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="检查时不使用也不更新缓存")] = False,
@@ -297,15 +255,14 @@ def check_command(
             )
         from lianzheng_cli.cli.public import check_public
 
-        return check_public(directory or Path.cwd(), _resolve_format(output_format), summary)
+        return check_public(directory or Path.cwd(), resolve(output_format.value), summary)
     if base is None:
         raise UsageError(
             "请用 --base 指定对照的版本", hint="如 lzfk check --base origin/main；只检查公示内容时用 lzfk check --public"
         )
-    from lianzheng_cli.history import report_findings as out
     from lianzheng_cli.history.compare import ensure_history, open_source
     from lianzheng_cli.merge_check import run_check
-    from lianzheng_cli.reporters import choose
+    from lianzheng_cli.reporters import check_report
     from lianzheng_cli.repository import require_repository
     from lianzheng_cli.results import exit_code
 
@@ -314,15 +271,8 @@ def check_command(
         if deepen:
             _notes(ensure_history(source.repo, deepen=True, wanted=[base]))
         result = run_check(source, base, use_cache=not no_cache)
-    view = out.check_view(result)
-    name = _resolve_format(output_format)
-    if name == "json":
-        sys.stdout.write(out.check_json(result))
-    elif name == "markdown":
-        sys.stdout.write(out.check_markdown(result))
-    else:
-        choose(name)(view, sys.stdout)
-        sys.stdout.write(out.change_counts(result) + "\n")
-    github_wrote = name == "github" and bool(os.environ.get("GITHUB_STEP_SUMMARY"))
-    _write_summary(summary, out.check_markdown(result), step=out.check_markdown(result, with_findings=not github_wrote))
+    name = resolve(output_format.value)
+    check_report.report(result, name, stdout_for(is_machine(name)))
+    _write_summary(summary, check_report.check_markdown(result), check_report.step_summary(result, name))
+    view = check_report.check_view(result)
     return exit_code(view, strict=strict)

@@ -50,7 +50,7 @@ def check_public(start: Path, format_name: str, summary: Path | None = None) -> 
 
 
 def _markdown(findings: list[Finding]) -> str:
-    from lianzheng_cli.history.report_findings import findings_table
+    from lianzheng_cli.reporters.markdown import findings_table
 
     return "\n".join(["## 公示内容检查", "", *(findings_table(findings) or [CLEAN + "。"]), ""])
 

@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 import enum
-import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from lianzheng_cli.cli.boundary import command
-from lianzheng_cli.reporters import FORMAT_NAMES, choose
+from lianzheng_cli.output import emit_findings
+from lianzheng_cli.reporters import choices, help_text
 from lianzheng_cli.results import exit_code
 
 PathsArg = Annotated[
     list[Path] | None,
     typer.Argument(help="要检查的文件或目录，默认检查整个登记目录", show_default=False),
 ]
-OutputFormat = enum.Enum("OutputFormat", {name: name for name in FORMAT_NAMES}, type=str)  # type: ignore[misc]
-FormatOpt = Annotated[
-    OutputFormat,
-    typer.Option(
-        "--format",
-        "-f",
-        help="输出格式：auto（默认，在 GitHub Actions 中自动用 github）、text、json、github、plain",
-    ),
-]
+if TYPE_CHECKING:
+    OutputFormat = enum.StrEnum
+else:
+    OutputFormat = choices("validate")
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help=help_text("validate"))]
 DEFAULT_FORMAT = OutputFormat("auto")
 StrictOpt = Annotated[bool, typer.Option("--strict", help="有警告时也以退出码 1 结束")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="不使用也不更新缓存（.lzfk_cache/）")]
@@ -45,5 +41,5 @@ def validate_command(
 
     start = paths[0] if paths else Path.cwd()
     result = validate(start, paths or None, use_cache=not no_cache, jobs=jobs)
-    choose(output_format.value)(result, sys.stdout)
+    emit_findings(result, output_format.value)
     return exit_code(result, strict=strict)

@@ -20,10 +20,11 @@ from markupsafe import Markup, escape
 from lianzheng_cli.errors import LzfkError
 from lianzheng_cli.render.context import chinese_number
 from lianzheng_cli.render.sanitize import clean
+from lianzheng_cli.reporters import markdown
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates"
 USER_DIR = "templates"
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#~])")  # "|" and line breaks: reporters.markdown.cell
 
 
 class TemplateError(LzfkError):
@@ -49,14 +50,13 @@ def find_template(name: str, dirs: Sequence[Path]) -> Path:
 
 def md_text(value: object) -> Markup:
     """Text for Markdown: inline markup characters escaped, HTML special characters as entities."""
-    text = _MD_SPECIAL.sub(r"\\\1", clean(value))
+    text = _MD_SPECIAL.sub(r"\\\1", clean(value)).replace("|", "\\|")
     return Markup(str(escape(text)).replace("\n", "  \n"))
 
 
 def md_cell(value: object) -> Markup:
-    """Text for a Markdown table cell: as md_text, with line breaks as <br>."""
-    text = _MD_SPECIAL.sub(r"\\\1", clean(value))
-    return Markup(str(escape(text)).replace("\n", "<br>"))
+    """Text for a Markdown table cell: as md_text, then the one table-cell escaper (``|``, line breaks as <br>)."""
+    return Markup(markdown.cell(str(escape(_MD_SPECIAL.sub(r"\\\1", clean(value))))))
 
 
 def html_lines(value: object) -> Markup:

@@ -1,7 +1,9 @@
-"""Pieces shared by reporters: summary sentences and the JSON shape of a finding."""
+"""Pieces shared by reporters: summary sentences, the JSON shape of a finding, and how paths print."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from lianzheng_cli.findings import Finding, Summary
@@ -18,6 +20,9 @@ def summary_sentence(summary: Summary) -> str:
         tail = "：" + "，".join(parts)
     note = "" if summary.cross_file_checked else "（只检查了指定的文件，未做跨文件检查）"
     return head + tail + note
+
+
+FINDINGS_JSON_VERSION = 1
 
 
 def finding_record(finding: Finding) -> dict[str, Any]:
@@ -42,3 +47,22 @@ def summary_record(summary: Summary) -> dict[str, Any]:
         "infos": summary.infos,
         "cross_file_checked": summary.cross_file_checked,
     }
+
+
+def repository_prefix(root: Path) -> str:
+    """Where the lzfk root sits inside its git repository ("" at the top, else "folder/").
+
+    GitLab and code-scanning tools place a finding by its path from the top of the git
+    repository, while lzfk's paths start at the folder holding lzfk.yaml.
+    """
+    resolved = root.resolve()
+    for folder in (resolved, *resolved.parents):
+        if (folder / ".git").exists():
+            relative = resolved.relative_to(folder).as_posix()
+            return "" if relative == "." else relative + "/"
+    return ""
+
+
+def native_path(path: str) -> str:
+    """A path as the platform writes it (``\\`` on Windows): for text read by people."""
+    return path.replace("/", os.sep) if os.sep != "/" else path

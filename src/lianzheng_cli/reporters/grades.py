@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lianzheng_cli.grading.report import AGREE, HIGH, LOW, MISSING, GradeReport, RegisterReport
+from lianzheng_cli.reporters.common import native_path
 
 _STATUS_STYLE = {LOW: "bold red", MISSING: "bold red", HIGH: "cyan", AGREE: "green"}
 
@@ -43,7 +44,7 @@ def _register_line(register: RegisterReport) -> Text:
 
 
 def _table(register: RegisterReport) -> Table:
-    title = f"{register.path}  {register.kind}“{register.name}”  登记表等级：{register.grade}"
+    title = f"{native_path(register.path)}  {register.kind}“{register.name}”  登记表等级：{register.grade}"
     table = Table(title=title, title_justify="left", show_lines=False, expand=False)
     for column in ("风险点", "名称", "申报", "评级", "状态", "依据（规则）"):
         table.add_column(column, overflow="fold")

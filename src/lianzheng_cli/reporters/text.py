@@ -13,7 +13,7 @@ from lianzheng_cli.findings import Finding, Severity
 from lianzheng_cli.loader.decode import SourceText, decode_source
 from lianzheng_cli.loader.markdown import split_lines
 from lianzheng_cli.loader.raw import read_bytes
-from lianzheng_cli.reporters.common import summary_sentence
+from lianzheng_cli.reporters.common import native_path, summary_sentence
 from lianzheng_cli.results import ValidationResult
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -22,7 +22,7 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 def report(result: ValidationResult, out: TextIO) -> None:
     console = Console(file=out, highlight=False, soft_wrap=True)
     for path, group in groupby(result.findings, key=lambda f: f.path):
-        console.print(Text(path, style="bold underline"))
+        console.print(Text(native_path(path), style="bold underline"))
         lines = _source_lines(result, path)
         for finding in group:
             _print_finding(console, finding, lines)

@@ -9,8 +9,10 @@ from rich.console import Console
 from rich.text import Text
 
 from lianzheng_cli.history.changes import Change
-from lianzheng_cli.history.report import JSON_VERSION, change_record, describe, md_cell, note
 from lianzheng_cli.history.timeline import Entry, Timeline
+from lianzheng_cli.reporters import markdown as md
+from lianzheng_cli.reporters.change_text import JSON_VERSION, change_record, describe, note
+from lianzheng_cli.reporters.common import native_path
 
 
 def _title(found: Timeline) -> str:
@@ -41,9 +43,11 @@ def print_text(found: Timeline, console: Console) -> None:
         for change in entry.changes:
             console.print("    " + _change_text(change, found))
         for broken in entry.broken:
-            console.print(Text(f"    无法解析 {broken.path}：{broken.message}（此次修改无法逐项比较）", style="yellow"))
+            console.print(
+                Text(f"    无法解析 {native_path(broken.path)}：{broken.message}（此次修改无法逐项比较）", style="yellow")
+            )
         if paths:
-            console.print(Text("    文件：" + "、".join(paths), style="dim"))
+            console.print(Text("    文件：" + "、".join(native_path(p) for p in paths), style="dim"))
     console.print(Text(_where(found), style="dim"))
 
 
@@ -51,8 +55,14 @@ def markdown(found: Timeline) -> str:
     lines = [f"## {_title(found)}", "", "| 日期 | 作者 | 提交 | 说明 | 变化 |", "|---|---|---|---|---|"]
     for entry in found.entries:
         commit = entry.commit
-        changes = "<br>".join(md_cell(_change_text(change, found)) for change in entry.changes)
-        cells = [commit.authored.date().isoformat(), commit.author, f"`{commit.short}`", md_cell(commit.subject), changes]
+        changes = "<br>".join(md.cell(_change_text(change, found)) for change in entry.changes)
+        cells = [
+            commit.authored.date().isoformat(),
+            md.cell(commit.author),
+            f"`{commit.short}`",
+            md.cell(commit.subject),
+            changes,
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join([*lines, "", _where(found), ""])
 
