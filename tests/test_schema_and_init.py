@@ -12,9 +12,10 @@ import yaml
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 
+from lianzheng_cli.config import Config
 from lianzheng_cli.loader.decode import SourceText, decode_source
 from lianzheng_cli.loader.files import parse_register_text
-from lianzheng_cli.repository import is_register_candidate
+from lianzheng_cli.repository import is_register_candidate, load_config
 from lianzheng_cli.schema import all_schemas, stale_files
 from tests.conftest import Invoke
 from tests.helpers import INVALID, REPO_ROOT, VALID, read_expected, run_validate
@@ -62,8 +63,10 @@ def _is_register(path: Path) -> bool:
 
 
 def test_committed_schemas_are_up_to_date(invoke: Invoke, tmp_path: Path) -> None:
-    assert stale_files(SCHEMAS) == []
-    result = invoke("schema", "--check", "--out", str(SCHEMAS), cwd=tmp_path)
+    sample = load_config(REPO_ROOT)
+    assert isinstance(sample, Config)
+    assert stale_files(SCHEMAS, sample) == []
+    result = invoke("schema", "--check", "--out", str(SCHEMAS), cwd=REPO_ROOT / "registers")
     assert result.exit_code == 0
     assert "是最新的" in result.stdout
 
@@ -140,7 +143,9 @@ def test_init_creates_a_repository_that_validates_clean(invoke: Invoke, tmp_path
     checked = run_validate(root)
     assert checked.findings == []
     assert checked.summary.registers >= 3
-    assert stale_files(root / "schemas") == []
+    config = load_config(root)
+    assert isinstance(config, Config)
+    assert stale_files(root / "schemas", config) == []
     for path in _register_files(root):
         if _is_register(path):
             assert _schema_errors(path) == [], path

@@ -132,6 +132,14 @@ def known_ids(facts: list[RegisterFacts]) -> set[str] | None:
     return known or None
 
 
+def add_findings(result: ValidationResult, findings: list[Finding], config: Config) -> None:
+    """Findings about the repository as a whole (not from a file's outcome), with the unit's 检查规则 applied."""
+    added = apply_settings(findings, severity_overrides(config))
+    if added:
+        result.findings = sorted([*result.findings, *added])
+        result.summary.count(added)
+
+
 def failed(root: Path, findings: list[Finding]) -> ValidationResult:
     """The result of a run stopped by lzfk.yaml or the rule files."""
     result = ValidationResult(root, sorted(findings), config_failed=True)

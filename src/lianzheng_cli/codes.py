@@ -48,6 +48,8 @@ _ALL = [
     CodeInfo("LZ016", "non-text-key", E, "键不是文本", False),
     CodeInfo("LZ040", "comment-in-text", W, "文本值后面的“ #…”被当作注释，没有读入", False),
     CodeInfo("LZ041", "odd-space", E, "缩进或冒号后用了不间断空格、零宽字符或全角空格", False),
+    # LZ050–LZ059: files lzfk generates for the repository
+    CodeInfo("LZ050", "schemas-stale", W, "schemas/ 中编辑器用的 JSON Schema 已过期"),
     # LZ1xx: the schema (keys and value types)
     CodeInfo("LZ101", "unknown-key", E, "未知的键", False),
     CodeInfo("LZ102", "missing-key", E, "缺少必填的键", False),

@@ -8,7 +8,9 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from string import Template
 
+from lianzheng_cli.config import Config
 from lianzheng_cli.fsutil import write_text_atomic
+from lianzheng_cli.repository import load_config
 from lianzheng_cli.schema import all_schemas, render
 
 _TEXT_SUFFIXES = (".yaml", ".yml", ".md", ".json", ".gitattributes", ".gitignore")
@@ -26,7 +28,8 @@ def scaffold(target: Path, *, unit: str, year: int) -> ScaffoldResult:
     values = {"unit": unit, "year": str(year)}
     for relative, text in _starter_files():
         _place(target / relative, Template(text).safe_substitute(values), result)
-    for name, schema in all_schemas().items():
+    config = load_config(target)  # the starter one, or the unit's own when it was already there
+    for name, schema in all_schemas(config if isinstance(config, Config) else None).items():
         _place(target / "schemas" / name, render(schema), result)
     return result
 

@@ -1,4 +1,11 @@
-"""JSON Schema (draft-07) for lzfk.yaml and the registers, generated from the models."""
+"""JSON Schema (draft-07) for lzfk.yaml and the registers, generated from the models and the unit's lzfk.yaml.
+
+Editors (yaml-language-server) complete from these files, so they carry the unit's own
+vocabularies as enums with Chinese descriptions (grades with their aliases, risk types,
+stages, power categories), and no ``null`` branches or ``null`` defaults, which would
+show up as noise in completions and snippets. The files carry no ``$id``: a ``$ref`` to
+a sibling file then resolves against the file's own location, from any working directory.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from lianzheng_cli.config import Config
+from lianzheng_cli.findings import Finding
 from lianzheng_cli.models import DepartmentRegister, PostRegister, UnitRegister
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
@@ -37,13 +45,82 @@ SCHEMA_FILES: dict[str, type[BaseModel]] = {
 KIND_FILES = {"岗位": "post.schema.json", "科室": "department.schema.json", "单位": "unit.schema.json"}
 
 
-def model_schema(model: type[BaseModel], file_name: str) -> dict[str, Any]:
+SCHEMA_DIR = "schemas"
+Choices = list[tuple[str, str]]  # (value, Chinese description)
+
+
+def vocabularies(config: Config) -> dict[tuple[str, str], Choices]:
+    """(definition, property) → the values lzfk.yaml allows there, each with a description."""
+    ranks = ("最严重的等级", "居中的等级", "最轻的等级")
+    grades = [(grade, ranks[i] if i < len(ranks) else "风险等级") for i, grade in enumerate(config.grades)]
+    grades += [(spelling, f"别名，即“{grade}”") for spelling, grade in config.grade_aliases.items()]
+    return {
+        ("RiskPoint", "等级"): grades,
+        ("RiskPoint", "类型"): [(kind, "本单位的风险类型") for kind in config.risk_types],
+        ("Measure", "阶段"): [(stage, f"防控阶段（第 {i + 1} 道防线）") for i, stage in enumerate(config.stages)],
+        ("Power", "类别"): [(category, "权力类别") for category in config.power_categories],
+    }
+
+
+def model_schema(model: type[BaseModel], config: Config | None = None) -> dict[str, Any]:
     schema = model.model_json_schema(by_alias=True, mode="validation")
     _translate(schema, model.__name__)
     for name, definition in schema.get("$defs", {}).items():
         _translate(definition, name)
     _accept_numbers_as_text(schema)
-    return {"$schema": DRAFT_07, "$id": file_name, **schema}
+    _compact_nulls(schema)
+    if config is not None:
+        _apply_vocabularies(schema, model.__name__, config)
+    return {"$schema": DRAFT_07, **schema}
+
+
+def _compact_nulls(node: Any) -> None:
+    """``X | None`` becomes one node whose type list ends in "null", and ``default: null`` goes:
+    an empty key stays valid, but no snippet or hover offers ``null`` as the default."""
+    if isinstance(node, dict):
+        branches = node.get("anyOf")
+        if isinstance(branches, list) and {"type": "null"} in branches:
+            rest = [b for b in branches if b != {"type": "null"}]
+            if len(rest) == 1 and "type" in rest[0] and "enum" not in rest[0]:
+                del node["anyOf"]
+                merged = {k: v for k, v in rest[0].items() if k not in node}
+                types = merged["type"] if isinstance(merged["type"], list) else [merged["type"]]
+                node.update({**merged, "type": [*types, "null"]})
+        if "default" in node and node["default"] is None:
+            del node["default"]
+        for value in node.values():
+            _compact_nulls(value)
+    elif isinstance(node, list):
+        for value in node:
+            _compact_nulls(value)
+
+
+def _apply_vocabularies(schema: dict[str, Any], model_name: str, config: Config) -> None:
+    definitions = {model_name: schema, **schema.get("$defs", {})}
+    for (definition, prop), choices in vocabularies(config).items():
+        node = definitions.get(definition, {}).get("properties", {}).get(prop)
+        if node is not None:
+            _enum_node(node, choices)
+    aliases = schema.get("properties", {}).get("等级别名") if model_name == "Config" else None
+    if aliases is not None:  # {spelling: grade}: an alias names one of the unit's grades
+        aliases["additionalProperties"] = _enum_node({}, [(grade, "本单位的等级") for grade in config.grades])
+
+
+def _enum_node(node: dict[str, Any], choices: Choices) -> dict[str, Any]:
+    """The node allows only the choices (and stays nullable if it was), each with its description."""
+    nullable = "null" in node.get("type", ())
+    for key in ("type", "minLength", "anyOf"):
+        node.pop(key, None)
+    values = {
+        "type": "string",
+        "enum": [value for value, _ in choices],
+        "enumDescriptions": [description for _, description in choices],  # read by yaml-language-server
+    }
+    if nullable:
+        node["anyOf"] = [values, {"type": "null"}]
+    else:
+        node.update(values)
+    return node
 
 
 def _accept_numbers_as_text(node: Any) -> None:
@@ -63,7 +140,6 @@ def register_schema() -> dict[str, Any]:
     """One schema for any register file, dispatching on 类型 with if/then (draft-07)."""
     return {
         "$schema": DRAFT_07,
-        "$id": "register.schema.json",
         "title": "廉政风险防控登记表",
         "description": "类型为 岗位、科室 或 单位 的登记表",
         "type": "object",
@@ -76,8 +152,9 @@ def register_schema() -> dict[str, Any]:
     }
 
 
-def all_schemas() -> dict[str, dict[str, Any]]:
-    schemas = {name: model_schema(model, name) for name, model in SCHEMA_FILES.items()}
+def all_schemas(config: Config | None = None) -> dict[str, dict[str, Any]]:
+    """Every schema file; with the unit's config, its vocabularies as enums."""
+    schemas = {name: model_schema(model, config) for name, model in SCHEMA_FILES.items()}
     schemas["register.schema.json"] = register_schema()
     return schemas
 
@@ -86,14 +163,40 @@ def render(schema: dict[str, Any]) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
-def stale_files(folder: Path) -> list[str]:
-    """Names of schema files in folder that are missing or differ from the models."""
+def stale_files(folder: Path, config: Config | None = None) -> list[str]:
+    """Names of schema files in folder that are missing or differ from the models and config."""
     stale = []
-    for name, schema in all_schemas().items():
+    for name, schema in all_schemas(config).items():
         path = folder / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != render(schema):
+        try:
+            current = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            current = None
+        if current != render(schema):
             stale.append(name)
     return stale
+
+
+def freshness_findings(root: Path, config: Config) -> list[Finding]:
+    """LZ050 for each out-of-date file, when the repository keeps a schemas/ folder."""
+    folder = root / SCHEMA_DIR
+    if not folder.is_dir():
+        return []
+    return [
+        Finding.of(
+            "LZ050",
+            f"{SCHEMA_DIR}/{name}",
+            (0, 0),
+            f"编辑器用的 JSON Schema {SCHEMA_DIR}/{name} 已过期（与 lzfk.yaml 或 lzfk 版本不一致）",
+            "运行 lzfk schema 重新生成，并提交 schemas/ 的改动",
+        )
+        for name in stale_files(folder, config)
+    ]
+
+
+def schema_paths(root: Path) -> list[Path]:
+    """The schema files that exist, for the run cache: changing one must not replay a stale warning."""
+    return [path for name in (*SCHEMA_FILES, "register.schema.json") if (path := root / SCHEMA_DIR / name).is_file()]
 
 
 def _translate(schema: dict[str, Any], name: str) -> None:

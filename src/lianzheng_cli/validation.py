@@ -16,7 +16,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from lianzheng_cli import cache
-from lianzheng_cli.checking import Checker, FileOutcome, assemble, check_bytes, failed, known_ids
+from lianzheng_cli.checking import Checker, FileOutcome, add_findings, assemble, check_bytes, failed, known_ids
 from lianzheng_cli.grading.ruleset import RuleSetError
 from lianzheng_cli.ledger import ledger_paths, load_ledger
 from lianzheng_cli.loader.files import unreadable
@@ -25,6 +25,7 @@ from lianzheng_cli.paths import walk_registers
 from lianzheng_cli.repository import Repository, list_files, open_repository, require_register_dir
 from lianzheng_cli.results import ValidationResult
 from lianzheng_cli.rules.standard_rules import catalogue_files
+from lianzheng_cli.schema import freshness_findings, schema_paths
 
 PARALLEL_THRESHOLD = 400
 BATCH = 1000
@@ -68,6 +69,8 @@ def validate(start: Path, targets: list[Path] | None = None, *, use_cache: bool 
         facts = [outcome.facts for _, outcome in outcomes if outcome.facts is not None]
         ledger = load_ledger(repository.root, known_ids(facts))
     result = assemble(repository.root, repository.config, outcomes, ledger, checker.ruleset)
+    if whole:
+        add_findings(result, freshness_findings(repository.root, repository.config), repository.config)
     if use_cache:
         _remember(repository, checker, targets_key, result, stats, read)
     return result
@@ -92,10 +95,14 @@ def _remember(
     read: set[str],
 ) -> None:
     root = repository.root
-    dependencies = cache.dependency_digests(
-        root,
-        [root / "lzfk.yaml", *ledger_paths(root), *checker.ruleset.files, *catalogue_files(root, repository.config)],
-    )
+    files = [
+        root / "lzfk.yaml",
+        *ledger_paths(root),
+        *checker.ruleset.files,
+        *catalogue_files(root, repository.config),
+        *schema_paths(root),
+    ]
+    dependencies = cache.dependency_digests(root, files)
     register_dir = repository.display(repository.register_dir.resolve())
     digests = [(item.path, item.digest) for item in stats]
     if targets_key:

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from lianzheng_cli.cli.boundary import command
-from lianzheng_cli.errors import ExitCode, UsageError
+from lianzheng_cli.errors import ConfigError, ExitCode, UsageError
 
 # soft_wrap: never break a long path across lines (rich wraps at 80 columns in CI logs and pipes).
 console = Console(highlight=False, soft_wrap=True)
@@ -23,23 +23,29 @@ def schema_command(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="写入的目录，默认为登记库根目录下的 schemas/")] = None,
     check: Annotated[bool, typer.Option("--check", help="只检查目录中的 JSON Schema 是否最新，过期时以 1 退出")] = False,
 ) -> int:
-    """生成 lzfk.yaml 和各类登记表的 JSON Schema（draft-07），供编辑器自动补全和检查。"""
+    """生成 lzfk.yaml 和各类登记表的 JSON Schema（draft-07），含本单位的等级、风险类型、防控阶段等，供编辑器自动补全和检查。改过 lzfk.yaml 后重新运行。"""
     from lianzheng_cli.fsutil import write_text_atomic
     from lianzheng_cli.paths import locate_root
-    from lianzheng_cli.schema import all_schemas, render, stale_files
+    from lianzheng_cli.repository import load_config
+    from lianzheng_cli.schema import SCHEMA_DIR, all_schemas, render, stale_files
 
+    root = locate_root(Path.cwd())
+    config = load_config(root) if root is not None else None
+    if isinstance(config, list):
+        raise ConfigError(
+            "lzfk.yaml 有错误，无法把本单位的等级、风险类型等写入 JSON Schema", hint="先运行 lzfk validate 改正 lzfk.yaml"
+        )
     if out is None:
-        root = locate_root(Path.cwd())
-        out = (root / "schemas") if root is not None else Path("schemas")
+        out = (root / SCHEMA_DIR) if root is not None else Path(SCHEMA_DIR)
 
     if check:
-        stale = stale_files(out)
+        stale = stale_files(out, config)
         for name in stale:
             console.print(Text(f"{out / name} 已过期或缺失，请运行 lzfk schema --out {out}", style="yellow"))
         if not stale:
             console.print(Text(f"{out} 中的 JSON Schema 是最新的", style="green"))
         return ExitCode.FINDINGS if stale else ExitCode.OK
-    for name, schema in all_schemas().items():
+    for name, schema in all_schemas(config).items():
         write_text_atomic(out / name, render(schema))
         console.print(f"已写入 {out / name}")
     return ExitCode.OK
