@@ -10,6 +10,7 @@ REGISTER_SUFFIXES = (".yaml", ".yml")
 MARKDOWN_SUFFIX = ".md"
 CACHE_DIR = ".lzfk_cache"
 SKIPPED_DIRS = frozenset((".git", CACHE_DIR, "node_modules", ".venv", "__pycache__"))
+BUILD_MANIFEST = ".lzfk-build.json"  # written by lzfk build into its output folder
 
 
 def locate_root(start: Path) -> Path | None:
@@ -28,9 +29,13 @@ def is_candidate_name(name: str) -> bool:
 
 
 def walk_registers(folder: Path) -> list[str]:
-    """Every register candidate below folder, as sorted absolute paths; hidden entries skipped."""
+    """Every register candidate below folder, as sorted absolute paths; hidden entries and the
+    output folders of ``lzfk build`` (they hold its manifest) skipped."""
     found: list[str] = []
     for current, dirs, names in os.walk(folder.resolve()):
+        if BUILD_MANIFEST in names:
+            dirs[:] = []
+            continue
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
         found.extend(os.path.join(current, name) for name in names if not name.startswith(".") and is_candidate_name(name))
     return sorted(found)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -44,7 +45,10 @@ class DocumentKind(enum.StrEnum):
     tables = "tables"
 
 
-OutOpt = Annotated[Path, typer.Option("--out", "-o", help="输出目录")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", help="输出目录，默认为登记库根目录（lzfk.yaml 所在处）下的 out/", show_default=False)
+]
+DEFAULT_OUT = "out"
 FormatOpt = Annotated[
     list[OutputFormat] | None,
     typer.Option("--format", "-f", help="输出格式，可重复：docx（Word）、md（Markdown，供合并请求审阅）、html；默认三种都生成"),
@@ -75,6 +79,14 @@ def _show(findings: list[Finding]) -> None:
         console.print(Text(f"……另有 {len(findings) - SHOWN_FINDINGS} 条，运行 lzfk validate 查看全部", style="dim"))
 
 
+def _near(path: Path) -> Path:
+    """A default folder at the repository root, written relative to the working folder when it is inside it."""
+    try:
+        return Path(os.path.relpath(path, Path.cwd()))
+    except ValueError:  # another drive on Windows
+        return path
+
+
 def _checked_source(start: Path, *, draft: bool = False) -> tuple[LoadedRepository, Unit, list[Finding]] | None:
     """Load and check: final documents are built only from registers that pass lzfk validate;
     a draft (征求意见稿) from whatever can be read, with the errors returned for its list."""
@@ -101,7 +113,7 @@ def _checked_source(start: Path, *, draft: bool = False) -> tuple[LoadedReposito
 
 @command
 def build_command(
-    out: OutOpt = Path("out"),
+    out: OutOpt = None,
     formats: FormatOpt = None,
     only: Annotated[
         list[DocumentKind] | None,
@@ -145,6 +157,7 @@ def build_command(
     if checked is None:
         return ExitCode.FINDINGS
     loaded, unit, open_findings = checked
+    out = out if out is not None else _near(loaded.root / DEFAULT_OUT)
     if edition is Edition.public:  # the 公示 edition has its own pipeline (cli/public.py)
         from lianzheng_cli.cli.public import build_public
 
@@ -226,13 +239,18 @@ templates_app = typer.Typer(help="模板：导出内置模板供本单位修改�
 @command
 def templates_export_command(
     names: Annotated[list[str] | None, typer.Argument(help="只导出这些模板（文件名），默认全部", show_default=False)] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="导出到的目录，默认登记库的 templates/")] = Path("templates"),
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="导出到的目录，默认为登记库根目录下的 templates/", show_default=False)
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> int:
     """把内置模板复制到 templates/ 供本单位修改；templates/ 中的同名文件会替代内置模板。"""
+    from lianzheng_cli.paths import locate_root
+    from lianzheng_cli.render.jinja_env import USER_DIR
     from lianzheng_cli.render.templates import export
 
-    exported = export(out, names or None, force=force)
+    root = locate_root(Path.cwd())
+    exported = export(out if out is not None else _near((root or Path.cwd()) / USER_DIR), names or None, force=force)
     for path in exported.written:
         console.print(f"已导出 {path}")
     for path in exported.skipped:

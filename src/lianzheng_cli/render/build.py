@@ -24,6 +24,7 @@ from markupsafe import Markup
 from lianzheng_cli import fsutil
 from lianzheng_cli.errors import WriteError
 from lianzheng_cli.ledger import Ledger
+from lianzheng_cli.paths import BUILD_MANIFEST
 from lianzheng_cli.render import handbook, pdf
 from lianzheng_cli.render.assemble import Unit, rows_by_grade, unit_context
 from lianzheng_cli.render.context import DEPARTMENT_FORM, NOTICE, POST_FORM, UNIT_FORM, View
@@ -41,7 +42,7 @@ FORMATS = ("docx", "md", "html")
 DOCUMENT_KINDS = ("handbook", "forms", "tables")
 PROGRESS = "进展情况表"
 STYLE_TEMPLATE = "文档样式.docx"
-MANIFEST = ".lzfk-build.json"
+MANIFEST = BUILD_MANIFEST
 DEPARTMENTS_DIR = "科室"
 CHARTS_DIR = "流程图"
 PARALLEL_THRESHOLD = 40
