@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps pdf-deps browser-deps run test lint fmt schemas bench clean
+.PHONY: help setup system-deps pdf-deps browser-deps run test lint fmt schemas bench dist clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,5 +53,10 @@ schemas: setup ## regenerate schemas/ from the models
 bench: setup ## benchmarks: files/s, seconds and peak memory, beside check-jsonschema
 	$(BIN)/python bench/run.py
 
+dist: setup ## build the release files into dist/: the wheel and the sdist (see docs/install.md)
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+	@ls -l dist
+
 clean: ## remove the virtual environment, caches and outputs
-	rm -rf $(VENV) .lzfk_cache .mypy_cache .ruff_cache .pytest_cache $(OUT) bench/_work
+	rm -rf $(VENV) .lzfk_cache .mypy_cache .ruff_cache .pytest_cache $(OUT) bench/_work dist build

@@ -8,6 +8,7 @@ clone prepared the way each CI system prepares it; only the installation step is
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import subprocess
@@ -21,9 +22,12 @@ import yaml
 from tests.helpers import REPO_ROOT
 from tests.history.conftest import Repo, git_env
 from tests.history.registers import post, risk, yearly_2024
+from tests.reporters.formats import GITLAB_SCHEMA, check_jsonschema, check_junit
 
 GITHUB = REPO_ROOT / "docs" / "ci" / "github-actions.yml"
 GITLAB = REPO_ROOT / "docs" / "ci" / "gitlab-ci.yml"
+GITEA = REPO_ROOT / "docs" / "ci" / "gitea-actions.yml"
+JENKINS = REPO_ROOT / "docs" / "ci" / "Jenkinsfile"
 HOOKS = REPO_ROOT / ".pre-commit-hooks.yaml"
 BIN = Path(sys.executable).parent
 PURCHASER = "registers/药剂科/采购员.yaml"
@@ -163,11 +167,18 @@ def test_gitlab_merge_request_job(year_repo: Repo, tmp_path: Path) -> None:
         "CI_PIPELINE_SOURCE": "merge_request_event",
         "CI_MERGE_REQUEST_DIFF_BASE_SHA": git(ci, year_repo.home, "merge-base", "origin/main", "HEAD"),
     }
-    for command in gitlab_job("lzfk-check", env):
-        done = run(command, ci, year_repo.home, env)
-        assert done.returncode == 1, done.stdout + done.stderr
-        assert re.search(rf"^{re.escape(PURCHASER)}:15:9: error LZ401 ", done.stdout, re.MULTILINE)
+    *report_first, last = gitlab_job("lzfk-check", env)
+    for command in report_first:
+        assert run(command, ci, year_repo.home, env).returncode == 0  # the report step never stops the job
+    done = run(last, ci, year_repo.home, env)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(rf"^{re.escape(PURCHASER)}:15:9: error LZ401 ", done.stdout, re.MULTILINE)
     assert "LZ401" in (ci / "lzfk-summary.md").read_text(encoding="utf-8")
+    quality = ci / "gl-code-quality-report.json"
+    check_jsonschema(GITLAB_SCHEMA, quality)
+    assert "LZ401" in [issue["check_name"] for issue in json.loads(quality.read_text(encoding="utf-8"))]
+    config = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    assert config["lzfk-check"]["artifacts"]["reports"]["codequality"] == quality.name
 
 
 def test_gitlab_default_branch_job(year_repo: Repo, tmp_path: Path) -> None:
@@ -180,6 +191,34 @@ def test_gitlab_default_branch_job(year_repo: Repo, tmp_path: Path) -> None:
         done = run(command, ci, year_repo.home, env)
         assert done.returncode == 0, done.stdout + done.stderr
     assert (ci / "lzfk-audit.md").read_text(encoding="utf-8").startswith("## lzfk 审计结果")
+
+
+# -- Gitea Actions and Jenkins -------------------------------------------------------------------
+
+
+def test_gitea_pull_request_step_writes_junit_and_plain_lines(year_repo: Repo, tmp_path: Path) -> None:
+    pull_request(year_repo, lowered_without_reason())
+    ci = github_pull_request(year_repo, tmp_path)
+    workflow = yaml.safe_load(GITEA.read_text(encoding="utf-8"))
+    [step] = [s for s in workflow["jobs"]["lzfk"]["steps"] if s.get("name") == "合并请求检查"]
+    done = run(step["run"], ci, year_repo.home, {"GITHUB_BASE_REF": "main", "GITHUB_EVENT_NAME": "pull_request"})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(rf"^{re.escape(PURCHASER)}:15:9: error LZ401 ", done.stdout, re.MULTILINE)
+    junit = check_junit(ci / "lzfk-junit.xml")
+    assert "LZ401" in [failure.get("type") for failure in junit.iter("failure")]
+
+
+def test_jenkins_pipeline_check_writes_junit(year_repo: Repo, tmp_path: Path) -> None:
+    pull_request(year_repo, lowered_without_reason())
+    ci = github_pull_request(year_repo, tmp_path)
+    script = re.search(r"sh '{3}(.*?)'{3}", JENKINS.read_text(encoding="utf-8"), re.DOTALL)
+    assert script is not None
+    command = script.group(1).replace(".venv/bin/lzfk", "lzfk")
+    done = run(command, ci, year_repo.home, {"CHANGE_TARGET": "main"})
+    assert done.returncode == 1, done.stdout + done.stderr
+    junit = check_junit(ci / "lzfk-junit.xml")
+    assert "LZ401" in [failure.get("type") for failure in junit.iter("failure")]
+    assert "testResults: 'lzfk-junit.xml'" in JENKINS.read_text(encoding="utf-8")
 
 
 # -- pre-commit ---------------------------------------------------------------------------------
