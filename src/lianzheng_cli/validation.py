@@ -26,9 +26,11 @@ from lianzheng_cli.repository import Repository, list_files, open_repository, re
 from lianzheng_cli.results import ValidationResult
 from lianzheng_cli.rules.standard_rules import catalogue_files
 from lianzheng_cli.schema import freshness_findings, schema_paths
+from lianzheng_cli.work_progress import ProgressHook, no_progress
 
 PARALLEL_THRESHOLD = 400
 BATCH = 1000
+PROGRESS_STEP = 50  # files between two progress reports
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,14 @@ class _Job:
     stat: tuple[int, int, int] | None = None  # size, mtime_ns, inode: for the cache's stat index
 
 
-def validate(start: Path, targets: list[Path] | None = None, *, use_cache: bool = True, jobs: int = 0) -> ValidationResult:
+def validate(
+    start: Path,
+    targets: list[Path] | None = None,
+    *,
+    use_cache: bool = True,
+    jobs: int = 0,
+    progress: ProgressHook = no_progress,
+) -> ValidationResult:
     """Validate the repository at or above start (only targets, when given).
 
     With use_cache, an unchanged repository's stored result is returned at once and
@@ -63,7 +72,9 @@ def validate(start: Path, targets: list[Path] | None = None, *, use_cache: bool 
         return failed(root, exc.findings)
     stats: list[cache.FileStat] = []
     read: set[str] = set()
-    outcomes = _outcomes(repository, checker, files, use_cache=use_cache, jobs=jobs, stats=stats, read=read, prune=whole)
+    outcomes = _outcomes(
+        repository, checker, files, use_cache=use_cache, jobs=jobs, stats=stats, read=read, prune=whole, progress=progress
+    )
     ledger = None
     if whole:
         facts = [outcome.facts for _, outcome in outcomes if outcome.facts is not None]
@@ -135,6 +146,7 @@ def _outcomes(
     stats: list[cache.FileStat],
     read: set[str],
     prune: bool,
+    progress: ProgressHook = no_progress,
 ) -> list[tuple[str, FileOutcome]]:
     """Outcomes in file order; files are read in batches so memory stays flat at any size."""
     global _WORKER_CHECKER
@@ -153,9 +165,14 @@ def _outcomes(
             batch, known = _batch(results, root, files[start : start + BATCH], fingerprint)
             todo = [job for job in batch if job.key not in known]
             chunk = max(len(todo) // (workers * 4), 1)
-            fresh = dict(pool.map(_check_job, todo, chunksize=chunk) if pool else map(_check_job, todo))
+            fresh: dict[str, FileOutcome] = {}
+            for key, outcome in pool.map(_check_job, todo, chunksize=chunk) if pool else map(_check_job, todo):
+                fresh[key] = outcome
+                if len(fresh) % PROGRESS_STEP == 0:
+                    progress("检查登记表", start + len(known) + len(fresh), len(files))
             results.put_many((key, outcome) for key, outcome in fresh.items() if not key.startswith("unreadable:"))
             outcomes.extend((job.display, known.get(job.key) or fresh[job.key]) for job in batch)
+            progress("检查登记表", len(outcomes), len(files))
             if use_cache:
                 keys.update(job.key for job in batch)
                 stats.extend(cache.FileStat(job.path, *(job.stat or (0, 0, 0)), job.digest) for job in batch)

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.text import Text
 
 from lianzheng_cli.cli.boundary import command
+from lianzheng_cli.cli.progress_bar import progress_bar, spinner
 from lianzheng_cli.errors import ExitCode, UsageError
 from lianzheng_cli.findings import Finding, Severity
 
@@ -95,7 +96,8 @@ def _checked_source(start: Path, *, draft: bool = False) -> tuple[LoadedReposito
     from lianzheng_cli.repository import open_repository
 
     repository, config_findings, _ = open_repository(start)
-    loaded = load_repository(repository) if repository is not None else None
+    with spinner("正在读取和检查登记表……"):
+        loaded = load_repository(repository) if repository is not None else None
     errors = config_findings if loaded is None else loaded.errors
     config_failed = loaded is None or loaded.result.config_failed
     if loaded is None or config_failed or (errors and not draft):
@@ -170,18 +172,20 @@ def build_command(
             console.print(f"  {line}")
         console.print(Text("审定后填写“审定”的意见、签字和日期；lzfk audit 列出审定后的每次修改。", style="green"))
         return ExitCode.FINDINGS
-    options = BuildOptions(
-        out=out,
-        formats=tuple(f.value for f in formats) if formats else FORMATS,
-        as_of=_as_of(as_of),
-        jobs=jobs,
-        documents=frozenset(kind.value for kind in only) if only else frozenset(DOCUMENT_KINDS),
-        static_toc=static_toc,
-        draft=draft,
-        open_problems=tuple(f"{f.path}:{f.line}:{f.column}：{f.message}（{f.hint}）" for f in open_findings),
-        pdf=pdf,
-    )
-    result = build(unit, loaded.ledger, loaded.root, options)
+    with progress_bar(min_items=20) as hook:
+        options = BuildOptions(
+            out=out,
+            formats=tuple(f.value for f in formats) if formats else FORMATS,
+            as_of=_as_of(as_of),
+            jobs=jobs,
+            documents=frozenset(kind.value for kind in only) if only else frozenset(DOCUMENT_KINDS),
+            static_toc=static_toc,
+            draft=draft,
+            open_problems=tuple(f"{f.path}:{f.line}:{f.column}：{f.message}（{f.hint}）" for f in open_findings),
+            pdf=pdf,
+            progress=hook,
+        )
+        result = build(unit, loaded.ledger, loaded.root, options)
     for problem in result.problems:
         console.print(Text("注意：", style="bold yellow") + Text(problem))
     counts = result.counts

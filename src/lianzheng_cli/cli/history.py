@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.text import Text
 
 from lianzheng_cli.cli.boundary import command, err_console
+from lianzheng_cli.cli.progress_bar import progress_bar, spinner
 from lianzheng_cli.errors import ExitCode, UsageError
 from lianzheng_cli.findings import Severity
 from lianzheng_cli.fsutil import write_text_atomic
@@ -99,7 +100,8 @@ def diff_command(
         if deepen:
             _notes(ensure_history(source.repo, deepen=True, wanted=revisions or []))
         old, new = _endpoints(source.repo, revisions or [], years or [])
-        comparison = compare(source, old, new, whole_registers=False)
+        with spinner(f"正在对照 {old.label} 与 {new.label} 的登记表……"):
+            comparison = compare(source, old, new, whole_registers=False)
     _emit_diff(comparison, output_format.value, out, source.repository.root)
     return ExitCode.OK
 
@@ -219,7 +221,8 @@ def audit_command(
     source = open_source(require_repository(directory or Path.cwd()))
     with source.repo:
         _notes(ensure_history(source.repo, deepen=deepen))
-        result = audit(source, as_of=day, period_days=days, rev=rev)
+        with progress_bar() as hook:
+            result = audit(source, as_of=day, period_days=days, rev=rev, progress=hook)
     root = source.repository.root
     name = resolve(output_format.value)
     audit_report.report(result, root, name, stdout_for(is_machine(name)))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from lianzheng_cli.cli.boundary import command
+from lianzheng_cli.cli.progress_bar import progress_bar
 from lianzheng_cli.output import emit_findings
 from lianzheng_cli.reporters import choices, help_text
 from lianzheng_cli.results import exit_code
@@ -40,6 +41,7 @@ def validate_command(
     from lianzheng_cli.validation import validate
 
     start = paths[0] if paths else Path.cwd()
-    result = validate(start, paths or None, use_cache=not no_cache, jobs=jobs)
+    with progress_bar() as hook:
+        result = validate(start, paths or None, use_cache=not no_cache, jobs=jobs, progress=hook)
     emit_findings(result, output_format.value)
     return exit_code(result, strict=strict)

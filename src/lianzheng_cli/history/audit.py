@@ -22,6 +22,7 @@ from lianzheng_cli.history.findings import content, removal
 from lianzheng_cli.history.gitio import CommitChanges, CommitInfo, FileChange
 from lianzheng_cli.history.parsing import Broken, Parsed, is_register_path
 from lianzheng_cli.history.source import Source, split
+from lianzheng_cli.work_progress import ProgressHook, no_progress
 
 REMOVAL_HINT = "在所属登记表中加上 已撤销: [{编号: 风险点编号, 理由: 撤销理由}]"
 REAPPROVE_HINT = "请按程序重新审核、审定，并更新“审核”“审定”的意见、签字和日期"
@@ -47,7 +48,14 @@ class AuditResult:
     broken: list[Broken] = field(default_factory=list)
 
 
-def audit(source: Source, *, as_of: dt.date, period_days: int | None = None, rev: str = "HEAD") -> AuditResult:
+def audit(
+    source: Source,
+    *,
+    as_of: dt.date,
+    period_days: int | None = None,
+    rev: str = "HEAD",
+    progress: ProgressHook = no_progress,
+) -> AuditResult:
     head = source.repo.commit(source.repo.resolve(rev))
     config = source.config_at(head.sha)
     days = period_days or config.review_period_days
@@ -55,7 +63,7 @@ def audit(source: Source, *, as_of: dt.date, period_days: int | None = None, rev
     result = AuditResult(head, as_of, as_of - dt.timedelta(days=days), days, registers, broken=broken)
     walk = _Walk(source, registers, config, result.since)
     walk.departments = department_index(registers)
-    walk.run(source.repo.log(source.spec, head.sha))
+    walk.run(source.repo.log(source.spec, head.sha), progress)
     findings = [*_approval_findings(registers, as_of, days), *walk.findings()]
     result.events = walk.events
     result.findings = sorted(apply_settings(findings, severity_overrides(config)))
@@ -101,8 +109,9 @@ class _Walk:
         self.events: list[GradeEvent] = []
         self.departments: dict[str, str] = {}
 
-    def run(self, commits: list[CommitChanges]) -> None:
-        for item in commits:
+    def run(self, commits: list[CommitChanges], progress: ProgressHook = no_progress) -> None:
+        for done, item in enumerate(commits):
+            progress("审计提交历史", done, len(commits))
             in_period = item.commit.authored.date() >= self.since
             if not self.location and not in_period:
                 break

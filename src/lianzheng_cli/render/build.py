@@ -35,6 +35,7 @@ from lianzheng_cli.render.jinja_env import describe, environment, find_template,
 from lianzheng_cli.render.markdown_docx import to_html
 from lianzheng_cli.render.progress import count_registers, progress_view, statistics_view
 from lianzheng_cli.render.sanitize import file_name
+from lianzheng_cli.work_progress import ProgressHook, no_progress
 
 FORMATS = ("docx", "md", "html")
 # What build writes: the handbook, the separate forms and notices, the unit-wide tables
@@ -43,6 +44,7 @@ DOCUMENT_KINDS = ("handbook", "forms", "tables")
 PROGRESS = "进展情况表"
 STYLE_TEMPLATE = "文档样式.docx"
 MANIFEST = BUILD_MANIFEST
+FORMS_STAGE = "生成各岗位、科室的防控表"
 DEPARTMENTS_DIR = "科室"
 CHARTS_DIR = "流程图"
 PARALLEL_THRESHOLD = 40
@@ -60,6 +62,7 @@ class BuildOptions:
     draft: bool = False  # a 征求意见稿: every page marked, open_problems appended (render/draft.py)
     open_problems: tuple[str, ...] = ()
     pdf: bool = False  # also a PDF beside each Word document (LibreOffice, one batched call)
+    progress: ProgressHook = no_progress
 
 
 @dataclass
@@ -175,16 +178,18 @@ def build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions) 
     jobs = form_jobs(view) if "forms" in options.documents else []
     pending = _start_forms(jobs, root, out, options) if len(jobs) >= PARALLEL_THRESHOLD else None
     if pending is None:
-        for job in jobs:
+        for done, job in enumerate(jobs, 1):
             result.written.extend(renderer.write(job, out, options.formats))
+            options.progress(FORMS_STAGE, done, len(jobs))
     try:
         result.written.extend(_unit_documents(renderer, unit, ledger, view, counts, chart_set.charts, out, options, toc_jobs))
     finally:
         if pending is not None:
             pool, futures = pending
             try:
-                for future in futures:
+                for done, future in enumerate(futures, 1):
                     result.written.extend(future.result())
+                    options.progress(FORMS_STAGE, min(done * CHUNK, len(jobs)), len(jobs))
             finally:
                 pool.shutdown(cancel_futures=True)
     if options.draft:

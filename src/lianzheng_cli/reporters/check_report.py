@@ -7,8 +7,8 @@ import json
 from dataclasses import replace
 from typing import Any, TextIO
 
-from lianzheng_cli.merge_check import CheckResult
 from lianzheng_cli.history.summary import COLUMNS, summarise
+from lianzheng_cli.merge_check import CheckResult
 from lianzheng_cli.reporters import choose, diff_report
 from lianzheng_cli.reporters import markdown as md
 from lianzheng_cli.reporters.change_text import JSON_VERSION, change_record, endpoint_record
