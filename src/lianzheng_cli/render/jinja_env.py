@@ -24,6 +24,7 @@ from lianzheng_cli.reporters import markdown
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates"
 USER_DIR = "templates"
+_TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#~])")  # "|" and line breaks: reporters.markdown.cell
 
 
@@ -88,8 +89,13 @@ def environment(dirs: Sequence[Path] = (BUILTIN_DIR,)) -> jinja2.Environment:
 
 
 def describe(exc: Exception, name: str) -> TemplateError:
-    """A Jinja exception as a TemplateError naming the template and its line."""
-    line = getattr(exc, "lineno", None) if isinstance(exc, jinja2.TemplateSyntaxError) else _render_line(exc, name)
+    """A Jinja exception as a TemplateError naming the template at fault and its line: the one
+    rendered (``name``), or the macro file it imports when the error is there."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        line = exc.lineno
+        name = Path(exc.filename).name if exc.filename else exc.name or name
+    else:
+        name, line = _render_place(exc, name)
     where = f"模板 {name}" + (f" 第 {line} 行" if line else "")
     return TemplateError(f"{where}：{reason(exc)}", hint=_hint(exc))
 
@@ -121,9 +127,12 @@ def _hint(exc: Exception) -> str:
     return "修改模板，或删除 templates/ 中的该文件以恢复内置模板"
 
 
-def _render_line(exc: Exception, name: str) -> int | None:
-    line = None
+def _render_place(exc: Exception, name: str) -> tuple[str, int | None]:
+    """The innermost template frame of the traceback (Jinja maps template code to its file and line)."""
+    place: tuple[str, int | None] = (name, None)
     for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename and (frame.filename.endswith(name) or frame.filename == "<template>"):
-            line = frame.lineno
-    return line
+        if frame.filename == "<template>":
+            place = (name, frame.lineno)
+        elif frame.filename and frame.filename.endswith(_TEMPLATE_SUFFIXES):
+            place = (Path(frame.filename).name, frame.lineno)
+    return place

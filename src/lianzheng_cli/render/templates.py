@@ -71,13 +71,15 @@ def check(root: Path, unit: Unit, ledger: Ledger) -> list[str]:
             try:
                 build(small, ledger, root, options)
             except LzfkError as exc:
-                problems.append(exc.message)
+                if exc.message not in problems:  # an error in a shared macro file stops every kind alike
+                    problems.append(exc.message)
         try:
             from lianzheng_cli.render.public.build import render_trial  # the 公示 templates
 
             render_trial(root, small, Path(scratch) / "public")
         except LzfkError as exc:
-            problems.append(exc.message)
+            if exc.message not in problems:
+                problems.append(exc.message)
     return problems
 
 
