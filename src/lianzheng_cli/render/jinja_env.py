@@ -91,6 +91,7 @@ def environment(dirs: Sequence[Path] = (BUILTIN_DIR,)) -> jinja2.Environment:
 def describe(exc: Exception, name: str) -> TemplateError:
     """A Jinja exception as a TemplateError naming the template at fault and its line: the one
     rendered (``name``), or the macro file it imports when the error is there."""
+    line: int | None
     if isinstance(exc, jinja2.TemplateSyntaxError):
         line = exc.lineno
         name = Path(exc.filename).name if exc.filename else exc.name or name
