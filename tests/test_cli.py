@@ -65,7 +65,7 @@ def test_bad_option_exits_2(invoke: Invoke, tmp_path: Path) -> None:
             "错误：参数 --format/-f 的值无效：“xml”不是可选值：auto、text、json、github、plain、gitlab、junit、sarif",
         ),
         (["nosuch"], "错误：没有这个命令：nosuch"),
-        (["init"], "错误：缺少必填的参数 directory"),
+        (["init"], "错误：缺少必填的参数：目录"),
     ],
     ids=["unknown option", "bad choice", "unknown command", "missing argument"],
 )

@@ -129,7 +129,10 @@ def build_command(
         bool,
         typer.Option("--static-toc", help="手册目录不用 Word 目录域，页码由 LibreOffice/WPS 排版时计算（见 docs/documents.md）"),
     ] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="生成表单的并行进程数，0 表示自动（最多 2 个）")] = 0,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=0, help="生成表单的并行进程数；不写或写 0 时自动决定（最多 2 个）", show_default=False),
+    ] = 0,
     edition: Annotated[
         Edition,
         typer.Option(

@@ -26,7 +26,10 @@ GRADE_TEXT = GradeFormat("text")
 
 @command
 def grade_command(
-    paths: Annotated[list[Path] | None, typer.Argument(help="只显示这些文件或目录中的登记表（评级仍按整个登记库汇总）")] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="只显示这些文件或目录中的登记表（评级仍按整个登记库汇总）", metavar="文件或目录", show_default=False),
+    ] = None,
     output_format: Annotated[GradeFormat, typer.Option("--format", "-f", help=help_text("grade"))] = GRADE_TEXT,
     write: Annotated[
         bool, typer.Option("--write", "-w", help="把偏低或未填的等级改为评级结果（只提高、不降低，其余内容不变）")

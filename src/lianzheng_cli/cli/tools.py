@@ -53,9 +53,9 @@ def schema_command(
 
 @command
 def init_command(
-    directory: Annotated[Path, typer.Argument(help="新登记库的目录（可以已存在）")],
-    unit: Annotated[str, typer.Option("--unit", "-u", help="单位全称")] = "某某单位",
-    year: Annotated[int, typer.Option("--year", "-y", help="登记表所属年度，默认今年")] = 0,
+    directory: Annotated[Path, typer.Argument(help="新登记库的目录（可以已存在）", metavar="目录", show_default=False)],
+    unit: Annotated[str, typer.Option("--unit", "-u", help="单位全称，写入 lzfk.yaml")] = "某某单位",
+    year: Annotated[int, typer.Option("--year", "-y", help="登记表所属年度，默认今年", show_default=False)] = 0,
 ) -> int:
     """新建一个登记库：lzfk.yaml、单位/科室/岗位示例、编辑器设置和 JSON Schema，建好即可通过检查。"""
     from lianzheng_cli.scaffold import scaffold
@@ -73,7 +73,10 @@ def init_command(
 
 @command
 def fix_encoding_command(
-    files: Annotated[list[Path], typer.Argument(help="要转换的文件或目录（目录中的 .yaml、.yml、.md 文件全部检查）")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="要转换的文件或目录（目录中的 .yaml、.yml、.md 文件全部检查）", metavar="文件或目录", show_default=False),
+    ],
     check: Annotated[bool, typer.Option("--check", help="只报告哪些文件需要转换，不写入")] = False,
 ) -> int:
     """把 GBK/GB18030 或 UTF-16 编码的文件转换为 UTF-8（不带 BOM），内容和换行符保持不变。"""

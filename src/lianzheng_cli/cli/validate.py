@@ -16,7 +16,7 @@ from lianzheng_cli.results import exit_code
 
 PathsArg = Annotated[
     list[Path] | None,
-    typer.Argument(help="要检查的文件或目录，默认检查整个登记目录", show_default=False),
+    typer.Argument(help="要检查的文件或目录，默认检查整个登记目录", metavar="文件或目录", show_default=False),
 ]
 if TYPE_CHECKING:
     OutputFormat = enum.StrEnum
@@ -26,7 +26,7 @@ FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help=help_tex
 DEFAULT_FORMAT = OutputFormat("auto")
 StrictOpt = Annotated[bool, typer.Option("--strict", help="有警告时也以退出码 1 结束")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="不使用也不更新缓存（.lzfk_cache/）")]
-JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=0, help="并行进程数，0 表示自动")]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=0, help="并行进程数；不写或写 0 时自动决定", show_default=False)]
 
 
 @command
