@@ -135,3 +135,21 @@ def test_replayed_run_prints_the_same(unit: Path, capsys: pytest.CaptureFixture[
     cold = capsys.readouterr().out
     assert fast_validate(["validate", "-f", "sarif"]) == 1
     assert capsys.readouterr().out == cold
+
+
+def test_the_replayed_run_writes_the_step_summary_too(unit: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lianzheng_cli.entry import fast_validate
+
+    assert run(["validate", "-f", "plain"]) == 1  # stores the run for the replay
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert fast_validate(["validate", "-f", "github"]) == 1
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("## lzfk 检查结果\n") and "| registers/办公室/文书.yaml:13:9 | 错误 | LZ206 |" in text
+
+
+@pytest.mark.parametrize(("text", "cell"), [("a|b", "a\\|b"), ("一\r\n二\r三\n四", "一<br>二<br>三<br>四")])
+def test_one_markdown_cell_escaper(text: str, cell: str) -> None:
+    from lianzheng_cli.reporters.markdown import cell as escape
+
+    assert escape(text) == cell
