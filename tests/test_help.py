@@ -50,7 +50,19 @@ def test_help_is_chinese_and_whole_at_80_columns(path: list[str]) -> None:
     for text in texts:  # every help sentence is there in full: wrapped, not cut with "…"
         assert squeeze(text.split("\n\n")[0]) in squeeze(shown), text
     assert re.findall(r".…\s*│", shown) == []  # rich's cut: "…" at the right edge of a panel
-    for english in ("<bool>", "<str>", "<int", "list[", "Usage", "[OPTIONS]", "COMMAND", "{", "[默认：0]", "[默认：None]"):
+    for english in (
+        "<bool>",
+        "<str>",
+        "<int>",
+        "<int range>",
+        "list[",
+        "Usage",
+        "[OPTIONS]",
+        "COMMAND",
+        "{",
+        "[默认：0]",
+        "[默认：None]",
+    ):
         assert english not in shown, english
     assert "--install-completion" not in shown and "--show-completion" not in shown  # completion is not offered
 
@@ -68,7 +80,8 @@ def test_type_labels_are_chinese() -> None:
         (["valdate"], "错误：没有这个命令：valdate（是不是 validate？）"),
         (["validate", "-f"], "错误：选项 -f 后面要写一个值"),
         (["log"], "错误：缺少必填的参数：编号"),
-        (["check"], "错误：缺少必填的选项 --base/-b"),
+        (["check"], "错误：请用 --base 指定对照的版本"),
+        (["grade", "--bogus"], "错误：没有这个选项：--bogus"),
     ],
 )
 def test_usage_errors_are_all_chinese(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
