@@ -75,7 +75,9 @@ def init_command(
 def fix_encoding_command(
     files: Annotated[
         list[Path],
-        typer.Argument(help="要转换的文件或目录（目录中的 .yaml、.yml、.md 文件全部检查）", metavar="文件或目录", show_default=False),
+        typer.Argument(
+            help="要转换的文件或目录（目录中的 .yaml、.yml、.md 文件全部检查）", metavar="文件或目录", show_default=False
+        ),
     ],
     check: Annotated[bool, typer.Option("--check", help="只报告哪些文件需要转换，不写入")] = False,
 ) -> int:
