@@ -22,12 +22,13 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any, NamedTuple
 
 from lianzheng_cli import __version__
 from lianzheng_cli.findings import display_path
 from lianzheng_cli.loader.raw import read_bytes
-from lianzheng_cli.paths import CACHE_DIR, CONFIG_FILE, locate_root, walk_registers
+from lianzheng_cli.paths import CACHE_DIR, CONFIG_FILE, LEDGER_DIR, ledger_listing, locate_root, walk_registers
 from lianzheng_cli.results import ValidationResult
 
 DB_NAME = "results.sqlite3"
@@ -36,7 +37,109 @@ RECORD_FORMAT = 1
 # mtime tick unnoticed (git's "racy" case): such entries are re-read, not trusted.
 RACY_NS = 2_000_000_000
 _BATCH = 500
-_UNPICKLING_ERRORS = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError)
+_UNPICKLING_ERRORS = (
+    pickle.UnpicklingError,
+    EOFError,
+    AttributeError,
+    ImportError,
+    TypeError,
+    ValueError,
+    IndexError,
+    KeyError,
+    RecursionError,
+    MemoryError,
+    OverflowError,
+)
+# What a cached value may be made of. .lzfk_cache can arrive in a pull request like any
+# other file, and a plain pickle.loads of it would run whatever it names.
+_SAFE_BUILTINS = frozenset(("set", "frozenset", "tuple", "list", "dict", "str", "bytes", "int", "float", "bool", "complex"))
+_SAFE_PATHS = frozenset(("PosixPath", "WindowsPath", "PurePosixPath", "PureWindowsPath", "Path"))
+
+
+_MAC_SIZE = 32
+_KEY: list[bytes] = []
+
+
+def _machine_key() -> bytes:
+    """A random key in the user's cache folder (never in the repository), made on first use.
+
+    Where none can be kept, a key for this process only: the cache then helps within a run.
+    """
+    if _KEY:
+        return _KEY[0]
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lzfk"
+    path = base / "cache-key"
+    try:
+        key = path.read_bytes()
+        if len(key) != _MAC_SIZE:
+            raise OSError("short key")
+    except OSError:
+        key = os.urandom(_MAC_SIZE)
+        try:
+            base.mkdir(parents=True, exist_ok=True)
+            temp = base / f".cache-key.{os.getpid()}"
+            temp.write_bytes(key)
+            os.chmod(temp, 0o600)
+            os.replace(temp, path)
+            key = path.read_bytes()  # another process may have won the race: use the key that stays
+        except OSError:
+            pass
+    _KEY.append(key)
+    return key
+
+
+def _seal_key_mac(data: bytes) -> bytes:
+    import hmac
+
+    return hmac.new(_machine_key(), data, "sha256").digest()
+
+
+def seal(data: bytes) -> str:
+    """A hex HMAC of data under this machine's key: what an artefact in the cache must carry."""
+    return _seal_key_mac(data).hex()
+
+
+def sealed(data: bytes, mac: str) -> bool:
+    import hmac
+
+    return hmac.compare_digest(seal(data), mac)
+
+
+class _CacheUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        allowed = (
+            module.startswith("lianzheng_cli.")
+            or (module == "builtins" and name in _SAFE_BUILTINS)
+            or (module in ("pathlib", "pathlib._local") and name in _SAFE_PATHS)
+        )
+        if not allowed:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a cache type")
+        return super().find_class(module, name)
+
+
+def _dumps(value: Any) -> bytes:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return _seal_key_mac(data) + data
+
+
+def _loads(blob: bytes, kind: type | tuple[type, ...]) -> Any:
+    """A cached value, or UnpicklingError when it is not one this machine's lzfk wrote (of the expected type).
+
+    Every blob carries an HMAC under a key kept outside the repository (see _machine_key),
+    so a cache committed to a pull request, or copied from another machine, is only a miss:
+    it can neither forge a pass nor get a pickle run.
+    """
+    import hmac
+    import io
+
+    mac, data = blob[:_MAC_SIZE], blob[_MAC_SIZE:]
+    if not isinstance(blob, bytes) or not hmac.compare_digest(mac, _seal_key_mac(data)):
+        raise pickle.UnpicklingError("cache entry not sealed by this machine")
+    value = _CacheUnpickler(io.BytesIO(data)).load()
+    if not isinstance(value, kind):
+        raise pickle.UnpicklingError(f"cached value is a {type(value).__name__}")
+    return value
+
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
@@ -88,7 +191,8 @@ class ResultCache:
     def __init__(self, root: Path, *, enabled: bool = True) -> None:
         self._db = open_db(root, create=True) if enabled else None
 
-    def get_many(self, keys: list[str]) -> dict[str, Any]:
+    def get_many(self, keys: list[str], kind: type = object) -> dict[str, Any]:
+        """Stored results of keys, each an instance of kind; a corrupt or foreign entry is a miss."""
         if self._db is None or not keys:
             return {}
         found: dict[str, Any] = {}
@@ -97,15 +201,18 @@ class ResultCache:
                 chunk = keys[start : start + _BATCH]
                 marks = ",".join("?" * len(chunk))
                 for key, value in self._db.execute(f"SELECT key, value FROM results WHERE key IN ({marks})", chunk):
-                    found[key] = pickle.loads(value)
-        except (sqlite3.Error, *_UNPICKLING_ERRORS):
+                    try:
+                        found[key] = _loads(value, kind)
+                    except _UNPICKLING_ERRORS:
+                        continue  # recomputed, and stored again over it
+        except sqlite3.Error:
             return {}
         return found
 
     def put_many(self, items: Iterable[tuple[str, Any]]) -> None:
         if self._db is None:
             return
-        rows = [(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) for key, value in items]
+        rows = [(key, _dumps(value)) for key, value in items]
         try:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", rows)
@@ -144,11 +251,12 @@ class ResultCache:
             if seen is None:
                 continue
             try:
-                st = os.stat(path)
-            except OSError:
+                st = os.lstat(path)  # a link is always read, so that where it points is checked
+            except (OSError, ValueError):
                 continue
-            stat = (st.st_size, st.st_mtime_ns, st.st_ino)
-            if seen[:3] == stat and now - st.st_mtime_ns > RACY_NS and seen[3]:
+            stat = file_stamp(st)
+            recent = now - max(st.st_mtime_ns, st.st_ctime_ns) <= RACY_NS
+            if S_ISREG(st.st_mode) and seen[:3] == stat and not recent and seen[3]:
                 trusted[path] = (seen[3], stat)
         return trusted
 
@@ -225,7 +333,9 @@ def _replay(root: Path, targets: str) -> ValidationResult | None:
         row = db.execute("SELECT value FROM runs WHERE key = ?", (_run_key(targets),)).fetchone()
         if row is None:
             return None
-        record: RunRecord = pickle.loads(row[0])
+        record: RunRecord = _loads(row[0], RunRecord)
+        if not isinstance(record.result, ValidationResult) or not isinstance(record.dependencies, dict):
+            return None
         if record.result.root != root or not _dependencies_unchanged(root, record.dependencies):
             return None
         folder = root / record.register_dir
@@ -266,8 +376,8 @@ def remember(root: Path, targets: str, record: RunRecord, stats: Iterable[FileSt
         return
     try:
         with db:
-            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (_run_key(targets), pickle.dumps(record)))
-            db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?)", stats)
+            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (_run_key(targets), _dumps(record)))
+            db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?)", (row for row in stats if _storable(row[0])))
     except sqlite3.Error:
         return
     finally:
@@ -275,8 +385,18 @@ def remember(root: Path, targets: str, record: RunRecord, stats: Iterable[FileSt
 
 
 def dependency_digests(root: Path, paths: Iterable[Path]) -> dict[str, str]:
-    """Digests of the files a run depends on besides the registers, by path relative to root."""
-    return {display_path(path, root): digest(read_bytes(path)[0]) for path in paths}
+    """Digests of the files a run depends on besides the registers, by path relative to root.
+
+    An unreadable file gets an empty digest: its finding (LZ015) is in the result, and a
+    run with an unreadable dependency never replays (see _dependencies_unchanged).
+    """
+    digests = {}
+    for path in paths:
+        try:
+            digests[display_path(path, root)] = digest(read_bytes(path, root)[0])
+        except OSError:
+            digests[display_path(path, root)] = ""
+    return digests
 
 
 def file_digests_for(root: Path, files: list[str], known: dict[str, str]) -> list[tuple[str, str]]:
@@ -313,21 +433,31 @@ def _file_digests(db: sqlite3.Connection, files: list[str]) -> list[tuple[str, s
     for path in files:
         st = os.stat(path)
         seen = known.get(path)
-        if seen and seen[:3] == (st.st_size, st.st_mtime_ns, st.st_ino) and now - st.st_mtime_ns > RACY_NS:
+        if seen and seen[:3] == file_stamp(st) and now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
             out.append((path, seen[3]))
             continue
         data, st = read_bytes(path)
         value = digest(data)
         out.append((path, value))
-        refreshed.append((path, st.st_size, st.st_mtime_ns, st.st_ino, value))
+        refreshed.append((path, *file_stamp(st), value))
     if refreshed:
         with db:
-            db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?)", refreshed)
+            db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?)", (row for row in refreshed if _storable(row[0])))
     return out
+
+
+def _storable(path: str) -> bool:
+    """Whether SQLite can hold path: a name that is not valid UTF-8 (LZ019) never enters the index."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _known_stats(db: sqlite3.Connection, files: list[str]) -> dict[str, tuple[Any, ...]]:
     known: dict[str, tuple[Any, ...]] = {}
+    files = [path for path in files if _storable(path)]
     for start in range(0, len(files), _BATCH):
         chunk = files[start : start + _BATCH]
         marks = ",".join("?" * len(chunk))
@@ -336,18 +466,31 @@ def _known_stats(db: sqlite3.Connection, files: list[str]) -> dict[str, tuple[An
     return known
 
 
+def file_stamp(st: os.stat_result) -> tuple[int, int, int]:
+    """What the stat index compares: size, mtime and ctime folded together, inode.
+
+    The ctime is in because an mtime can be set back (touch -d, or an editor keeping it):
+    a same-size edit with the mtime restored still moves the ctime, which no user can set.
+    """
+    return st.st_size, st.st_mtime_ns ^ st.st_ctime_ns, st.st_ino
+
+
 def combined_digest(root: Path, digests: list[tuple[str, str]]) -> str:
     total = hashlib.blake2b(digest_size=20)
     prefix = len(str(root)) + 1
     for path, value in digests:
-        total.update(f"{path[prefix:]}\0{value}\n".encode())
+        total.update(f"{path[prefix:]}\0{value}\n".encode("utf-8", "surrogateescape"))
     return total.hexdigest()
 
 
 def _dependencies_unchanged(root: Path, dependencies: dict[str, str]) -> bool:
+    # A 台账 file added or removed since the run changes the result as much as an edit does.
+    recorded = sorted(key for key in dependencies if key.startswith(LEDGER_DIR + "/"))
+    if recorded != [display_path(path, root) for path in ledger_listing(root)]:
+        return False
     for relative, expected in dependencies.items():
         try:
-            if digest(read_bytes(root / relative)[0]) != expected:
+            if digest(read_bytes(root / relative, root)[0]) != expected:
                 return False
         except OSError:
             return False

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lianzheng_cli.cache import code_stamp
 from lianzheng_cli.config import Config
-from lianzheng_cli.findings import Finding
+from lianzheng_cli.findings import Finding, capped
 from lianzheng_cli.grading.engine import Grade
 from lianzheng_cli.grading.guard import grade_findings, grading_input, register_grade_findings
 from lianzheng_cli.grading.rollup import effective_rank
@@ -81,7 +81,9 @@ def check_parsed(parsed: ParsedFile, checker: Checker) -> tuple[FileOutcome, lis
     """The outcome of one parsed file, and each of its risk points' computed grade."""
     if parsed.register is None or parsed.tree is None:
         fallback = facts_from_raw(parsed.tree, parsed.path) if parsed.tree is not None and parsed.is_register else None
-        outcome = FileOutcome(tuple(parsed.findings), fallback, parsed.is_register, len(fallback.risk_ids) if fallback else 0)
+        outcome = FileOutcome(
+            tuple(capped(parsed.findings)), fallback, parsed.is_register, len(fallback.risk_ids) if fallback else 0
+        )
         return outcome, []
     config = checker.config
     overrides = severity_overrides(config)
@@ -90,7 +92,7 @@ def check_parsed(parsed: ParsedFile, checker: Checker) -> tuple[FileOutcome, lis
     findings = parsed.findings + check_register(context, overrides) + apply_settings(graded, overrides)
     ranks = [effective_rank(risk, grade, config) for risk, grade in zip(parsed.register.risks, grades, strict=True)]
     facts = replace(facts_of(parsed.register, parsed.tree, parsed.path), grading=grading_input(parsed, ranks, config))
-    return FileOutcome(tuple(sorted(findings)), facts, True, len(parsed.register.risks)), grades
+    return FileOutcome(tuple(capped(findings)), facts, True, len(parsed.register.risks)), grades
 
 
 def assemble(

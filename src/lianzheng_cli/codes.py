@@ -50,6 +50,12 @@ _ALL = [
     CodeInfo("LZ041", "odd-space", E, "缩进或冒号后用了不间断空格、零宽字符或全角空格", False),
     # LZ050–LZ059: files lzfk generates for the repository
     CodeInfo("LZ050", "schemas-stale", W, "schemas/ 中编辑器用的 JSON Schema 已过期"),
+    CodeInfo("LZ017", "not-regular-file", E, "不是普通文件（链接到登记库之外、设备、管道或目录）", False),
+    CodeInfo("LZ018", "path-outside-repository", E, "lzfk.yaml 中的路径指向登记库之外", False),
+    CodeInfo("LZ019", "unsafe-file-name", E, "文件名含有控制字符或无效的编码", False),
+    CodeInfo("LZ020", "too-many-findings", W, "一个文件的问题过多，其余未列出", False),
+    CodeInfo("LZ021", "grading-cut-off", E, "评级表达式的计算超出限制", False),
+    CodeInfo("LZ022", "encoding-other", E, "文件为其他编码（如 Big5、Shift-JIS），不是 UTF-8", False),
     # LZ1xx: the schema (keys and value types)
     CodeInfo("LZ101", "unknown-key", E, "未知的键", False),
     CodeInfo("LZ102", "missing-key", E, "缺少必填的键", False),
@@ -84,6 +90,7 @@ _ALL = [
     # LZ240-249: the office's standard catalogue (标准风险库, see docs/rollup.md)
     CodeInfo("LZ240", "unknown-standard-id", W, "引用的标准编号在标准风险库中不存在"),
     CodeInfo("LZ241", "standard-catalogue-unusable", E, "lzfk.yaml 中的标准风险库无法读取", False),
+    CodeInfo("LZ217", "duplicate-department-name", E, "两个科室的名称相同"),
     # LZ3xx: grading (see docs/grading.md)
     CodeInfo("LZ301", "grade-lowered", E, "申报等级低于评级结果且没有降级理由", False),
     CodeInfo("LZ302", "grade-above-computed", Severity.INFO, "申报等级高于评级结果"),

@@ -69,6 +69,32 @@ def _default_severity(code: str) -> Severity:
     return CODES[code].severity
 
 
+MAX_PER_FILE = 200
+
+
+def capped(findings: list[Finding], limit: int = MAX_PER_FILE) -> list[Finding]:
+    """At most limit findings of one file, sorted, then one saying how many were left out.
+
+    One file with a million bad keys must not produce hundreds of megabytes of output; the
+    first ones are enough to see what is wrong. The summary stands where the first one left
+    out does, and says how many errors it hides (the file still fails with the 200 shown).
+    """
+    ordered = sorted(findings)
+    if len(ordered) <= limit:
+        return ordered
+    kept, rest = ordered[:limit], ordered[limit:]
+    errors = sum(f.severity is Severity.ERROR for f in rest)
+    first_left_out = rest[0]
+    summary = Finding.of(
+        "LZ020",
+        first_left_out.path,
+        (first_left_out.line, first_left_out.column),
+        f"本文件还有 {len(rest)} 个问题未列出（其中 {errors} 个错误），只列出前 {limit} 个",
+        "先改正上面列出的问题，再运行一次；问题很多时，常是缩进或引号从某一行起出了错",
+    )
+    return [*kept, summary]
+
+
 def display_path(path: Path, root: Path) -> str:
     """A path as users see it: relative to the repository root, with forward slashes."""
     if path.is_absolute() and root.is_absolute():

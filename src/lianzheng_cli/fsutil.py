@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -11,11 +12,44 @@ from lianzheng_cli.errors import WriteError
 _HINT = "检查目录是否存在、是否有写入权限、磁盘是否已满"
 
 
+def refuse_special(path: Path) -> None:
+    """Raise WriteError unless path is absent or a regular file (not a link, FIFO, device or folder).
+
+    Replacing a symlink would write where it points (or drop the link a user made on
+    purpose); opening a FIFO blocks for ever; a device is not a file at all.
+    """
+    try:
+        status = path.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise WriteError(f"无法写入 {path}：{exc.strerror or exc}", hint="检查路径是否可以访问") from exc
+    if stat.S_ISREG(status.st_mode):
+        return
+    kind = "符号链接" if stat.S_ISLNK(status.st_mode) else "目录" if stat.S_ISDIR(status.st_mode) else "管道或设备文件"
+    raise WriteError(f"无法写入 {path}：它是{kind}，不是普通文件，lzfk 不会替换它", hint="换一个输出文件名，或先删除它")
+
+
+def refuse_special_folder(folder: Path) -> None:
+    """Raise WriteError when folder exists as anything but a real directory (a link to one included)."""
+    try:
+        status = folder.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise WriteError(f"无法写入 {folder}：{exc.strerror or exc}", hint="检查路径是否可以访问") from exc
+    if not stat.S_ISDIR(status.st_mode):
+        raise WriteError(
+            f"无法写入 {folder}：它不是目录（可能是符号链接或文件），lzfk 不会往其中写入", hint="换一个输出目录，或先删除它"
+        )
+
+
 def write_atomic(path: Path, data: bytes, *, durable: bool = True, hint: str = _HINT) -> None:
     """Replace path with data in one step; keep the old file's permissions.
 
     durable=False skips the fsync, for generated files that can always be built again.
     """
+    refuse_special(path)
     mode = path.stat().st_mode & 0o777 if path.exists() else _default_mode()
     temp: Path | None = None
     try:
@@ -30,8 +64,8 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True, hint: str = _
         temp.chmod(mode)
         temp.replace(path)
     except OSError as exc:
-        if temp is not None and temp.exists():
-            temp.unlink()
+        if temp is not None:
+            temp.unlink(missing_ok=True)
         raise WriteError(f"无法写入 {path}：{exc.strerror or exc}", hint=hint) from exc
 
 

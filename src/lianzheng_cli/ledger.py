@@ -18,10 +18,8 @@ from lianzheng_cli.findings import Finding
 from lianzheng_cli.loader.files import read_text, validate_model
 from lianzheng_cli.loader.yamltree import Tree, parse_tree
 from lianzheng_cli.models import FormatModel
-from lianzheng_cli.paths import REGISTER_SUFFIXES
+from lianzheng_cli.paths import ledger_listing
 from lianzheng_cli.types import IsoDate, Text, TextList
-
-LEDGER_DIR = "台账"
 
 # Event kinds and the unit each counts in (数量 defaults to 1).
 KINDS: dict[str, str] = {
@@ -117,12 +115,7 @@ class Ledger:
 
 
 def ledger_paths(root: Path) -> list[Path]:
-    folder = root / LEDGER_DIR
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in REGISTER_SUFFIXES and not p.name.startswith(".")
-    )
+    return ledger_listing(root)
 
 
 def load_ledger(root: Path, known: set[str] | None) -> Ledger:
@@ -131,7 +124,7 @@ def load_ledger(root: Path, known: set[str] | None) -> Ledger:
     ledger = Ledger()
     for path in ledger_paths(root):
         display = path.relative_to(root).as_posix()
-        text = read_text(path, display)
+        text = read_text(path, display, root)
         if isinstance(text, Finding):
             ledger.findings.append(text)
             continue

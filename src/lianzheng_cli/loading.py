@@ -91,7 +91,7 @@ def load_repository(start: Path | Repository) -> LoadedRepository:
     loaded = LoadedRepository(repository, ValidationResult(repository.root), ruleset=checker.ruleset)
     outcomes: list[tuple[str, FileOutcome]] = []
     for path in files:
-        parsed = parse_register_file(path, repository.display(path))
+        parsed = parse_register_file(path, repository.display(path), repository.root)
         outcome, grades = check_parsed(parsed, checker)
         outcomes.append((parsed.path, outcome))
         _keep(loaded, parsed, grades, checker)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 CONFIG_FILE = "lzfk.yaml"
 REGISTER_SUFFIXES = (".yaml", ".yml")
+LEDGER_DIR = "台账"
 MARKDOWN_SUFFIX = ".md"
 CACHE_DIR = ".lzfk_cache"
 SKIPPED_DIRS = frozenset((".git", CACHE_DIR, "node_modules", ".venv", "__pycache__"))
@@ -36,6 +37,30 @@ def walk_registers(folder: Path) -> list[str]:
         if BUILD_MANIFEST in names:
             dirs[:] = []
             continue
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
+        kept = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
+        # A folder named *.yaml, or a link to a folder, is listed (and refused when read)
+        # rather than skipped in silence; neither is walked into.
+        odd = [d for d in kept if is_candidate_name(d) or os.path.islink(os.path.join(current, d))]
+        found.extend(os.path.join(current, d) for d in odd)
+        dirs[:] = [d for d in kept if d not in odd]
         found.extend(os.path.join(current, name) for name in names if not name.startswith(".") and is_candidate_name(name))
     return sorted(found)
+
+
+def ledger_listing(root: Path) -> list[Path]:
+    """The 台账 entries lzfk reads, sorted: every non-hidden *.yaml/*.yml, regular file or not
+    (a FIFO or a link out of the repository is read only to be refused with its finding)."""
+    folder = root / LEDGER_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in REGISTER_SUFFIXES and not p.name.startswith("."))
+
+
+def inside_root(root: Path, relative: str) -> bool:
+    """Whether root/relative, links resolved, stays inside root (absolute paths and ../ do not)."""
+    if Path(relative).is_absolute() or relative.startswith("\\"):
+        return False
+    try:
+        return (root / relative).resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL in the name
+        return False

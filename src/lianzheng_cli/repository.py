@@ -10,7 +10,8 @@ from lianzheng_cli.errors import ConfigError, UsageError
 from lianzheng_cli.findings import Finding, display_path
 from lianzheng_cli.loader.files import config_from_bytes, unreadable
 from lianzheng_cli.loader.raw import read_bytes
-from lianzheng_cli.paths import CONFIG_FILE, SKIPPED_DIRS, is_candidate_name, locate_root, walk_registers
+from lianzheng_cli.paths import CONFIG_FILE, SKIPPED_DIRS, inside_root, is_candidate_name, locate_root, walk_registers
+from lianzheng_cli.printable import visible
 from lianzheng_cli.rules import unknown_rule_settings
 
 
@@ -50,7 +51,7 @@ def find_root(start: Path) -> Path:
 
 def load_config(root: Path) -> Config | list[Finding]:
     try:
-        data, _ = read_bytes(root / CONFIG_FILE)
+        data, _ = read_bytes(root / CONFIG_FILE, root)
     except OSError as exc:
         return [unreadable(CONFIG_FILE, exc)]
     config, tree, findings = config_from_bytes(data, CONFIG_FILE)
@@ -66,7 +67,27 @@ def load_config(root: Path) -> Config | list[Finding]:
         )
         for key in unknown_rule_settings(config)
     ]
-    return unknown or config
+    outside = [
+        Finding.of(
+            "LZ018",
+            CONFIG_FILE,
+            tree.pos((key,)),
+            f"“{key}”的路径 {visible(value)} 指向登记库之外",
+            "路径要写成相对于 lzfk.yaml 的位置，且不能用 ../ 或绝对路径离开登记库",
+        )
+        for key, value in _config_paths(config)
+        if not inside_root(root, value)
+    ]
+    return unknown + outside or config
+
+
+def _config_paths(config: Config) -> list[tuple[str, str]]:
+    from lianzheng_cli.grading.ruleset import PRESETS
+
+    paths = [("登记目录", config.register_dir)]
+    if config.rules not in PRESETS:
+        paths.append(("评级规则", config.rules))
+    return paths
 
 
 def open_repository(start: Path) -> tuple[Repository | None, list[Finding], Path]:

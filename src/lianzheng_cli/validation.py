@@ -17,11 +17,13 @@ from pathlib import Path
 
 from lianzheng_cli import cache
 from lianzheng_cli.checking import Checker, FileOutcome, add_findings, assemble, check_bytes, failed, known_ids
+from lianzheng_cli.findings import Finding
 from lianzheng_cli.grading.ruleset import RuleSetError
 from lianzheng_cli.ledger import ledger_paths, load_ledger
-from lianzheng_cli.loader.files import unreadable
+from lianzheng_cli.loader.files import unreadable, unsafe_name
 from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.paths import walk_registers
+from lianzheng_cli.printable import is_safe, visible
 from lianzheng_cli.repository import Repository, list_files, open_repository, require_register_dir
 from lianzheng_cli.results import ValidationResult
 from lianzheng_cli.rules.standard_rules import catalogue_files
@@ -42,6 +44,7 @@ class _Job:
     data: bytes | None  # None: not read (its outcome is cached) or could not be read (key "unreadable:…")
     digest: str = ""
     stat: tuple[int, int, int] | None = None  # size, mtime_ns, inode: for the cache's stat index
+    refusal: Finding | None = None  # why the file was not read (LZ015, LZ017, LZ019)
 
 
 def validate(
@@ -132,7 +135,7 @@ _WORKER_CHECKER: Checker | None = None
 def _check_job(job: _Job) -> tuple[str, FileOutcome]:
     assert _WORKER_CHECKER is not None
     if job.data is None:
-        return job.key, FileOutcome((unreadable(job.display),), None, True, 0)
+        return job.key, FileOutcome((job.refusal or unreadable(job.display),), None, True, 0)
     return job.key, check_bytes(job.data, job.display, job.suffix, _WORKER_CHECKER)
 
 
@@ -193,11 +196,11 @@ def _batch(
     not read when its outcome is cached; every other file is read (and its digest taken)."""
     trusted = results.trusted_digests(names)
     unread = {name: _job_for_digest(root, name, fingerprint, *trusted[name]) for name in trusted}
-    known = results.get_many([job.key for job in unread.values()])
+    known = results.get_many([job.key for job in unread.values()], FileOutcome)
     batch = [
         job if (job := unread.get(name)) is not None and job.key in known else _job(root, name, fingerprint) for name in names
     ]
-    known.update(results.get_many([job.key for job in batch if job.key not in known and job.data is not None]))
+    known.update(results.get_many([job.key for job in batch if job.key not in known and job.data is not None], FileOutcome))
     return batch, known
 
 
@@ -213,12 +216,15 @@ def _display(root: str, name: str) -> str:
 def _job(root: str, name: str, fingerprint: str) -> _Job:
     display = _display(root, name)
     suffix = os.path.splitext(name)[1].lower()
+    if not is_safe(display):
+        shown = visible(display)
+        return _Job(name, shown, suffix, f"unreadable:{shown}", None, refusal=unsafe_name(display))
     try:
-        data, status = read_bytes(name)
-    except OSError:
-        return _Job(name, display, suffix, f"unreadable:{display}", None)
+        data, status = read_bytes(name, root)
+    except OSError as exc:
+        return _Job(name, display, suffix, f"unreadable:{display}", None, refusal=unreadable(display, exc))
     digest = cache.digest(data)
     # The outcome names its file (findings, facts), so the path is part of the key:
     # two files with equal bytes, or a renamed file, must not share a result.
-    stat = (status.st_size, status.st_mtime_ns, status.st_ino)
+    stat = cache.file_stamp(status)
     return _Job(name, display, suffix, cache.content_key(digest, suffix, f"{fingerprint}|{display}"), data, digest, stat)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import json
+import sys
 import tempfile
 import traceback
 from collections.abc import Callable
@@ -25,10 +27,14 @@ def command(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> int:
+        chosen = kwargs.get("output_format")
+        wants_json = getattr(chosen, "value", chosen) == "json"
         try:
             code = func(*args, **kwargs)
         except LzfkError as exc:
             show_error(exc)
+            if wants_json:
+                _json_error(exc.message, exc.hint, exc.exit_code)
             raise typer.Exit(int(exc.exit_code)) from None
         except (typer.Exit, typer.Abort):
             raise
@@ -38,13 +44,20 @@ def command(func: F) -> F:
             raise typer.Exit(130) from None
         except Exception:  # noqa: BLE001 — the last resort: never a traceback on screen
             log = _write_crash_log()
-            err_console.print(
-                Text(f"lzfk 内部错误（这不是您的文件的问题）。详细信息已写入 {log}，请把它发给维护者。", style="bold red")
-            )
+            message = f"lzfk 内部错误（这不是您的文件的问题）。详细信息已写入 {log}，请把它发给维护者。"
+            err_console.print(Text(message, style="bold red"))
+            if wants_json:
+                _json_error(message, "", ExitCode.INTERNAL)
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
         raise typer.Exit(int(code))
 
     return wrapper  # type: ignore[return-value]
+
+
+def _json_error(message: str, hint: str, exit_code: int) -> None:
+    """With --format json, stdout always holds one JSON document, also when the run stopped."""
+    document = {"error": {"message": message, "hint": hint, "exit_code": int(exit_code)}, "findings": []}
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
 def show_error(exc: LzfkError) -> None:

@@ -49,7 +49,7 @@ def grade_command(
     emit(report, stdout_for(is_machine(output_format.value)), written=written)
     pending = any(row.needs_raise for r in report.registers for row in r.rows if r.path not in written)
     pending = pending or any(r.needs_raise for r in report.registers)
-    return ExitCode.FINDINGS if pending else ExitCode.OK
+    return ExitCode.FINDINGS if pending or report.ungraded else ExitCode.OK
 
 
 def _write(report: GradeReport, root: Path) -> dict[str, list[str]]:

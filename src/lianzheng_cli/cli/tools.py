@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import os
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,7 @@ from rich.text import Text
 
 from lianzheng_cli.cli.boundary import command
 from lianzheng_cli.errors import ConfigError, ExitCode, UsageError
+from lianzheng_cli.printable import visible
 
 # soft_wrap: never break a long path across lines (rich wraps at 80 columns in CI logs and pipes).
 console = Console(highlight=False, soft_wrap=True)
@@ -71,6 +73,14 @@ def init_command(
     return ExitCode.OK
 
 
+class FromEncoding(enum.StrEnum):
+    gb18030 = "gb18030"
+    big5 = "big5"
+    shift_jis = "shift_jis"
+    euc_kr = "euc_kr"
+    utf_16 = "utf-16"
+
+
 @command
 def fix_encoding_command(
     files: Annotated[
@@ -80,6 +90,10 @@ def fix_encoding_command(
         ),
     ],
     check: Annotated[bool, typer.Option("--check", help="只报告哪些文件需要转换，不写入")] = False,
+    source: Annotated[
+        FromEncoding | None,
+        typer.Option("--from", help="确认文件的原编码（如 big5、shift_jis）时指定；不指定时只自动转换 GBK/GB18030 和 UTF-16"),
+    ] = None,
 ) -> int:
     """把 GBK/GB18030 或 UTF-16 编码的文件转换为 UTF-8（不带 BOM），内容和换行符保持不变。"""
     from lianzheng_cli import encoding
@@ -95,18 +109,30 @@ def fix_encoding_command(
         else:
             raise UsageError(f"文件不存在：{path}")
     for path in expanded:
-        change = encoding.inspect(path)
+        change = encoding.inspect(path, source.value if source else None)
+        shown = visible(str(path))
         if change.source == "unknown":
-            console.print(Text(f"{path}：无法识别编码，未改动（请在编辑器中确认后另存为 UTF-8）", style="red"))
+            stated = f"不能按 {source.value} 解读" if source else "无法识别编码"
+            console.print(Text(f"{shown}：{stated}，未改动（请在编辑器中确认后另存为 UTF-8）", style="red"))
+            needing += 1
+            unknown += 1
+        elif change.doubtful:
+            console.print(
+                Text(
+                    f"{shown}：看来是 {change.doubtful} 编码，不像 GBK 编码的简体中文，未改动"
+                    f"（确认无误后运行 lzfk fix-encoding --from {change.source} {shown}）",
+                    style="red",
+                )
+            )
             needing += 1
             unknown += 1
         elif change.needs_fix:
             needing += 1
             if check:
-                console.print(Text(f"{path}：{change.source} 编码，需要转换为 UTF-8", style="yellow"))
+                console.print(Text(f"{shown}：{change.source} 编码，需要转换为 UTF-8", style="yellow"))
             else:
                 encoding.convert(change)
-                console.print(f"{path}：已从 {change.source} 转换为 UTF-8")
+                console.print(Text(f"{shown}：已从 {change.source} 转换为 UTF-8"))
     if (check and needing) or unknown:  # a file left unconverted must not look like success
         return ExitCode.FINDINGS
     if not needing:

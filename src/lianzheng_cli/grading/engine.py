@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lianzheng_cli.config import Config
+from lianzheng_cli.grading.expression_limits import ExpressionLimitError
 from lianzheng_cli.grading.risk_facts import FIELDS, RISK_POINT, GradingFacts, risk_facts
 from lianzheng_cli.grading.ruleset import Rule, RuleSet
 from lianzheng_cli.models import Register, RiskPoint
@@ -23,6 +24,7 @@ class Grade:
     missing: tuple[str, ...] = ()
     basis: str = ""
     by_register: bool = False  # the unit's rules grade registers only, not single risk points
+    cut_off: str = ""  # why an expression was stopped before the rules could decide
 
 
 def grade_risk(risk: RiskPoint, register: Register, ruleset: RuleSet, config: Config) -> Grade:
@@ -34,7 +36,10 @@ def grade_risk(risk: RiskPoint, register: Register, ruleset: RuleSet, config: Co
 def grade_facts(facts: GradingFacts, ruleset: RuleSet, config: Config) -> Grade:
     """Grade one subject (a risk point, or a register's aggregated facts) by the rules for it."""
     missing = tuple(name for name in ruleset.inputs if not _present(facts, name))
-    matches = _matches(ruleset.rules_for(facts.subject), facts)
+    try:
+        matches = _matches(ruleset.rules_for(facts.subject), facts)
+    except ExpressionLimitError as exc:
+        return Grade(None, (), f"无法评级：{exc}", missing, "表达式计算超限", cut_off=str(exc))
     if ruleset.combine == "首条":
         matches = matches[:1]
     if not matches:

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from lianzheng_cli.grading.conditions import ConditionError, Outcome, Path, Predicate
+from lianzheng_cli.grading.expression_limits import bounded, refusal
 from lianzheng_cli.grading.risk_facts import FIELDS, LIST_FIELDS, NUMBER_FIELDS, GradingFacts
 
 _STRINGS = re.compile(r"(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')")
@@ -52,24 +53,30 @@ def _context() -> Any:
 
 
 def compile_expression(source: Any, path: Path) -> Predicate:
-    import rule_engine
-
     if not isinstance(source, str) or not source.strip():
         raise ConditionError(path, "表达式应为一段文本", '例如 发生概率 == "高" and "人财物" in 风险因素')
     _check_names(source, path)
+    symbols = to_symbols(source)
+    refused = refusal(symbols)
+    if refused is not None:
+        raise ConditionError(path, refused[0], refused[1])
+    import rule_engine  # after the checks: rule-engine folds constants while it parses
+
     try:
-        rule = rule_engine.Rule(to_symbols(source), context=_context())
+        rule = rule_engine.Rule(symbols, context=_context())
     except rule_engine.SymbolResolutionError as exc:
         chinese = {v: k for k, v in FIELDS.items()}
         near = f"；是不是“{chinese.get(exc.suggestion, exc.suggestion)}”？" if exc.suggestion else ""
         raise ConditionError(path, f"表达式中的名称“{exc.symbol_name}”无法识别", f"可用：{'、'.join(FIELDS)}{near}") from None
     except rule_engine.EngineError as exc:
         raise ConditionError(path, f"表达式有误：{exc.message}", '检查引号、括号和运算符，例如 发生概率 == "高"') from None
+    except (RecursionError, OverflowError, MemoryError):
+        raise ConditionError(path, "表达式过于复杂，无法加载", "拆成几条规则，或改用 任一/全部 组合条件") from None
 
     def holds(facts: GradingFacts) -> Outcome:
         values = {attribute: facts.value(attribute) for attribute in FIELDS.values()}
         try:
-            ok = bool(rule.matches(values))
+            ok = bool(bounded(lambda: rule.matches(values)))
         except rule_engine.EngineError:
             return False, []
         return (True, [f"表达式 {source.strip()} 成立"]) if ok else (False, [])

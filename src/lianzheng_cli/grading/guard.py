@@ -30,6 +30,8 @@ def grade_findings(
         grades.append(grade)
         where = tree.pos(("风险点", index, "等级"))
         findings.extend(_compare(risk, grade, config, path, where))
+        if grade.cut_off:
+            findings.append(_cut_off(risk, grade, path, where))
         if grade.missing:
             findings.append(_missing(risk, grade, path, tree.pos(("风险点", index), key=False)))
     return findings, grades
@@ -112,3 +114,13 @@ def _compare_register(item: RegisterInput, grade: RegisterGrade, config: Config)
         yield Finding.of("LZ307", item.path, item.grade_pos, message, "请确认降级理由已经审定")
     elif grade.status == HIGH:
         yield Finding.of("LZ306", item.path, item.grade_pos, f"{label}高于评级结果“{computed}”（{why}）", "从严申报是允许的")
+
+
+def _cut_off(risk: RiskPoint, grade: Grade, path: str, where: tuple[int, int]) -> Finding:
+    return Finding.of(
+        "LZ021",
+        path,
+        where,
+        f"风险点“{risk.id}”无法评级：{grade.cut_off}",
+        "评级规则中的表达式计算量过大；请简化规则文件中的“表达式”（见 docs/grading.md）",
+    )

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lianzheng_cli.config import Config
+from lianzheng_cli.findings import Finding, Severity
 from lianzheng_cli.grading.engine import UNFILLED_GRADE, Grade
 from lianzheng_cli.grading.rollup import AGREE, EXPLAINED, HIGH, LOW, UNDECLARED, RegisterGrade, grade_name
 from lianzheng_cli.grading.ruleset import RuleSet, RuleSetError
@@ -73,6 +74,7 @@ class GradeReport:
     ruleset: str
     rules: tuple[tuple[str, str, str], ...]  # (id, grade name, description)
     registers: tuple[RegisterReport, ...]
+    ungraded: tuple[tuple[str, str], ...] = ()  # (file, why): registers that could not be read or checked
 
 
 def build_report(loaded: LoadedRepository, only: set[str] | None = None) -> GradeReport:
@@ -82,9 +84,24 @@ def build_report(loaded: LoadedRepository, only: set[str] | None = None) -> Grad
         raise RuleSetError(loaded.findings)
     rollup = loaded.register_grades
     reports = [_register_report(item, rollup, config) for item in loaded.graded if only is None or item.path in only]
+    ungraded = _ungraded(loaded, only)
     reports.sort(key=lambda r: (-r.disagreements, r.path))
     rules = tuple((rule.id, config.grades[rule.rank], rule.description) for rule in ruleset.rules)
-    return GradeReport(_ruleset_label(ruleset), rules, tuple(reports))
+    return GradeReport(_ruleset_label(ruleset), rules, tuple(reports), ungraded)
+
+
+def _ungraded(loaded: LoadedRepository, only: set[str] | None) -> tuple[tuple[str, str], ...]:
+    """Register files that could not be read or checked, each with its first reading/schema error."""
+    repository = loaded.repository
+    folder = repository.display(repository.register_dir.resolve()).rstrip("/") + "/"
+    graded = {item.path for item in loaded.graded}
+    first: dict[str, Finding] = {}
+    for finding in sorted(loaded.findings):
+        unreadable = finding.code < "LZ2" and finding.severity is Severity.ERROR
+        inside = folder == "./" or finding.path.startswith(folder)
+        if unreadable and inside and finding.path not in graded and (only is None or finding.path in only):
+            first.setdefault(finding.path, finding)
+    return tuple((path, f"{f.line}:{f.column} {f.code} {f.message}") for path, f in sorted(first.items()))
 
 
 def _ruleset_label(ruleset: RuleSet) -> str:

@@ -20,6 +20,8 @@ from lianzheng_cli.grading.conditions import ConditionError, Predicate, compile_
 from lianzheng_cli.grading.risk_facts import FIELDS, REGISTER, RISK_POINT
 from lianzheng_cli.loader.files import read_text, validate_model
 from lianzheng_cli.loader.yamltree import Tree, parse_tree
+from lianzheng_cli.paths import inside_root
+from lianzheng_cli.printable import visible
 from lianzheng_cli.types import Text, TextList
 
 PRESETS: dict[str, str] = {
@@ -132,6 +134,8 @@ def _layers(name: str, root: Path, depth: int) -> list[_Layer]:
     layer = _Layer(spec, tree, display, text, path)
     if spec.extends is None:
         return [layer]
+    if spec.extends not in PRESETS and not inside_root(root, spec.extends):
+        raise RuleSetError([_outside(display, tree.pos(("继承",)), "继承", spec.extends)])
     return [*_layers(spec.extends, root, depth + 1), layer]
 
 
@@ -139,6 +143,8 @@ def _read(name: str, root: Path) -> tuple[str, str, Path | None]:
     if name in PRESETS:
         text = (resources.files("lianzheng_cli") / "grading" / "presets" / PRESETS[name]).read_text(encoding="utf-8")
         return text, f"<内置规则:{name}>", None
+    if not inside_root(root, name):
+        raise RuleSetError([_outside("lzfk.yaml", (1, 1), "评级规则", name)])
     path = (root / name).resolve()
     display = display_path(path, root)
     if not path.is_file():
@@ -146,10 +152,20 @@ def _read(name: str, root: Path) -> tuple[str, str, Path | None]:
             f"评级规则“{name}”既不是内置规则，也找不到文件 {display}",
             hint=f"内置规则：{'、'.join(PRESETS)}；或写规则文件相对于 lzfk.yaml 的路径",
         )
-    loaded = read_text(path, display)
+    loaded = read_text(path, display, root)
     if isinstance(loaded, Finding):
         raise RuleSetError([loaded])
     return loaded, display, path
+
+
+def _outside(display: str, pos: tuple[int, int], key: str, value: str) -> Finding:
+    return Finding.of(
+        "LZ018",
+        display,
+        pos,
+        f"“{key}”的路径 {visible(value)} 指向登记库之外，未读取",
+        "规则文件要放在登记库中，路径写成相对于 lzfk.yaml 的位置（不能用 ../ 或绝对路径）",
+    )
 
 
 def _compile(layers: list[_Layer], config: Config) -> RuleSet:

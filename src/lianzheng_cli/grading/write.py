@@ -24,4 +24,9 @@ class GradeEdit:
 
 
 def apply_edits(path: Path, edits: list[GradeEdit]) -> None:
-    splice_file(path, [ValueEdit(("风险点", edit.risk_index, "等级"), edit.new, _INSERT_AFTER) for edit in edits])
+    """Write the edits; refused when a risk point's 编号 or 等级 is no longer what was graded."""
+    expect: dict[tuple[str | int, ...], object] = {}
+    for edit in edits:
+        expect[("风险点", edit.risk_index, "编号")] = edit.risk_id
+        expect[("风险点", edit.risk_index, "等级")] = edit.old
+    splice_file(path, [ValueEdit(("风险点", edit.risk_index, "等级"), edit.new, _INSERT_AFTER) for edit in edits], expect)

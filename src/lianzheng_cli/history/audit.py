@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from lianzheng_cli.codes import apply_settings, severity_overrides
 from lianzheng_cli.config import Config
+from lianzheng_cli.errors import ConfigError
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.history.changes import GRADE_KINDS, Change, Kind, RegisterAt, RegisterSet, department_index
 from lianzheng_cli.history.diff import diff
@@ -58,6 +59,11 @@ def audit(
 ) -> AuditResult:
     head = source.repo.commit(source.repo.resolve(rev))
     config = source.config_at(head.sha)
+    if source.repo.try_run("rev-parse", "--verify", "--quiet", f"{head.sha}:{source.spec}") is None:
+        raise ConfigError(
+            f"登记目录 {config.register_dir} 在版本 {head.short} 中不存在，没有可审计的登记表",
+            hint="检查 lzfk.yaml 的“登记目录”，并确认登记表已经提交到 git",
+        )
     days = period_days or config.review_period_days
     registers, broken = source.all_registers(head.sha)
     result = AuditResult(head, as_of, as_of - dt.timedelta(days=days), days, registers, broken=broken)

@@ -18,11 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from lianzheng_cli.errors import LzfkError
+from lianzheng_cli.printable import visible
 
 ZERO_SHA = "0" * 40
 _GIT_OPTIONS = ("-c", "core.quotepath=false", "-c", "log.showSignature=false", "-c", "color.ui=false")
 _GREP_BATCH = 200
-_LOG_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%s"
+# Fields NUL-separated: NUL is the one byte no subject, name or e-mail can hold (a subject
+# may hold any other control character, including the \x1e/\x1f separators used before).
+_LOG_FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cI", "%s")
+_LOG_FORMAT = "%x00".join(_LOG_FIELDS) + "%x00"
 SHALLOW_HINT = (
     "这是浅克隆（只下载了最近的提交），无法对照历史。请取得完整历史后重试："
     "GitHub Actions 在 actions/checkout 中设 fetch-depth: 0；GitLab CI 设变量 GIT_DEPTH: 0；"
@@ -166,7 +170,10 @@ class GitRepo:
 
     def commit(self, rev: str) -> CommitInfo:
         out = self.run("log", "-1", "--no-walk", f"--format={_LOG_FORMAT}", rev, "--")
-        return _parse_commit(out.strip("\x1e\n"))
+        found = _parse_log(out)
+        if not found:
+            raise GitError(f"找不到版本 {rev}")
+        return found[0].commit
 
     # -- trees and changes ----------------------------------------------------------------
 
@@ -218,15 +225,7 @@ class GitRepo:
         commits they merge.
         """
         out = self.run("log", "--raw", "-z", "--no-renames", "--no-abbrev", f"--format={_LOG_FORMAT}", rev, "--", _literal(spec))
-        found = []
-        for chunk in out.split("\x1e"):
-            if not chunk.strip("\0\n"):
-                continue
-            header, _, rest = chunk.partition("\0")
-            files = _parse_raw(rest.split("\0"))
-            if files:
-                found.append(CommitChanges(_parse_commit(header), tuple(files)))
-        return found
+        return [entry for entry in _parse_log(out) if entry.files]
 
     # -- blobs ------------------------------------------------------------------------
 
@@ -335,16 +334,41 @@ def _literal(spec: str) -> str:
     return f":(literal){spec}" if spec else "."
 
 
-def _parse_commit(header: str) -> CommitInfo:
-    sha, parents, author, email, authored, committed, subject = header.strip("\n").split("\x1f", 6)
+def _parse_log(out: str) -> list[CommitChanges]:
+    """``git log -z [--raw]`` output in _LOG_FORMAT: each commit's fields, then its raw changes.
+
+    A raw change starts with ":" and is followed by its path; anything else starts a
+    commit, whose fields are taken by count, so no field's content can shift the parse.
+    """
+    tokens = out.split("\0")
+    found: list[CommitChanges] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index].lstrip("\n")
+        if not token:
+            index += 1
+        elif token.startswith(":") and found:
+            changes = _parse_raw([token, tokens[index + 1] if index + 1 < len(tokens) else ""])
+            found[-1] = CommitChanges(found[-1].commit, (*found[-1].files, *changes))
+            index += 2
+        else:
+            fields = [token, *tokens[index + 1 : index + len(_LOG_FIELDS)]]
+            index += len(_LOG_FIELDS)
+            if len(fields) == len(_LOG_FIELDS):
+                found.append(CommitChanges(_parse_commit(fields), ()))
+    return found
+
+
+def _parse_commit(fields: list[str]) -> CommitInfo:
+    sha, parents, author, email, authored, committed, subject = fields
     return CommitInfo(
         sha=sha,
         parents=tuple(parents.split()),
-        author=author,
-        email=email,
+        author=visible(author),
+        email=visible(email),
         authored=dt.datetime.fromisoformat(authored),
         committed=dt.datetime.fromisoformat(committed),
-        subject=subject,
+        subject=visible(subject),
     )
 
 

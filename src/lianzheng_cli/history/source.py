@@ -45,7 +45,7 @@ class Source:
 
     def read_disk(self, path: str) -> bytes | Broken:
         try:
-            return read_bytes(self.repo.toplevel / path)[0]
+            return read_bytes(self.repo.toplevel / path, self.repo.toplevel)[0]
         except OSError as exc:
             return Broken(self.display(path), f"无法读取文件：{exc.strerror or exc}")
 

@@ -57,13 +57,23 @@ def decode_source(data: bytes, display: str) -> SourceText | Finding:
     try:
         return SourceText(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        if is_gb18030(data):
+        legacy = legacy_encoding(data)
+        if legacy == "gb18030":
             return Finding.of(
                 "LZ001",
                 display,
                 (1, 1),
                 "文件为 GBK/GB18030 编码，lzfk 只读取 UTF-8 编码的文件",
                 "请运行 lzfk fix-encoding 文件名 自动转换，或在编辑器中“另存为 UTF-8”",
+            )
+        if legacy is not None:
+            label = LEGACY_LABELS[legacy]
+            return Finding.of(
+                "LZ022",
+                display,
+                (1, 1),
+                f"文件看来是 {label} 编码，不是 UTF-8，也不像 GBK 编码的简体中文",
+                f"请用原来的编辑器把它“另存为 UTF-8”；确认是 {label} 时，可运行 lzfk fix-encoding --from {legacy} 文件名",
             )
         return _invalid_bytes(data, exc, "utf-8", display)
 
@@ -77,20 +87,52 @@ def _without_marks(text: str, encoding: str, bom: bytes) -> SourceText:
 
 
 def encoding_name(data: bytes) -> str:
-    """Which encoding the policy sees: "utf-8", "utf-16", "gb18030" or "unknown"."""
+    """Which encoding the policy sees: "utf-8", "utf-16", "gb18030", one of LEGACY_LABELS, or "unknown"."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     decoded = decode_source(data, "")
     if isinstance(decoded, SourceText):
         return "utf-8"
-    return "gb18030" if decoded.code == "LZ001" else "unknown"
+    return legacy_encoding(data) or "unknown"
 
 
-def is_gb18030(data: bytes) -> bool:
-    # Only call it GBK when the bytes contain non-ASCII and decode cleanly as GB18030;
-    # guessing from statistics misreads short Chinese text (charset-normalizer #216).
+# Encodings whose bytes also decode as GB18030: they must not be converted as if they were.
+LEGACY_LABELS = {"big5": "Big5（繁体中文）", "shift_jis": "Shift-JIS（日文）", "euc_kr": "EUC-KR（韩文）"}
+# Words every register or lzfk.yaml holds: found in the GB18030 reading, they show it is right.
+_REGISTER_WORDS = ("类型", "编号", "名称", "风险点", "单位", "年度", "科室", "岗位", "等级", "防控措施", "职责")
+
+
+def legacy_encoding(data: bytes) -> str | None:
+    """The non-UTF-8 encoding the bytes are most plausibly in: "gb18030", a LEGACY_LABELS key, or None.
+
+    Big5 and Shift-JIS bytes nearly always decode as GB18030 too, into mojibake. A clean
+    GB18030 reading is trusted when it holds the register words; otherwise the choice goes
+    to charset-normalizer among the encodings that decode the bytes cleanly, with GB18030
+    winning ties (short Chinese text gives little to tell them apart, charset-normalizer #216).
+    """
+    if not _decodes(data, "gb18030"):
+        return None  # the bytes are broken (LZ002): only what GB18030 would misread is in question
+    candidates = ["gb18030", *(name for name in LEGACY_LABELS if _decodes(data, name))]
+    if len(candidates) == 1 or any(word in data.decode("gb18030") for word in _REGISTER_WORDS):
+        return "gb18030"
+    return _best(data, candidates)
+
+
+def _best(data: bytes, candidates: list[str]) -> str:
+    from charset_normalizer import from_bytes
+
+    matches = {_normal(match.encoding): match.chaos for match in from_bytes(data, cp_isolation=candidates)}
+    ranked = sorted(candidates, key=lambda name: (matches.get(name, 1.0), name != "gb18030"))
+    return ranked[0]
+
+
+def _normal(name: str) -> str:
+    return {"gb2312": "gb18030", "gbk": "gb18030", "cp932": "shift_jis", "cp949": "euc_kr"}.get(name, name)
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
     try:
-        data.decode("gb18030")
+        data.decode(encoding)
     except UnicodeDecodeError:
         return False
     return True

@@ -13,11 +13,19 @@ from lianzheng_cli.findings import Finding
 from lianzheng_cli.loader import whitespace
 from lianzheng_cli.loader.decode import SourceText, decode_source
 from lianzheng_cli.loader.locate import validation_findings
-from lianzheng_cli.loader.markdown import BODY_LIST_KEYS, BODY_TEXT_KEYS, MarkdownSplit, Section, split_markdown
-from lianzheng_cli.loader.raw import read_bytes
+from lianzheng_cli.loader.markdown import (
+    BODY_LIST_KEYS,
+    BODY_TEXT_KEYS,
+    MarkdownSplit,
+    Section,
+    mistyped_fence,
+    split_markdown,
+)
+from lianzheng_cli.loader.raw import RefusedFile, read_bytes
 from lianzheng_cli.loader.yamltree import Marks, Tree, parse_tree
 from lianzheng_cli.models import KINDS, MODEL_BY_KIND, Register
 from lianzheng_cli.paths import MARKDOWN_SUFFIX
+from lianzheng_cli.printable import is_safe, visible
 
 
 @dataclass
@@ -32,23 +40,52 @@ class ParsedFile:
     body: str = ""
 
 
-def read_source(path: Path, display: str) -> SourceText | Finding:
-    """A file's text by the encoding policy (loader/decode.py), or why it cannot be read."""
+def read_source(path: Path, display: str, root: Path | None = None) -> SourceText | Finding:
+    """A file's text by the encoding policy (loader/decode.py), or why it cannot be read.
+
+    With root, only a regular file inside root is read (see loader/raw.py).
+    """
+    if not is_safe(display):
+        return unsafe_name(display)
     try:
-        data, _ = read_bytes(path)
+        data, _ = read_bytes(path, root)
     except OSError as exc:
         return unreadable(display, exc)
     return decode_source(data, display)
 
 
-def read_text(path: Path, display: str) -> str | Finding:
-    source = read_source(path, display)
+def read_text(path: Path, display: str, root: Path | None = None) -> str | Finding:
+    source = read_source(path, display, root)
     return source if isinstance(source, Finding) else source.text
 
 
 def unreadable(display: str, exc: OSError | None = None) -> Finding:
+    if isinstance(exc, RefusedFile):
+        return refused(display, exc.reason)
     message = f"无法读取文件：{exc.strerror or exc}" if exc is not None else "无法读取文件"
     return Finding.of("LZ015", display, (0, 0), message, "检查文件是否存在、是否有读取权限")
+
+
+def refused(display: str, reason: str) -> Finding:
+    """LZ017: a path lzfk does not read (a link out of the repository, a FIFO, a device, a folder)."""
+    return Finding.of(
+        "LZ017",
+        display,
+        (0, 0),
+        f"未读取：{reason}",
+        "登记库中只放普通文件：把链接换成文件本身，删除管道、设备文件或改名以 .yaml 结尾的目录",
+    )
+
+
+def unsafe_name(display: str) -> Finding:
+    """LZ019: a file name that is not valid UTF-8 or holds control characters (shown escaped)."""
+    return Finding.of(
+        "LZ019",
+        visible(display),
+        (0, 0),
+        "文件名含有控制字符、换行或无效的编码（已用 \\x.. 显示），未读取",
+        "给文件改一个只含正常文字的名称（UTF-8 编码，不含换行和控制字符）",
+    )
 
 
 def parse_register_bytes(data: bytes, display: str, *, markdown: bool) -> ParsedFile:
@@ -73,10 +110,10 @@ def config_from_bytes(data: bytes, display: str) -> tuple[Config | None, Tree | 
     return config, tree, []
 
 
-def parse_register_file(path: Path, display: str) -> ParsedFile:
-    text = read_text(path, display)
+def parse_register_file(path: Path, display: str, root: Path | None = None) -> ParsedFile:
+    text = read_text(path, display, root)
     if isinstance(text, Finding):
-        return ParsedFile(display, True, findings=[text])
+        return ParsedFile(text.path, True, findings=[text])
     return parse_register_text(text, display, markdown=path.suffix.lower() == MARKDOWN_SUFFIX)
 
 
@@ -105,6 +142,17 @@ def _parse_yaml(text: str, display: str) -> Tree | list[Finding]:
 
 
 def _parse_markdown(text: str, display: str) -> ParsedFile:
+    mistyped = mistyped_fence(text)
+    if mistyped is not None:
+        line, typed = mistyped
+        finding = Finding.of(
+            "LZ014",
+            display,
+            (line, 1),
+            f"文件头的分隔行写成了“{typed}”，应为顶格的三个减号 ---",
+            "文件头的第一行和最后一行都只写 ---（英文减号，顶格，不多不少），否则整个文件头会被当作正文",
+        )
+        return ParsedFile(display, True, findings=[finding])
     split = split_markdown(text)
     if split.unclosed:
         finding = Finding.of(
@@ -199,4 +247,6 @@ def _bad_kind(kind: Any, display: str, tree: Tree) -> Finding:
         line, column = tree.pos(())
         return Finding.of("LZ102", display, (line, column), "缺少必填的键“类型”", f"在文件开头写 类型: 岗位（可选：{allowed}）")
     line, column = tree.pos(("类型",))
+    if kind is None:
+        return Finding.of("LZ104", display, (line, column), "“类型”没有填写", f"可选：{allowed}")
     return Finding.of("LZ104", display, (line, column), f"“类型”的值“{kind}”无效", f"可选：{allowed}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterator
@@ -144,6 +145,8 @@ def _value_message(error: ErrorDetails) -> str:
     ctx = error.get("ctx") or {}
     if kind == "literal_error" and given is None:
         return f"不能为空，可选：{_expected(ctx)}"
+    if kind == "literal_error" and not isinstance(given, str):
+        return f"应为一段文本，这里是{_kind_word(given)}；可选：{_expected(ctx)}"
     if kind == "literal_error":
         return f"“{given}”不是允许的值，可选：{_expected(ctx)}"
     if kind in ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type"):
@@ -155,9 +158,30 @@ def _value_message(error: ErrorDetails) -> str:
         return "至少要有 1 项"
     if kind in ("int_parsing", "int_type"):
         return f"“{given}”不是整数"
-    if kind in ("greater_than_equal", "less_than_equal"):
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return f"“{given}”超出允许范围"
-    return str(error["msg"]).removeprefix("Value error, ")
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if kind.startswith("lz_") or not _ENGLISH.search(message):
+        return message  # lzfk's own validators already speak Chinese
+    return _GENERIC.get(kind.split("_")[0], f"值的写法不对（这里是{_kind_word(given)}）")
+
+
+# pydantic's own messages are English ("Input should be a valid date"): by the type's family.
+_ENGLISH = re.compile(r"[A-Za-z]{3,}")
+_GENERIC = {
+    "date": "应为日期，写成 YYYY-MM-DD",
+    "datetime": "应为日期，写成 YYYY-MM-DD",
+    "int": "应为整数",
+    "float": "应为数字",
+    "bool": "应为“是”或“否”",
+    "string": "应为一段文本",
+    "list": "应为列表",
+    "dict": "应为“键: 值”结构",
+    "model": "应为“键: 值”结构",
+    "enum": "不是允许的值",
+    "too": "项数不对",
+    "value": "值无效",
+}
 
 
 def _value_hint(error: ErrorDetails) -> str:

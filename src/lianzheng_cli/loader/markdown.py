@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 # \x1c-\x1e, which would shift every later line number and hide those control characters.
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _FENCE = re.compile(r"^---[ \t]*$")
+# What a clerk types for a fence by mistake: four dashes, a space before, a full-width dash.
+_FENCE_LIKE = re.compile(r"^[ \t\u3000]*(?:-{3,}|[－—–]{2,}|-[ ]-[ ]-)[ \t\u3000]*$")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 # "1、xxx" is how Chinese documents number items: no space after 、 is needed.
 _BULLET = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|\d+、\s*)(.*)$")
@@ -63,6 +65,22 @@ def split_markdown(text: str) -> MarkdownSplit:
             body_lines = lines[index + 1 :]
             return MarkdownSplit(front, _sections(body_lines, index + 1), "\n".join(body_lines))
     return MarkdownSplit(None, [], text, unclosed=True)
+
+
+def mistyped_fence(text: str) -> tuple[int, str] | None:
+    """(line, what was typed) when the file opens with a front-matter fence typed wrongly.
+
+    Only when a second fence-like line follows, so a chapter that merely starts with a
+    horizontal rule is left alone.
+    """
+    lines = split_lines(text)
+    if not lines or _FENCE.match(lines[0]):
+        return None
+    fences = [number for number, line in enumerate(lines, 1) if _FENCE_LIKE.match(line)]
+    if len(fences) < 2 or fences[0] != 1:
+        return None
+    bad = next(number for number in fences if not _FENCE.match(lines[number - 1]))
+    return bad, lines[bad - 1]
 
 
 def _sections(lines: list[str], offset: int) -> list[Section]:

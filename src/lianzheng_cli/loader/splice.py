@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,15 +49,33 @@ class EditError(WriteError):
     """The file could not be edited safely; it was left as it was."""
 
 
-def splice_file(path: Path, edits: list[ValueEdit]) -> None:
-    """Apply edits to the file at path, or raise EditError and leave it untouched."""
+def splice_file(path: Path, edits: list[ValueEdit], expect: Mapping[tuple[str | int, ...], Any] | None = None) -> None:
+    """Apply edits to the file at path, or raise EditError and leave it untouched.
+
+    expect holds values the caller decided on (path → value; None for absent): when the file
+    no longer holds them, it was changed since the caller read it, and nothing is written.
+    """
     data, source = _read(path)
     tree = _tree(source.text, path)
+    for where, value in (expect or {}).items():
+        if _value_at(tree.data, where) != value:
+            raise EditError(f"{path} 在读取后被修改过，未写入", hint="请重新运行本命令，按文件现在的内容评级")
     new_text = splice_text(source.text, tree, edits, source.newline, path)
     _verify(tree, new_text, edits, path)
     if _read(path)[0] != data:
         raise EditError(f"{path} 在写入前被修改过，未写入", hint="请重新运行本命令")
     write_atomic(path, source.encode(new_text))
+
+
+def _value_at(data: Any, where: tuple[str | int, ...]) -> Any:
+    for step in where:
+        if isinstance(data, dict) and isinstance(step, str):
+            data = data.get(step)
+        elif isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
 
 
 def splice_text(text: str, tree: Tree, edits: list[ValueEdit], newline: str, path: Path) -> str:

@@ -33,7 +33,7 @@ from lianzheng_cli.render.context import (
     sort_posts,
     unit_view,
 )
-from lianzheng_cli.render.sanitize import clean, file_name
+from lianzheng_cli.render.sanitize import clean, file_name, marked_file_name
 
 HANDBOOK_FOLDER = "手册"
 _CHAPTER_NUMBER = re.compile(r"^第[一二三四五六七八九十百零〇]+章")
@@ -135,9 +135,11 @@ def _assign_folders(departments: list[Department]) -> None:
     taken: set[str] = set()
     for department in departments:
         folder = file_name(department.name)
-        if folder in taken:
+        if folder.casefold() in taken:
             folder = file_name(f"{department.name}_{department.id}")
-        taken.add(folder)
+        if folder.casefold() in taken:  # the id sanitised into a name already taken too
+            folder = marked_file_name(f"{department.name}_{department.id}")
+        taken.add(folder.casefold())
         department.folder = folder
 
 

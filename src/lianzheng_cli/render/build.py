@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from lianzheng_cli import fsutil
 from lianzheng_cli.errors import WriteError
+from lianzheng_cli.fsutil import refuse_special_folder
 from lianzheng_cli.ledger import Ledger
 from lianzheng_cli.paths import BUILD_MANIFEST
 from lianzheng_cli.render import handbook, pdf
@@ -31,10 +32,10 @@ from lianzheng_cli.render.context import DEPARTMENT_FORM, NOTICE, POST_FORM, UNI
 from lianzheng_cli.render.docx_package import ReferenceDocument
 from lianzheng_cli.render.flowchart import render_charts
 from lianzheng_cli.render.forms import FormTemplate
-from lianzheng_cli.render.jinja_env import describe, environment, find_template, template_dirs
+from lianzheng_cli.render.jinja_env import describe, environment, find_template, render_bounded, template_dirs
 from lianzheng_cli.render.markdown_docx import to_html
 from lianzheng_cli.render.progress import count_registers, progress_view, statistics_view
-from lianzheng_cli.render.sanitize import file_name
+from lianzheng_cli.render.sanitize import unique_file_names
 from lianzheng_cli.work_progress import ProgressHook, no_progress
 
 FORMATS = ("docx", "md", "html")
@@ -99,13 +100,14 @@ class Renderer:
     def text(self, name: str, suffix: str, context: View) -> str:
         template_name = f"{name}.{suffix}.j2"
         try:
-            return self.env.get_template(template_name).render(context)
+            template = self.env.get_template(template_name)
         except jinja2.TemplateNotFound as exc:
             if exc.name == template_name:
                 find_template(template_name, self.dirs)
             raise describe(exc, template_name) from exc
         except jinja2.TemplateError as exc:
             raise describe(exc, getattr(exc, "name", None) or template_name) from exc
+        return render_bounded(template, context, template_name)
 
     def write(self, job: Job, out: Path, formats: Sequence[str]) -> list[Path]:
         written = []
@@ -147,15 +149,16 @@ def _run_chunk(jobs: list[Job], out: Path, formats: tuple[str, ...]) -> list[Pat
 
 def form_jobs(unit_view: View) -> list[Job]:
     jobs = []
-    for form in unit_view["单位表"]:
-        suffix = "" if len(unit_view["单位表"]) == 1 else f"_{file_name(form['编号'])}"
+    forms = unit_view["单位表"]
+    for form, name in zip(forms, unique_file_names([form["编号"] for form in forms]), strict=True):
+        suffix = "" if len(forms) == 1 else f"_{name}"
         jobs.append(Job(UNIT_FORM, form, f"{UNIT_FORM}{suffix}"))
     for department in unit_view["科室"]:
         folder = f"{DEPARTMENTS_DIR}/{department['目录']}"
         if department["科室表"] is not None:
             jobs.append(Job(DEPARTMENT_FORM, department["科室表"], f"{folder}/{DEPARTMENT_FORM}"))
-        for post in department["岗位"]:
-            stem = file_name(f"{post['编号']}_{post['职务']}")
+        stems = unique_file_names([f"{post['编号']}_{post['职务']}" for post in department["岗位"]])
+        for post, stem in zip(department["岗位"], stems, strict=True):
             jobs.append(Job(POST_FORM, post, f"{folder}/{POST_FORM}/{stem}"))
             jobs.append(Job(NOTICE, post, f"{folder}/{NOTICE}/{stem}"))
     return jobs
@@ -165,6 +168,7 @@ def build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions) 
     """Write every document into options.out."""
     result = BuildResult()
     out = options.out
+    refuse_special_folder(out)
     previous = _read_manifest(out)
     renderer = Renderer(root)
     view = unit_context(unit)
@@ -209,7 +213,7 @@ def build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions) 
         result.removed = _remove_stale(out, previous, result.written)
         _write_manifest(out, result.written)
     else:
-        _write_manifest(out, [*result.written, *(out / name for name in previous if (out / name).is_file())])
+        _write_manifest(out, result.written, carried=previous)
     result.counts = {
         "posts": counts.posts,
         "departments": counts.departments,
@@ -261,12 +265,14 @@ def _start_forms(
 
 def _attach_charts(view: View, charts: dict[str, Any], out: Path) -> list[Path]:
     written = []
+    powers = [power for department in view["科室"] for power in department["权力清单"]]
+    stems = dict(zip((id(p) for p in powers), unique_file_names([p["编号"] for p in powers]), strict=True))
     for department in view["科室"]:
         for power in department["权力清单"]:
             chart = charts.get(power["编号"])
             if chart is None:
                 continue
-            stem = file_name(power["编号"])
+            stem = stems[id(power)]
             target = out / CHARTS_DIR / f"{stem}.png"
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -353,30 +359,60 @@ def write_progress(renderer: Renderer, progress: View, out: Path, formats: Seque
         yield path
 
 
-def _read_manifest(out: Path) -> list[str]:
+def _read_manifest(out: Path) -> dict[str, str]:
+    """What the last build wrote: relative name → digest of the content it wrote.
+
+    The manifest is untrusted (it sits in a folder anyone may edit): a name is only acted on
+    when it stays inside out and the file there still holds exactly what lzfk wrote.
+    """
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return []
-    files = data.get("files", []) if isinstance(data, dict) else []
-    return [name for name in files if isinstance(name, str)]
+        return {}
+    files = data.get("files", {}) if isinstance(data, dict) else {}
+    if not isinstance(files, dict):  # an older manifest without digests: delete nothing
+        return {}
+    return {name: value for name, value in files.items() if isinstance(name, str) and isinstance(value, str)}
 
 
-def _write_manifest(out: Path, written: list[Path]) -> None:
-    names = sorted({path.relative_to(out).as_posix() for path in written})
+def _write_manifest(out: Path, written: list[Path], carried: dict[str, str] | None = None) -> None:
+    """Record what this build wrote; carried entries (a partial build) keep their old digests,
+    so a file changed since is never adopted as lzfk's."""
+    names = dict(carried or {})
+    for path in sorted(set(written)):
+        try:
+            names[path.relative_to(out).as_posix()] = _content_digest(path)
+        except (OSError, ValueError):
+            continue
     write_text_atomic(
-        out / MANIFEST, json.dumps({"generator": "lzfk build", "files": names}, ensure_ascii=False, indent=1) + "\n"
+        out / MANIFEST,
+        json.dumps({"generator": "lzfk build", "files": dict(sorted(names.items()))}, ensure_ascii=False, indent=1) + "\n",
     )
 
 
-def _remove_stale(out: Path, previous: list[str], written: list[Path]) -> list[Path]:
+def _content_digest(path: Path) -> str:
+    from lianzheng_cli.cache import digest
+    from lianzheng_cli.loader.raw import read_bytes
+
+    return digest(read_bytes(path)[0])
+
+
+def _remove_stale(out: Path, previous: dict[str, str], written: list[Path]) -> list[Path]:
     """Delete what the last build wrote and this one did not; never anything else."""
     now = {path.resolve() for path in written}
     removed = []
     base = out.resolve()
-    for name in previous:
-        path = (out / name).resolve()
-        if path in now or not path.is_relative_to(base) or not path.is_file():
+    for name, expected in previous.items():
+        candidate = out / name
+        if candidate.is_symlink() or not candidate.is_file():
+            continue
+        path = candidate.resolve()
+        if path in now or not path.is_relative_to(base):
+            continue
+        try:
+            if _content_digest(path) != expected:
+                continue  # changed or put there by someone else: not lzfk's to delete
+        except OSError:
             continue
         try:
             path.unlink()

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lianzheng_cli.errors import WriteError
+from lianzheng_cli.fsutil import refuse_special
 from lianzheng_cli.render import docx_layout as layout
+from lianzheng_cli.render.docx_check import read_package
 from lianzheng_cli.render.jinja_env import TemplateError
 
 _DOCUMENT = "word/document.xml"
@@ -103,11 +105,10 @@ class ReferenceDocument:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.parts = read_package(path, f"样式模板 {path.name}")
         try:
-            with zipfile.ZipFile(path) as package:
-                self.parts = {info.filename: package.read(info.filename) for info in package.infolist()}
             document = self.parts[_DOCUMENT].decode("utf-8")
-        except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
             raise TemplateError(f"样式模板 {path.name} 无法打开：{exc}", hint="确认它是用 Word/WPS 另存的 .docx 文件") from exc
         root = _ROOT.search(document)
         if root is None:
@@ -130,6 +131,7 @@ class ReferenceDocument:
         images = images or Images()
         wanted = {**IMAGE_NAMESPACES, **(namespaces or {})}
         head = self._head_with(wanted)
+        refuse_special(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         os.close(fd)

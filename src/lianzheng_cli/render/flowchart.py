@@ -21,6 +21,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from lianzheng_cli.cache import folder as cache_folder
+from lianzheng_cli.cache import seal, sealed
+from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.render.context import View
 from lianzheng_cli.render.sanitize import clean
 
@@ -143,6 +145,8 @@ def render_charts(powers: Sequence[tuple[str, View]], cache_root: Path, grades: 
     cache = cache_folder(cache_root, CACHE_FOLDER)
     try:
         cache.mkdir(parents=True, exist_ok=True)
+        if cache.is_symlink() or cache.parent.is_symlink():
+            raise OSError("the chart cache is a link")  # it would send every write elsewhere
     except OSError:
         cache = Path(tempfile.mkdtemp(prefix="lzfk-flowcharts-"))
     sources: dict[str, str] = {}
@@ -150,21 +154,58 @@ def render_charts(powers: Sequence[tuple[str, View]], cache_root: Path, grades: 
         source = dot_source(power, font, grades)
         digest = hashlib.sha256(f"{_VERSION}\0{source}".encode()).hexdigest()[:32]
         sources[key] = digest
-        dot_file = cache / f"{digest}.dot"
-        if not (cache / f"{digest}.dot.png").exists() or not (cache / f"{digest}.dot.svg").exists():
-            dot_file.write_text(source, encoding="utf-8")
-    missing = sorted(
-        {d for d in sources.values() if not (cache / f"{d}.dot.png").exists() or not (cache / f"{d}.dot.svg").exists()}
-    )
+        if _cached(cache, digest) is None:
+            _discard(cache, digest)
+            (cache / f"{digest}.dot").write_text(source, encoding="utf-8")
+    missing = sorted({d for d in sources.values() if _cached(cache, d) is None})
     if missing:
         error = _run_dot(dot, cache, missing)
         if error:
             result.problems.append(error)
+        for digest in missing:
+            _seal(cache, digest)
     for key, digest in sources.items():
-        png, svg = cache / f"{digest}.dot.png", cache / f"{digest}.dot.svg"
-        if png.exists() and svg.exists():
-            result.charts[key] = Chart(png, _inline_svg(svg.read_text(encoding="utf-8")))
+        svg = _cached(cache, digest)
+        if svg is not None:
+            result.charts[key] = Chart(cache / f"{digest}.dot.png", _inline_svg(svg))
     return result
+
+
+# A chart in the cache is used only with a seal this machine wrote after dot made it: the
+# folder can arrive in a pull request, and an SVG is inlined into the HTML handbook as is.
+def _cached(cache: Path, digest: str) -> str | None:
+    """The chart's SVG text when its PNG and SVG are the ones dot wrote here; None otherwise."""
+    try:
+        png, _ = read_bytes(cache / f"{digest}.dot.png", cache)
+        svg, _ = read_bytes(cache / f"{digest}.dot.svg", cache)
+        mac = (cache / f"{digest}.seal").read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not sealed(png + b"\0" + svg, mac):
+        return None
+    try:
+        return svg.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _seal(cache: Path, digest: str) -> None:
+    try:
+        png, _ = read_bytes(cache / f"{digest}.dot.png", cache)
+        svg, _ = read_bytes(cache / f"{digest}.dot.svg", cache)
+        (cache / f"{digest}.seal").write_text(seal(png + b"\0" + svg), encoding="ascii")
+    except OSError:
+        return
+
+
+def _discard(cache: Path, digest: str) -> None:
+    for suffix in (".dot", ".dot.png", ".dot.svg", ".seal"):
+        try:
+            (cache / f"{digest}{suffix}").unlink()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            continue
 
 
 def _run_dot(dot: str, cache: Path, digests: list[str]) -> str:

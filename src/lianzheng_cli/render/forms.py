@@ -21,7 +21,8 @@ import jinja2
 from docxtpl import DocxTemplate
 
 from lianzheng_cli.render.context import View
-from lianzheng_cli.render.jinja_env import TemplateError, reason
+from lianzheng_cli.render.docx_check import OUTPUT_HINT, check_xml, read_package
+from lianzheng_cli.render.jinja_env import TemplateError, guarded, reason, render_bounded
 
 _BODY_OPEN = re.compile(r"<w:body[^>]*>")
 _FINAL_SECT = re.compile(r"<w:sectPr[ >](?:(?!<w:sectPr[ >]).)*</w:sectPr>\s*$", re.DOTALL)
@@ -51,14 +52,15 @@ class FormTemplate:
         self.path = path
         self.name = name or path.name
         self.env = env
+        self._parts = read_package(path, self.name)
         try:
             self._docx = DocxTemplate(str(path))
             self._docx.render_init()
             raw_body = self._docx.get_xml()
-            with zipfile.ZipFile(path) as package:
-                self._parts = {info.filename: package.read(info.filename) for info in package.infolist()}
-        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-            raise TemplateError(f"模板 {self.name} 无法打开：{exc}", hint="确认它是用 Word/WPS 另存的 .docx 文件") from exc
+        except Exception as exc:  # noqa: BLE001 — docxtpl and python-docx raise whatever their parsers raise
+            raise TemplateError(
+                f"模板 {self.name} 无法打开：{type(exc).__name__}", hint="确认它是用 Word/WPS 另存的 .docx 文件"
+            ) from None
         self.fast = not any(_SLOW_PARTS.match(part) and _TAG_OUTSIDE_BODY.search(data) for part, data in self._parts.items())
         self.namespaces = dict(_NS_DECL.findall(raw_body[: raw_body.find(">")]))
         self._fix_tables = bool(_TABLE_TAGS.search(raw_body))
@@ -84,10 +86,7 @@ class FormTemplate:
 
     def body(self, context: View) -> str:
         """The rendered <w:body> element, as XML text."""
-        try:
-            xml = self._template.render(context)
-        except jinja2.TemplateError as exc:
-            raise self._error(exc) from exc
+        xml = render_bounded(self._template, context, self.name, self._located)
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         if any(char in xml for char in _LISTING_CHARS):
             xml = self._docx.resolve_listing(xml)
@@ -96,6 +95,7 @@ class FormTemplate:
             self._docx.docx_ids_index = 1000
             self._docx.fix_docpr_ids(tree)
             xml = self._docx.xml_to_string(tree)
+        check_xml(f"{self._prefix}{xml}{self._suffix}", f"模板 {self.name} 生成的正文", OUTPUT_HINT)
         return str(xml)
 
     def render(self, context: View) -> bytes:
@@ -126,13 +126,13 @@ class FormTemplate:
 
     def _full_render(self, context: View) -> Any:
         template = DocxTemplate(str(self.path))
-        try:
-            template.render(context, jinja_env=self.env, autoescape=True)
-        except jinja2.TemplateError as exc:
-            raise self._error(exc) from exc
+        guarded(lambda: template.render(context, jinja_env=self.env, autoescape=True), self.name, self._located)
         return template
 
-    def _error(self, exc: jinja2.TemplateError) -> TemplateError:
+    def _located(self, exc: Exception, name: str) -> TemplateError:
+        return self._error(exc)
+
+    def _error(self, exc: Exception) -> TemplateError:
         line = getattr(exc, "lineno", None) if isinstance(exc, jinja2.TemplateSyntaxError) else None
         for frame in traceback.extract_tb(exc.__traceback__):
             if frame.filename == "<template>":

@@ -8,16 +8,22 @@ through the environment that ``environment()`` builds.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import jinja2
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from lianzheng_cli.errors import LzfkError
+from lianzheng_cli.limits import TimeLimitExceeded, deadline
+from lianzheng_cli.loader.raw import RefusedFile, check_regular
 from lianzheng_cli.render.context import chinese_number
 from lianzheng_cli.render.sanitize import clean
 from lianzheng_cli.reporters import markdown
@@ -26,6 +32,14 @@ BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates"
 USER_DIR = "templates"
 _TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#~])")  # "|" and line breaks: reporters.markdown.cell
+# Bounds on one render: a template that loops, recurses or writes gigabytes is stopped.
+RENDER_SECONDS = 60.0
+MAX_OUTPUT_CHARS = 64 * 1024 * 1024
+MAX_RESULT_BITS = 100_000
+MAX_SIZE_ARGUMENT = 100_000  # widths, repeat counts and exponents a template may ask for
+T = TypeVar("T")
+Locate = Callable[[Exception, str], "TemplateError"]
+_PERCENT_WIDTH = re.compile(r"%[-+ #0]*(?:\d{6,}|\*)|%[-+ #0]*\d*\.(?:\d{6,}|\*)")
 
 
 class TemplateError(LzfkError):
@@ -36,6 +50,10 @@ def template_dirs(root: Path | None) -> list[Path]:
     """The repository's templates/ first (it overrides), then the built-in defaults."""
     dirs = []
     if root is not None and (root / USER_DIR).is_dir():
+        if (root / USER_DIR).is_symlink() or not (root / USER_DIR).resolve().is_relative_to(root.resolve()):
+            raise TemplateError(
+                f"{USER_DIR}/ 是链接或指向登记库之外，未读取", hint="把模板放在登记库的 templates/ 目录中，不要用链接"
+            )
         dirs.append(root / USER_DIR)
     dirs.append(BUILTIN_DIR)
     return dirs
@@ -44,9 +62,32 @@ def template_dirs(root: Path | None) -> list[Path]:
 def find_template(name: str, dirs: Sequence[Path]) -> Path:
     for folder in dirs:
         candidate = folder / name
-        if candidate.is_file():
+        if os.path.lexists(candidate):
+            _check_template_file(candidate, folder, name)
             return candidate
     raise TemplateError(f"找不到模板 {name}", hint="运行 lzfk templates export 查看可用的模板")
+
+
+def _check_template_file(candidate: Path, folder: Path, name: str) -> None:
+    """A template must be a regular file inside its templates folder (it may come from a pull request)."""
+    try:
+        check_regular(candidate, folder)
+    except RefusedFile as exc:
+        raise TemplateError(f"模板 {name} 未读取：{exc.reason}", hint="templates/ 中只放普通文件，不放链接") from None
+    except OSError as exc:
+        raise TemplateError(f"模板 {name} 无法读取：{exc.strerror or exc}") from None
+
+
+class _RegularFileLoader(jinja2.FileSystemLoader):
+    """FileSystemLoader that refuses links out of its folders, FIFOs and devices (see loader/raw.py)."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        for folder in self.searchpath:
+            candidate = Path(folder, *template.split("/"))
+            if os.path.lexists(candidate):
+                _check_template_file(candidate, Path(folder), template)
+                break
+        return super().get_source(environment, template)
 
 
 def md_text(value: object) -> Markup:
@@ -72,10 +113,108 @@ def _finalize(value: object) -> object:
     return value
 
 
+class BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, refusing the few operations whose cost a template can make unbounded."""
+
+    intercepted_binops = frozenset(("**", "*", "%", "<<"))
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator in ("**", "<<") and _result_bits(operator, left, right) > MAX_RESULT_BITS:
+            raise jinja2.exceptions.SecurityError(f"运算 {operator} 的结果过大")
+        if operator == "*" and _repeated_size(left, right) > MAX_OUTPUT_CHARS:
+            raise jinja2.exceptions.SecurityError("重复的次数过大")
+        if operator == "%" and isinstance(left, str) and _PERCENT_WIDTH.search(left):
+            raise jinja2.exceptions.SecurityError("格式中的宽度过大")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if any(_large(value) for value in (*args, *kwargs.values())) and _is_text_method(__obj):
+            raise jinja2.exceptions.SecurityError("文字方法的宽度参数过大")
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _result_bits(operator: str, left: Any, right: Any) -> float:
+    """About how many bits left ** right or left << right needs (0 when it is not integer work)."""
+    if not isinstance(right, int | float) or isinstance(left, str | bytes) or right <= 0:
+        return 0
+    width = max(abs(int(left)).bit_length(), 1) if isinstance(left, int | float) and abs(left) < float("inf") else 1
+    return width * right if operator == "**" else width + right
+
+
+def _repeated_size(left: Any, right: Any) -> float:
+    if _sized(left) and isinstance(right, int):
+        return len(left) * right
+    if _sized(right) and isinstance(left, int):
+        return len(right) * left
+    return 0
+
+
+def _large(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > MAX_SIZE_ARGUMENT
+
+
+def _sized(value: object) -> bool:
+    return isinstance(value, str | bytes | list | tuple)
+
+
+def _is_text_method(obj: object) -> bool:
+    return isinstance(getattr(obj, "__self__", None), str | bytes)
+
+
+def _bounded_filter(name: str, original: Any) -> Any:
+    @functools.wraps(original)  # keeps Jinja's pass_environment/pass_context marks
+    def guarded(value: Any, *args: Any, **kwargs: Any) -> Any:
+        if any(_large(item) for item in (*args, *kwargs.values())):
+            raise jinja2.exceptions.SecurityError(f"过滤器 {name} 的参数过大")
+        return original(value, *args, **kwargs)
+
+    return guarded
+
+
+def render_bounded(template: jinja2.Template, context: Any, name: str, located: Locate | None = None) -> str:
+    """Render within RENDER_SECONDS and MAX_OUTPUT_CHARS; every failure is a TemplateError."""
+    return guarded(lambda: _collect(template.generate(context), name), name, located)
+
+
+def guarded(work: Callable[[], T], name: str, located: Locate | None = None) -> T:
+    """Run template work within RENDER_SECONDS; whatever goes wrong in it becomes a TemplateError.
+
+    located turns an exception raised inside the template into the error to show (default
+    describe(), which names the template and its line).
+    """
+    locate = located or describe
+    try:
+        with deadline(RENDER_SECONDS):
+            return work()
+    except TimeLimitExceeded:
+        raise TemplateError(
+            f"模板 {name} 渲染超过 {RENDER_SECONDS:g} 秒，已中止", hint="检查模板中的循环和宏是否会无限重复"
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise locate(exc, getattr(exc, "name", None) or name) from exc
+    except (LzfkError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        raise locate(exc, name) from exc
+
+
+def _collect(chunks: Iterable[str], name: str) -> str:
+    kept: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT_CHARS:
+            raise TemplateError(
+                f"模板 {name} 的输出超过 {MAX_OUTPUT_CHARS // (1024 * 1024)} MB，已中止", hint="检查模板中的循环是否会无限重复"
+            )
+        kept.append(chunk)
+    return "".join(kept)
+
+
 def environment(dirs: Sequence[Path] = (BUILTIN_DIR,)) -> jinja2.Environment:
     """The single environment every template renders through."""
-    env = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(folder) for folder in dirs], encoding="utf-8"),
+    env = BoundedSandbox(
+        loader=_RegularFileLoader([str(folder) for folder in dirs], encoding="utf-8"),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         keep_trailing_newline=True,
@@ -85,6 +224,9 @@ def environment(dirs: Sequence[Path] = (BUILTIN_DIR,)) -> jinja2.Environment:
         finalize=_finalize,
     )
     env.filters.update({"md": md_text, "md_cell": md_cell, "lines": html_lines, "中文数字": chinese_number})
+    for name in ("center", "indent", "wordwrap", "truncate", "format"):
+        if name in env.filters:
+            env.filters[name] = _bounded_filter(name, env.filters[name])
     return env
 
 
@@ -117,6 +259,12 @@ def reason(exc: Exception) -> str:
         return f"找不到被引用的模板 {exc.name}"
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return f"模板语法错误：{message}"
+    if isinstance(exc, RecursionError):
+        return "宏或模板互相调用过深（可能无限递归）"
+    if isinstance(exc, OverflowError | MemoryError):
+        return "计算结果过大"
+    if isinstance(exc, ZeroDivisionError):
+        return "除数为零"
     return f"{type(exc).__name__}: {message}"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from lianzheng_cli.findings import Finding, Severity
+from lianzheng_cli.printable import visible
 from lianzheng_cli.reporters.common import summary_sentence
 from lianzheng_cli.reporters.plain import line_of
 from lianzheng_cli.results import ValidationResult
@@ -17,7 +18,8 @@ _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO:
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(escaped)
 
 
 def escape_property(text: str) -> str:

@@ -25,14 +25,17 @@ def text(report: GradeReport, out: TextIO, *, written: dict[str, list[str]] | No
         console.print(_register_line(register))
         for risk_id in (written or {}).get(register.path, []):
             console.print(Text(f"  已写入：{risk_id} 的等级", style="green"))
+    for path, why in report.ungraded:
+        console.print(Text(f"未能评级：{path}（{why}）", style="bold red"))
     done = {(path, risk) for path, risks in (written or {}).items() for risk in risks}
     low = sum(row.needs_raise and (r.path, row.id) not in done for r in report.registers for row in r.rows)
     low += sum(r.needs_raise for r in report.registers)
     rows = sum(len(r.rows) for r in report.registers)
+    unread = f"；{len(report.ungraded)} 份登记表有错误、未能评级（先运行 lzfk validate 改正）" if report.ungraded else ""
     console.print(
         Text(
-            f"共 {len(report.registers)} 份登记表、{rows} 个风险点；申报等级偏低或未填 {low} 处",
-            style="bold red" if low else "green",
+            f"共 {len(report.registers)} 份登记表、{rows} 个风险点；申报等级偏低或未填 {low} 个{unread}",
+            style="bold red" if low or unread else "green",
         )
     )
 
@@ -59,6 +62,7 @@ def as_json(report: GradeReport, out: TextIO, *, written: dict[str, list[str]] |
         "ruleset": report.ruleset,
         "rules": [{"id": i, "grade": g, "description": d} for i, g, d in report.rules],
         "registers": [_register(r, written or {}) for r in report.registers],
+        "ungraded": [{"file": path, "reason": why} for path, why in report.ungraded],
     }
     out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from lianzheng_cli.findings import Finding
+from lianzheng_cli.printable import visible
 from lianzheng_cli.reporters.common import summary_sentence
 from lianzheng_cli.results import ValidationResult
 
@@ -31,7 +32,7 @@ def findings_table(findings: list[Finding]) -> list[str]:
         return []
     lines = header(FINDINGS_HEADER)
     for f in findings:
-        lines.append(row([f"{f.path}:{f.line}:{f.column}", f.severity.label, f.code, f.message, f.hint]))
+        lines.append(row([f"{visible(f.path)}:{f.line}:{f.column}", f.severity.label, f.code, f.message, f.hint]))
     return lines
 
 

@@ -13,6 +13,7 @@ from lianzheng_cli.findings import Finding, Severity
 from lianzheng_cli.loader.decode import SourceText, decode_source
 from lianzheng_cli.loader.markdown import split_lines
 from lianzheng_cli.loader.raw import read_bytes
+from lianzheng_cli.printable import visible
 from lianzheng_cli.reporters.common import native_path, summary_sentence
 from lianzheng_cli.results import ValidationResult
 
@@ -22,7 +23,7 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 def report(result: ValidationResult, out: TextIO) -> None:
     console = Console(file=out, highlight=False, soft_wrap=True)
     for path, group in groupby(result.findings, key=lambda f: f.path):
-        console.print(Text(native_path(path), style="bold underline"))
+        console.print(Text(visible(native_path(path)), style="bold underline"))
         lines = _source_lines(result, path)
         for finding in group:
             _print_finding(console, finding, lines)
@@ -33,7 +34,7 @@ def report(result: ValidationResult, out: TextIO) -> None:
 
 def _source_lines(result: ValidationResult, path: str) -> list[str]:
     try:
-        data, _ = read_bytes(result.root / path)
+        data, _ = read_bytes(result.root / path, result.root)
     except OSError:
         return []
     source = decode_source(data, path)
@@ -45,15 +46,15 @@ def _print_finding(console: Console, finding: Finding, lines: list[str]) -> None
     head.append(f"{finding.line}:{finding.column}".ljust(8))
     head.append(finding.severity.label, style=_STYLE[finding.severity])
     head.append(f"  {finding.code}  ", style="dim")
-    head.append(finding.message)
+    head.append(visible(finding.message))
     console.print(head)
     if 0 < finding.line <= len(lines):
         source = lines[finding.line - 1].rstrip("\r\n")
         gutter = f"{finding.line:>6} │ "
-        console.print(Text(gutter, style="dim") + Text(source))
-        caret_at = cell_len(source[: max(finding.column - 1, 0)])
+        console.print(Text(gutter, style="dim") + Text(visible(source)))
+        caret_at = cell_len(visible(source[: max(finding.column - 1, 0)]))
         console.print(
             Text(" " * (len(gutter) - 2) + "│ " + " " * caret_at, style="dim") + Text("^", style=_STYLE[finding.severity])
         )
     if finding.hint:
-        console.print(Text("          提示：", style="green") + Text(finding.hint))
+        console.print(Text("          提示：", style="green") + Text(visible(finding.hint)))

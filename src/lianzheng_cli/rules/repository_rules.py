@@ -43,6 +43,27 @@ def unique_ids(facts: list[RegisterFacts], config: Config) -> Iterator[Finding]:
         )
 
 
+@repository_rule("LZ217")
+def unique_department_names(facts: list[RegisterFacts], config: Config) -> Iterator[Finding]:
+    """FAIL: two 科室 registers both named 药剂科 (or one named as the other's 编号): 科室: 药剂科 is then ambiguous."""
+    seen: dict[str, RegisterFacts] = {}
+    departments = sorted((item for item in facts if item.kind == KIND_DEPARTMENT), key=lambda item: (item.path, item.id_pos))
+    for item in departments:
+        seen.setdefault(item.id, item)
+    for item in departments:
+        other = seen.get(item.name)
+        if other is not None and other is not item:
+            yield Finding.of(
+                "LZ217",
+                item.path,
+                unpack(item.id_pos),
+                f"科室“{item.name}”（{item.id}）与 {other.path} 的科室（{other.id}）名称相同，按名称引用这个科室时无法确定是哪一个",
+                "给其中一个科室换一个能区分的名称；岗位登记表的“科室”最好写科室的编号",
+            )
+            continue
+        seen[item.name] = item
+
+
 def _departments(facts: list[RegisterFacts]) -> dict[str, RegisterFacts]:
     found: dict[str, RegisterFacts] = {}
     for item in facts:
