@@ -34,7 +34,7 @@ run: setup system-deps ## the main job on the bundled sample: validate, grade, b
 	$(BIN)/lzfk build --out $(OUT)
 	$(BIN)/lzfk build --edition public --out $(OUT)
 
-test: lint system-deps browser-deps ## lint, then run the whole test suite
+test: lint system-deps pdf-deps browser-deps ## lint, then run the whole test suite (system tools installed first, or skipped with a message)
 	$(BIN)/python -m pytest
 
 lint: setup ## ruff, mypy, and check that schemas/ matches the models
