@@ -2,8 +2,11 @@
 
 Only the tables and columns the SQL files name are read (a column is read when its name
 occurs as a word in them), because opening each small file is what costs time with
-thousands of units. A damaged export makes DuckDB fail as a whole; then every export is
-probed on its own, the bad ones are reported and left out, and the load starts again.
+thousands of units. The files are read by one DuckDB thread: on tens of thousands of
+small files its parallel scan costs twice the CPU time and memory for no gain (see
+bench/README.md). A damaged export makes DuckDB fail as a whole; then the files are
+checked cheaply (Parquet's magic bytes at both ends), the broken ones probed, reported and
+left out, and the load starts again; only when that is not enough is every export probed.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -19,13 +23,14 @@ import pyarrow as pa
 
 from lianzheng_cli.exporting.tables import META_SCHEMA_VERSION, SCHEMA_VERSION, SCHEMAS, file_metadata, write_parquet
 from lianzheng_cli.findings import Finding
-from lianzheng_cli.rollup.inputs import ExportFolder, Progress, collect, input_finding, probe
+from lianzheng_cli.rollup.inputs import ExportFolder, Progress, collect, input_finding, looks_whole, probe
 from lianzheng_cli.rollup.queryset import QuerySet, query_sets
 from lianzheng_cli.rollup.result import QueryResult, RollupResult
 from lianzheng_cli.rollup.standard import load_standard
 
 COMMON = ("unit_code", "year", "commit_id")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CHECK_THREADS = 4
 
 
 def needed_columns(sql: str, tables: Sequence[str] = tuple(SCHEMAS)) -> dict[str, list[str]]:
@@ -92,18 +97,48 @@ def _load(
     """Load every usable export; the unusable ones become findings. Returns the exports loaded."""
     text = main.text + (drift.text if drift else "")
     columns = {name: list(schema.names) for name, schema in SCHEMAS.items()} if everything else needed_columns(text)
-    usable = _versions_ok(connection, exports, findings)
+    connection.execute("SET threads = 1")
     try:
-        return _load_usable(connection, usable, columns, findings, progress)
-    except duckdb.Error:
-        kept = []
-        for folder in usable:
-            problem = probe(folder, columns)
-            if problem is None:
-                kept.append(folder)
-            else:
-                findings.append(problem)
-        return _load_usable(connection, kept, columns, findings, progress)
+        for check in (None, _probe_if_broken, probe):
+            if check is not None:
+                exports = _drop_damaged(exports, columns, findings, check)
+            versions: list[Finding] = []  # kept only from the round whose load succeeds
+            usable = _versions_ok(connection, exports, versions)
+            try:
+                loaded = _load_usable(connection, usable, columns, findings, progress)
+            except duckdb.Error:
+                if check is probe:
+                    raise
+                continue
+            findings.extend(versions)
+            return loaded
+        raise AssertionError("unreachable: the last round returns or raises")
+    finally:
+        connection.execute("RESET threads")
+
+
+def _probe_if_broken(folder: ExportFolder, columns: dict[str, list[str]]) -> Finding | None:
+    """probe's finding for an export whose files are not whole; None, unread, for the others."""
+    return None if looks_whole(folder, columns) else probe(folder, columns)
+
+
+def _drop_damaged(
+    exports: list[ExportFolder],
+    columns: dict[str, list[str]],
+    findings: list[Finding],
+    check: Callable[[ExportFolder, dict[str, list[str]]], Finding | None],
+) -> list[ExportFolder]:
+    """The exports check finds nothing wrong with; the others become findings. Checked in a few
+    threads: the checks wait on the disk or run in pyarrow, which releases the GIL."""
+    with ThreadPoolExecutor(max_workers=_CHECK_THREADS) as pool:
+        problems = list(pool.map(lambda folder: check(folder, columns), exports, chunksize=64))
+    kept = []
+    for folder, problem in zip(exports, problems, strict=True):
+        if problem is None:
+            kept.append(folder)
+        else:
+            findings.append(problem)
+    return kept
 
 
 def _load_usable(
