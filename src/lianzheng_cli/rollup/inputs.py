@@ -29,6 +29,7 @@ class Inputs:
     exports: list[ExportFolder]
     findings: list[Finding]
     count: int  # arguments given
+    exported: int = 0  # of the exports, those made on the fly from repositories
 
 
 def display(path: Path, cwd: str | None = None) -> str:
@@ -130,7 +131,7 @@ def collect(paths: Iterable[Path], workdir: Path, progress: Progress | None = No
                 "请该单位用 lzfk export parquet 重新导出全部数据表",
             )
         )
-    return Inputs(exports, findings, len(given))
+    return Inputs(exports, findings, len(given), len(repositories))
 
 
 def missing_tables(folder: Path) -> list[str]:
