@@ -25,8 +25,10 @@ AS_OF = dt.date(2025, 12, 1)
 
 @pytest.fixture(autouse=True)
 def settled_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Files written by the test are seconds old: trust them as if they had settled."""
+    """Files written by the test are seconds old: trust them as if they had settled; and a few
+    exports are worth a store here."""
     monkeypatch.setattr(cache, "RACY_NS", -(10**12))
+    monkeypatch.setattr(reuse, "MIN_EXPORTS", 1)
 
 
 def outcome(result: RollupResult) -> tuple[Any, ...]:
@@ -149,6 +151,19 @@ def test_no_cache_neither_reads_nor_writes_a_store(
     assert len(stores(isolated_user_cache)) == 1
     assert (tmp_path / "o2" / "汇总.json").read_bytes() == (tmp_path / "o1" / "汇总.json").read_bytes()
     assert (tmp_path / "o1" / "汇总.json").read_bytes() == (tmp_path / "out" / "汇总.json").read_bytes()
+
+
+def test_a_few_exports_are_read_directly_and_make_no_store(
+    tmp_path: Path, export_to: ExportUnit, three_units: list[Unit], isolated_user_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for unit in three_units:
+        export_to(unit)
+    monkeypatch.setattr(reuse, "MIN_EXPORTS", 4)
+    assert engine.run_rollup([tmp_path / "exports"], as_of=AS_OF).units == 3
+    assert stores(isolated_user_cache) == []
+    export_to(dataclasses.replace(three_units[0], code="A004"))
+    assert engine.run_rollup([tmp_path / "exports"], as_of=AS_OF).units == 4
+    assert len(stores(isolated_user_cache)) == 1
 
 
 def test_files_changed_just_now_and_repositories_make_no_store(

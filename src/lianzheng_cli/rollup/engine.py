@@ -16,7 +16,6 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -154,6 +153,8 @@ def _drop_damaged(
 ) -> list[ExportFolder]:
     """The exports check finds nothing wrong with; the others become findings. Checked in a few
     threads: the checks wait on the disk or run in pyarrow, which releases the GIL."""
+    from concurrent.futures import ThreadPoolExecutor  # only after a failed load
+
     with ThreadPoolExecutor(max_workers=_CHECK_THREADS) as pool:
         problems = list(pool.map(lambda folder: check(folder, columns), exports, chunksize=64))
     kept = []

@@ -17,18 +17,25 @@ from typing import Any
 
 import duckdb
 
-from lianzheng_cli import cache
 from lianzheng_cli.exporting.tables import SCHEMA_VERSION
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.rollup.inputs import ExportFolder
 
 KIND = "rollup"
 FORMAT = 1
+# Below this many export folders, opening them costs less than writing a store: a county's
+# merged exports (a hundred units to a folder) are read directly every time.
+MIN_EXPORTS = 200
 _LOAD = "load.json"
 
 
 def store_key(exports: list[ExportFolder], columns: dict[str, list[str]]) -> str | None:
-    """The key of a load of exports reading columns; None when a file is missing or just changed."""
+    """The key of a load of exports reading columns; None when there are too few exports to be
+    worth a store, or a file is missing or just changed."""
+    if len(exports) < MIN_EXPORTS:
+        return None
+    from lianzheng_cli import cache  # imported only when a store is worth it: small rollups start faster
+
     files = [os.path.join(folder.path, f"{table}.parquet") for folder in exports for table in columns]
     stamps = cache.settled_stamps(files)
     if stamps is None:
@@ -46,6 +53,8 @@ def load_stored(
 ) -> tuple[int, list[Finding]] | None:
     """Create the tables from the store under key: (exports loaded, the load's findings), or None
     (no such store, or one that cannot be read: then no table is left half made)."""
+    from lianzheng_cli import cache
+
     folder = cache.stored(KIND, key)
     if folder is None:
         return None
@@ -68,6 +77,8 @@ def save(
     connection: duckdb.DuckDBPyConnection, key: str, columns: dict[str, list[str]], loaded: int, findings: list[Finding]
 ) -> None:
     """Keep the loaded tables under key; a failure only means the next run reads the exports again."""
+    from lianzheng_cli import cache
+
     folder = cache.new_store(KIND)
     if folder is None:
         return
