@@ -153,6 +153,26 @@ def test_no_cache_neither_reads_nor_writes_a_store(
     assert (tmp_path / "o1" / "汇总.json").read_bytes() == (tmp_path / "out" / "汇总.json").read_bytes()
 
 
+def test_every_output_format_is_the_same_from_the_store(
+    tmp_path: Path, export_to: ExportUnit, three_units: list[Unit], invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import openpyxl
+
+    several(tmp_path, export_to, three_units)
+    for out in ("cold", "warm"):
+        result = invoke("rollup", str(tmp_path / "exports"), "--out", str(tmp_path / out), "--as-of", "2025-12-01")
+        assert result.exit_code == 1 and "LZ805" in result.output  # the damaged export, reported both times
+        reading_forbidden(monkeypatch)
+    for name in ("汇总.json", "汇总.html"):
+        assert (tmp_path / "warm" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes()
+
+    def sheets(path: Path) -> list[list[tuple[object, ...]]]:
+        book = openpyxl.load_workbook(path, read_only=True)
+        return [list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets]
+
+    assert sheets(tmp_path / "warm" / "汇总.xlsx") == sheets(tmp_path / "cold" / "汇总.xlsx")
+
+
 def test_a_few_exports_are_read_directly_and_make_no_store(
     tmp_path: Path, export_to: ExportUnit, three_units: list[Unit], isolated_user_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
