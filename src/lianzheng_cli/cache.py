@@ -7,7 +7,9 @@ Three stores share one SQLite database beside lzfk.yaml, opened only here:
   an unchanged repository is answered without parsing (``replay``);
 - ``stats``: size, mtime and inode per file, so an untouched file is not even re-read
   (git's index trick, with its "racy" guard).
-Generated artefacts (flowcharts) live in sub-folders named by ``folder``. Standard library
+Generated artefacts (flowcharts) live in sub-folders named by ``folder``. Outside any
+repository, folders keyed by everything they were made from (``stored``/``new_store``/
+``commit_store``) live in the user's cache folder: a rollup's loaded tables. Standard library
 only: the replay fast path runs before any heavy import. A cache failure only ever costs
 speed; it is never an error.
 """
@@ -60,6 +62,11 @@ _MAC_SIZE = 32
 _KEY: list[bytes] = []
 
 
+def user_cache_dir() -> Path:
+    """lzfk's folder in the user's cache ($XDG_CACHE_HOME, else ~/.cache), never in a repository."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lzfk"
+
+
 def _machine_key() -> bytes:
     """A random key in the user's cache folder (never in the repository), made on first use.
 
@@ -67,7 +74,7 @@ def _machine_key() -> bytes:
     """
     if _KEY:
         return _KEY[0]
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lzfk"
+    base = user_cache_dir()
     path = base / "cache-key"
     try:
         key = path.read_bytes()
@@ -495,3 +502,82 @@ def _dependencies_unchanged(root: Path, dependencies: dict[str, str]) -> bool:
         except OSError:
             return False
     return CONFIG_FILE in dependencies
+
+
+# -- stores in the user's cache folder -------------------------------------------------
+
+STORES_KEPT = 4
+_COMPLETE = ".complete"
+
+
+def settled_stamps(paths: Iterable[str]) -> list[tuple[int, int, int]] | None:
+    """file_stamp of each path, or None when one is missing, not a regular file, or changed too
+    recently to tell a later change in the same tick (git's racy case): no store is keyed on those."""
+    now = time.time_ns()
+    stamps = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            return None
+        if not S_ISREG(st.st_mode) or now - max(st.st_mtime_ns, st.st_ctime_ns) <= RACY_NS:
+            return None
+        stamps.append(file_stamp(st))
+    return stamps
+
+
+def stored(kind: str, key: str) -> Path | None:
+    """The complete store of kind under key (marked as just used), or None."""
+    folder = user_cache_dir() / kind / key
+    try:
+        if not (folder / _COMPLETE).is_file():
+            return None
+        os.utime(folder)
+    except OSError:
+        return None
+    return folder
+
+
+def new_store(kind: str) -> Path | None:
+    """An empty folder to write a store of kind into, then commit_store (or discard_store) it."""
+    import tempfile
+
+    base = user_cache_dir() / kind
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".new-", dir=base))
+    except OSError:
+        return None
+
+
+def commit_store(folder: Path, key: str, keep: int = STORES_KEPT) -> None:
+    """Publish a written store under key (atomically: readers see all of it or none), and drop
+    the least recently used ones beyond keep."""
+    try:
+        (folder / _COMPLETE).write_bytes(b"")
+        os.replace(folder, folder.parent / key)
+    except OSError:
+        discard_store(folder)  # e.g. another run published the same key first
+        return
+    _prune_stores(folder.parent, keep)
+
+
+def discard_store(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _prune_stores(base: Path, keep: int) -> None:
+    import shutil
+
+    abandoned = time.time_ns() - 3600 * 10**9  # a half-written store of a run that was killed
+    try:
+        entries = [(entry.stat().st_mtime_ns, entry.name, entry.path) for entry in os.scandir(base)]
+    except OSError:
+        return
+    stores = sorted((mtime, path) for mtime, name, path in entries if not name.startswith("."))
+    old = [path for _, path in stores[: max(len(stores) - keep, 0)]]
+    old += [path for mtime, name, path in entries if name.startswith(".new-") and mtime < abandoned]
+    for path in old:
+        shutil.rmtree(path, ignore_errors=True)

@@ -15,6 +15,14 @@ ExportUnit = Callable[..., Path]
 
 
 @pytest.fixture(autouse=True)
+def isolated_user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The rollup keeps its loaded tables in the user's cache: each test gets its own."""
+    folder = tmp_path / "user-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def isolated_git(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith("GIT_"):

@@ -297,3 +297,38 @@ def test_rolling_merge_keeps_last_month_and_adds_this_month(
     assert row["单位编号"] == "A001" and row["新增"] == 1
     lost = sum(len(p.risks) for p in three_units[0].departments[0].posts[1:])  # that department's other posts are gone
     assert row["撤销"] == lost
+
+
+def test_a_merge_over_a_damaged_export_keeps_every_other_unit(
+    tmp_path: Path, export_to: ExportUnit, three_units: list[Unit]
+) -> None:
+    """--merge reads every column, list columns too: the probe after a failed load must know them."""
+    folders = [export_to(unit) for unit in three_units]
+    (folders[1] / "measures.parquet").write_bytes(b"PAR1")
+    result = run_rollup([tmp_path / "exports"], as_of=AS_OF, merge_to=tmp_path / "county")
+    assert codes(result) == [("LZ805", "measures.parquet")]
+    assert result.units == 2
+    merged = pq.read_table(tmp_path / "county" / "units.parquet")
+    assert merged.column("unit_code").to_pylist() == ["A001", "A003"]
+    assert merged.column("grade_names").to_pylist() == [["一级", "二级", "三级"]] * 2
+
+
+def test_a_cut_short_file_is_found_without_probing_every_export(
+    tmp_path: Path, export_to: ExportUnit, three_units: list[Unit], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lianzheng_cli.rollup import engine
+
+    folders = [export_to(unit) for unit in three_units]
+    risk_file = folders[2] / "risk_points.parquet"
+    risk_file.write_bytes(risk_file.read_bytes()[:-1])  # the last byte lost in transfer
+    probed: list[str] = []
+
+    def counting_probe(folder: Any, columns: dict[str, list[str]]) -> Any:
+        probed.append(folder.path.name)
+        return probe(folder, columns)
+
+    probe = engine.probe
+    monkeypatch.setattr(engine, "probe", counting_probe)
+    result = run_rollup([tmp_path / "exports"], as_of=AS_OF)
+    assert codes(result) == [("LZ805", "risk_points.parquet")] and result.units == 2
+    assert probed == ["A003"]  # the magic-byte check named it; the whole exports were not re-read

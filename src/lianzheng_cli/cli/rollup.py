@@ -57,6 +57,9 @@ def rollup_command(
         typer.Option("--merge", help="把纳入汇总的全部单位另存为一份合并的导出（同样的数据表），供再上一级汇总"),
     ] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="汇总日期 YYYY-MM-DD（判断审定是否过期），默认今天")] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="不使用也不更新汇总缓存（用户缓存目录中上次读入的数据表）")
+    ] = False,
 ) -> int:
     """汇总多个单位的导出数据：各单位等级分布、风险类型、与上次相比的变化、审定情况、重点科室岗位，以及与标准风险库的差异。"""
     if copy_queries is not None:
@@ -67,7 +70,9 @@ def rollup_command(
 
     day = _as_of(as_of)
     with _progress() as progress:
-        result = run_rollup(paths, as_of=day, standard=standard, queries=queries, merge_to=merge, progress=progress)
+        result = run_rollup(
+            paths, as_of=day, standard=standard, queries=queries, merge_to=merge, progress=progress, use_cache=not no_cache
+        )
     written = _write(result, out, formats or list(RollupFormat))
     if merge is not None:
         written.append(merge)

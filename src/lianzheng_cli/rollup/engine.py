@@ -2,16 +2,20 @@
 
 Only the tables and columns the SQL files name are read (a column is read when its name
 occurs as a word in them), because opening each small file is what costs time with
-thousands of units. A damaged export makes DuckDB fail as a whole; then every export is
-probed on its own, the bad ones are reported and left out, and the load starts again.
+thousands of units. The files are read by one DuckDB thread: on tens of thousands of
+small files its parallel scan costs twice the CPU time and memory for no gain (see
+bench/README.md). A damaged export makes DuckDB fail as a whole; then the files are
+checked cheaply (Parquet's magic bytes at both ends), the broken ones probed, reported and
+left out, and the load starts again; only when that is not enough is every export probed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
@@ -19,13 +23,15 @@ import pyarrow as pa
 
 from lianzheng_cli.exporting.tables import META_SCHEMA_VERSION, SCHEMA_VERSION, SCHEMAS, file_metadata, write_parquet
 from lianzheng_cli.findings import Finding
-from lianzheng_cli.rollup.inputs import ExportFolder, Progress, collect, input_finding, probe
+from lianzheng_cli.rollup import reuse
+from lianzheng_cli.rollup.inputs import ExportFolder, Progress, collect, input_finding, looks_whole, probe
 from lianzheng_cli.rollup.queryset import QuerySet, query_sets
 from lianzheng_cli.rollup.result import QueryResult, RollupResult
 from lianzheng_cli.rollup.standard import load_standard
 
 COMMON = ("unit_code", "year", "commit_id")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CHECK_THREADS = 4
 
 
 def needed_columns(sql: str, tables: Sequence[str] = tuple(SCHEMAS)) -> dict[str, list[str]]:
@@ -47,18 +53,22 @@ def run_rollup(
     queries: Path | None = None,
     merge_to: Path | None = None,
     progress: Progress | None = None,
+    use_cache: bool = True,
 ) -> RollupResult:
-    """Roll up the exports under paths; with merge_to, also write them as one export of many units."""
+    """Roll up the exports under paths; with merge_to, also write them as one export of many units.
+    With use_cache, the loaded tables are kept in the user's cache for the next run over the same files."""
     main, drift = query_sets(queries, standard=standard is not None)
     result = RollupResult(as_of=as_of)
     with tempfile.TemporaryDirectory(prefix="lzfk-rollup-") as workdir:
         inputs = collect(paths, Path(workdir), progress)
         result.inputs = inputs.count
         result.findings += inputs.findings
+        text = main.text + (drift.text if drift else "")
+        columns = {name: list(schema.names) for name, schema in SCHEMAS.items()} if merge_to else needed_columns(text)
         connection = duckdb.connect(":memory:")
         try:
-            exports = _load(connection, inputs.exports, main, drift, result.findings, progress, everything=merge_to is not None)
-            result.exports = len(exports)
+            key = reuse.store_key(inputs.exports, columns) if use_cache and not inputs.exported else None
+            result.exports = _load_reusing(connection, inputs.exports, columns, key, result.findings, progress)
             if merge_to is not None:
                 write_merged(connection, merge_to)
             _params(connection, as_of)
@@ -79,31 +89,81 @@ def run_rollup(
     return result
 
 
+def _load_reusing(
+    connection: duckdb.DuckDBPyConnection,
+    exports: list[ExportFolder],
+    columns: dict[str, list[str]],
+    key: str | None,
+    findings: list[Finding],
+    progress: Progress | None,
+) -> int:
+    """Load the exports, from the store under key when there is one; the number of exports loaded."""
+    stored = reuse.load_stored(connection, key, columns) if key else None
+    if stored is not None:
+        if progress:
+            progress("读取数据表", len(columns), len(columns))
+        findings.extend(stored[1])
+        return stored[0]
+    problems: list[Finding] = []
+    loaded = len(_load(connection, exports, columns, problems, progress))
+    findings.extend(problems)
+    if key:
+        reuse.save(connection, key, columns, loaded, problems)
+    return loaded
+
+
 def _load(
     connection: duckdb.DuckDBPyConnection,
     exports: list[ExportFolder],
-    main: QuerySet,
-    drift: QuerySet | None,
+    columns: dict[str, list[str]],
     findings: list[Finding],
     progress: Progress | None,
-    *,
-    everything: bool = False,
 ) -> list[ExportFolder]:
     """Load every usable export; the unusable ones become findings. Returns the exports loaded."""
-    text = main.text + (drift.text if drift else "")
-    columns = {name: list(schema.names) for name, schema in SCHEMAS.items()} if everything else needed_columns(text)
-    usable = _versions_ok(connection, exports, findings)
+    connection.execute("SET threads = 1")
     try:
-        return _load_usable(connection, usable, columns, findings, progress)
-    except duckdb.Error:
-        kept = []
-        for folder in usable:
-            problem = probe(folder, columns)
-            if problem is None:
-                kept.append(folder)
-            else:
-                findings.append(problem)
-        return _load_usable(connection, kept, columns, findings, progress)
+        for check in (None, _probe_if_broken, probe):
+            if check is not None:
+                exports = _drop_damaged(exports, columns, findings, check)
+            versions: list[Finding] = []  # kept only from the round whose load succeeds
+            usable = _versions_ok(connection, exports, versions)
+            try:
+                loaded = _load_usable(connection, usable, columns, findings, progress)
+            except duckdb.Error:
+                if check is probe:
+                    raise
+                continue
+            findings.extend(versions)
+            return loaded
+        raise AssertionError("unreachable: the last round returns or raises")
+    finally:
+        connection.execute("RESET threads")
+
+
+def _probe_if_broken(folder: ExportFolder, columns: dict[str, list[str]]) -> Finding | None:
+    """probe's finding for an export whose files are not whole; None, unread, for the others."""
+    return None if looks_whole(folder, columns) else probe(folder, columns)
+
+
+def _drop_damaged(
+    exports: list[ExportFolder],
+    columns: dict[str, list[str]],
+    findings: list[Finding],
+    check: Callable[[ExportFolder, dict[str, list[str]]], Finding | None],
+) -> list[ExportFolder]:
+    """The exports check finds nothing wrong with; the others become findings. Checked in a few
+    threads: the checks wait on the disk or run in pyarrow, which releases the GIL."""
+    from concurrent.futures import ThreadPoolExecutor  # only after a failed load
+
+    with ThreadPoolExecutor(max_workers=_CHECK_THREADS) as pool:
+        problems = list(pool.map(lambda folder: check(folder, columns), exports, chunksize=64))
+    kept = []
+    for folder, problem in zip(exports, problems, strict=True):
+        if problem is None:
+            kept.append(folder)
+        else:
+            findings.append(problem)
+    return kept
 
 
 def _load_usable(
@@ -127,7 +187,7 @@ def _versions_ok(
     """Exports whose units.parquet has this schema version (read from the footers only)."""
     if not exports:
         return []
-    files = [str(folder.path / "units.parquet") for folder in exports]
+    files = [os.path.join(folder.path, "units.parquet") for folder in exports]
     try:
         rows = connection.execute(
             "SELECT file_name, value FROM parquet_kv_metadata(?) WHERE key = ?", [files, META_SCHEMA_VERSION]
@@ -162,7 +222,7 @@ def _load_units(
     if not exports:
         _create_tables(connection, [], {"units": wanted}, None)
         return []
-    files = [str(folder.path / "units.parquet") for folder in exports]
+    files = [os.path.join(folder.path, "units.parquet") for folder in exports]
     connection.execute(
         f"CREATE OR REPLACE TEMPORARY TABLE _units AS SELECT {select}, filename AS _file FROM read_parquet(?, filename = true)",
         [files],
@@ -188,7 +248,7 @@ def _load_units(
                 "删除重复的副本；同一单位的不同版本须来自不同的提交",
             )
         )
-    connection.register("_kept", pa.table({"file": [str(folder.path / "units.parquet") for folder in kept]}))
+    connection.register("_kept", pa.table({"file": [os.path.join(folder.path, "units.parquet") for folder in kept]}))
     connection.execute(f"CREATE TABLE units AS SELECT {select} FROM _units WHERE _file IN (SELECT file FROM _kept)")
     connection.unregister("_kept")
     connection.execute("DROP TABLE _units")
@@ -207,7 +267,7 @@ def _create_tables(
         connection.execute(f'DROP TABLE IF EXISTS "{table}"')
         select = ", ".join(f'"{name}"' for name in wanted)
         if exports:
-            files = [str(folder.path / f"{table}.parquet") for folder in exports]
+            files = [os.path.join(folder.path, f"{table}.parquet") for folder in exports]
             connection.execute(f'CREATE TABLE "{table}" AS SELECT {select} FROM read_parquet(?)', [files])
         else:
             empty = pa.schema([SCHEMAS[table].field(name) for name in wanted]).empty_table()

@@ -29,6 +29,7 @@ class Inputs:
     exports: list[ExportFolder]
     findings: list[Finding]
     count: int  # arguments given
+    exported: int = 0  # of the exports, those made on the fly from repositories
 
 
 def display(path: Path, cwd: str | None = None) -> str:
@@ -130,7 +131,7 @@ def collect(paths: Iterable[Path], workdir: Path, progress: Progress | None = No
                 "请该单位用 lzfk export parquet 重新导出全部数据表",
             )
         )
-    return Inputs(exports, findings, len(given))
+    return Inputs(exports, findings, len(given), len(repositories))
 
 
 def missing_tables(folder: Path) -> list[str]:
@@ -149,13 +150,43 @@ def _export_repository(repository: Path, out: Path) -> Path | Finding:
     return out
 
 
+_MAGIC = b"PAR1"
+
+
+def looks_whole(folder: ExportFolder, tables: Iterable[str]) -> bool:
+    """Whether each of the tables' files starts and ends with Parquet's magic bytes: the cheap
+    check (two small reads a file, nothing parsed) that finds a cut-short copy or a wrong file."""
+    for table in tables:
+        try:
+            with (folder.path / f"{table}.parquet").open("rb") as file:
+                head = file.read(len(_MAGIC))
+                size = file.seek(0, os.SEEK_END)
+                file.seek(max(size - len(_MAGIC), 0))
+                tail = file.read(len(_MAGIC))
+        except OSError:
+            return False
+        if size < 3 * len(_MAGIC) or head != _MAGIC or tail != _MAGIC:
+            return False
+    return True
+
+
+def _damaged(folder: ExportFolder, table: str, reason: str) -> Finding:
+    return input_finding(
+        "LZ805",
+        f"{folder.display}/{table}.parquet",
+        f"文件已损坏或不是 Parquet 文件（{reason}）；该单位未纳入汇总",
+        "请该单位用 lzfk export parquet 重新导出，复制时确认文件完整",
+    )
+
+
 def probe(folder: ExportFolder, columns: dict[str, list[str]]) -> Finding | None:
     """Why this export cannot be read (damaged file, other schema version, missing columns), or None."""
     for table, wanted in columns.items():
         path = folder.path / f"{table}.parquet"
         try:
             metadata = pq.read_metadata(path)
-            absent = [name for name in wanted if name not in metadata.schema.names]
+            names = metadata.schema.to_arrow_schema().names  # top-level columns: a list's leaf is "element"
+            absent = [name for name in wanted if name not in names]
             if absent:
                 return input_finding(
                     "LZ805",
@@ -165,12 +196,7 @@ def probe(folder: ExportFolder, columns: dict[str, list[str]]) -> Finding | None
                 )
             pq.read_table(path, columns=wanted)
         except (OSError, ValueError) as exc:  # pyarrow's errors derive from these
-            return input_finding(
-                "LZ805",
-                f"{folder.display}/{table}.parquet",
-                f"文件已损坏或不是 Parquet 文件（{type(exc).__name__}）；该单位未纳入汇总",
-                "请该单位用 lzfk export parquet 重新导出，复制时确认文件完整",
-            )
+            return _damaged(folder, table, type(exc).__name__)
         version = (metadata.metadata or {}).get(META_SCHEMA_VERSION, b"").decode("utf-8", "replace")
         if version.split(".")[0] != SCHEMA_VERSION:
             return input_finding(
