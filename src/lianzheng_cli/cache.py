@@ -6,7 +6,9 @@ Three stores share one SQLite database beside lzfk.yaml, opened only here:
 - ``runs``: the record of a whole run, replayed when nothing it depends on changed, so that
   an unchanged repository is answered without parsing (``replay``);
 - ``stats``: size, mtime and inode per file, so an untouched file is not even re-read
-  (git's index trick, with its "racy" guard).
+  (git's index trick, with its "racy" guard);
+- ``parts``: what an incremental run needs of the last whole run (``RunParts``), read only
+  when the run cannot be replayed: the next run re-checks the changed files alone.
 Generated artefacts (flowcharts) live in sub-folders named by ``folder``. Standard library
 only: the replay fast path runs before any heavy import. A cache failure only ever costs
 speed; it is never an error.
@@ -26,7 +28,7 @@ from stat import S_ISREG
 from typing import Any, NamedTuple
 
 from lianzheng_cli import __version__
-from lianzheng_cli.findings import display_path
+from lianzheng_cli.findings import Finding, display_path
 from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.paths import CACHE_DIR, CONFIG_FILE, LEDGER_DIR, ledger_listing, locate_root, walk_registers
 from lianzheng_cli.results import ValidationResult
@@ -145,6 +147,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ino INTEGER, digest TEXT)",
+    "CREATE TABLE IF NOT EXISTS parts (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
 )
 
 
@@ -276,6 +279,21 @@ class RunRecord:
     result: ValidationResult
 
 
+@dataclass(frozen=True)
+class RunParts:
+    """The last whole run taken apart, so that a run after a few edits re-checks only the
+    edited files and keeps everything else: the findings of each file's own checks, the
+    cross-file findings (valid while no file's facts changed), and the totals."""
+
+    fingerprint: str  # the checker's: lzfk's code, the configuration, the rules
+    dependencies: dict[str, str]  # as in RunRecord
+    digests: dict[str, str]  # every checked file (absolute path) → its content's digest
+    own: dict[str, tuple[Finding, ...]]  # absolute path → its own findings (files with findings only)
+    cross: tuple[Finding, ...]  # every other finding: across files, the 台账, standards, schemas
+    registers: int
+    risk_points: int
+
+
 class FileStat(NamedTuple):
     """What the stat index keeps of a file: enough to trust its digest without reading it."""
 
@@ -303,8 +321,9 @@ def code_stamp() -> str:
     return f"{__version__}@{newest}"
 
 
-# The file list a failed replay walked, for the run that follows it in this process.
-_walks: dict[str, list[str]] = {}
+# The file list a failed replay walked, and each file's digest, for the run that follows it
+# in this process.
+_walks: dict[str, tuple[list[str], dict[str, str]]] = {}
 # Runs this process already failed to replay (the console script tries before its heavy
 # imports, the full path would try again): a miss stands until a new record is written.
 _missed: set[tuple[str, str]] = set()
@@ -340,9 +359,10 @@ def _replay(root: Path, targets: str) -> ValidationResult | None:
             return None
         folder = root / record.register_dir
         files = target_files(targets) if targets else walk_registers(folder)
-        if combined_digest(root, _file_digests(db, files)) != record.combined:
+        digests = _file_digests(db, files)
+        if combined_digest(root, digests) != record.combined:
             if not targets:
-                _walks[os.path.realpath(folder)] = files
+                _walks[os.path.realpath(folder)] = (files, dict(digests))
             return None
         return record.result
     except (sqlite3.Error, OSError, *_UNPICKLING_ERRORS):
@@ -364,22 +384,42 @@ def target_files(targets: str) -> list[str]:
     return sorted(found)
 
 
-def walked(folder: Path) -> list[str] | None:
-    """The files a failed replay just listed in folder (once), or None."""
+def walked(folder: Path) -> tuple[list[str], dict[str, str]] | None:
+    """The files a failed replay just listed in folder, with their digests (once), or None."""
     return _walks.pop(os.path.realpath(folder), None)
 
 
-def remember(root: Path, targets: str, record: RunRecord, stats: Iterable[FileStat]) -> None:
+def remember(root: Path, targets: str, record: RunRecord, stats: Iterable[FileStat], parts: RunParts | None = None) -> None:
     _missed.discard((str(root), targets))
     db = open_db(root, create=True)
     if db is None:
         return
+    key = _run_key(targets)
     try:
         with db:
-            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (_run_key(targets), _dumps(record)))
+            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (key, _dumps(record)))
+            if parts is not None:
+                db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?)", (key, _dumps(parts)))
             db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?)", (row for row in stats if _storable(row[0])))
     except sqlite3.Error:
         return
+    finally:
+        db.close()
+
+
+def load_parts(root: Path, targets: str) -> RunParts | None:
+    """The parts of the last run over targets, or None (none kept, foreign or corrupt)."""
+    db = open_db(root, create=False)
+    if db is None:
+        return None
+    try:
+        row = db.execute("SELECT value FROM parts WHERE key = ?", (_run_key(targets),)).fetchone()
+        parts = _loads(row[0], RunParts) if row is not None else None
+        if parts is None or not all(isinstance(getattr(parts, name), dict) for name in ("dependencies", "digests", "own")):
+            return None
+        return parts if isinstance(parts.cross, tuple) else None
+    except (sqlite3.Error, *_UNPICKLING_ERRORS):
+        return None
     finally:
         db.close()
 

@@ -10,6 +10,7 @@ depends on changed (``cache.replay``: this and the console script's fast path in
 from __future__ import annotations
 
 import os
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -68,11 +69,17 @@ def validate(
     repository, config_findings, root = open_repository(start)
     if repository is None:
         return failed(root, config_findings)
-    files, whole = _files(repository, targets, cache.walked(repository.register_dir))
+    walk = cache.walked(repository.register_dir) if use_cache else None
+    files, whole = _files(repository, targets, walk[0] if walk else None)
     try:
         checker = Checker.for_repository(repository)
     except RuleSetError as exc:
         return failed(root, exc.findings)
+    dependencies = _dependencies(repository, checker) if use_cache else {}
+    if use_cache and whole:
+        done = _incremental(repository, checker, files, walk[1] if walk else None, dependencies, targets_key, jobs, progress)
+        if done is not None:
+            return done
     stats: list[cache.FileStat] = []
     read: set[str] = set()
     outcomes = _outcomes(
@@ -86,7 +93,8 @@ def validate(
     if whole:
         add_findings(result, freshness_findings(repository.root, repository.config), repository.config)
     if use_cache:
-        _remember(repository, checker, targets_key, result, stats, read)
+        parts = _parts(checker, dependencies, files, stats, outcomes, result) if whole else None
+        _remember(repository, dependencies, targets_key, result, stats, read, parts)
     return result
 
 
@@ -100,14 +108,8 @@ def _files(repository: Repository, targets: list[Path] | None, walked: list[str]
     return [str(path) for path in paths], whole
 
 
-def _remember(
-    repository: Repository,
-    checker: Checker,
-    targets_key: str,
-    result: ValidationResult,
-    stats: list[cache.FileStat],
-    read: set[str],
-) -> None:
+def _dependencies(repository: Repository, checker: Checker) -> dict[str, str]:
+    """Digests of everything a run depends on besides the files it checks."""
     root = repository.root
     files = [
         root / "lzfk.yaml",
@@ -116,15 +118,136 @@ def _remember(
         *catalogue_files(root, repository.config),
         *schema_paths(root),
     ]
-    dependencies = cache.dependency_digests(root, files)
+    return cache.dependency_digests(root, files)
+
+
+def _remember(
+    repository: Repository,
+    dependencies: dict[str, str],
+    targets_key: str,
+    result: ValidationResult,
+    stats: list[cache.FileStat],
+    read: set[str],
+    parts: cache.RunParts | None,
+    digests: list[tuple[str, str]] | None = None,
+) -> None:
+    root = repository.root
     register_dir = repository.display(repository.register_dir.resolve())
-    digests = [(item.path, item.digest) for item in stats]
+    if digests is None:
+        digests = [(item.path, item.digest) for item in stats]
     if targets_key:
         digests = cache.file_digests_for(root, cache.target_files(targets_key), dict(digests))
     combined = cache.combined_digest(root.resolve(), digests)
     record = cache.RunRecord(dependencies, register_dir, combined, result)
     # Only what was read this run is (re-)indexed: the rest is in the index as it is.
-    cache.remember(root.resolve(), targets_key, record, [item for item in stats if item.digest and item.path in read])
+    fresh = [item for item in stats if item.digest and item.path in read]
+    cache.remember(root.resolve(), targets_key, record, fresh, parts)
+
+
+def _parts(
+    checker: Checker,
+    dependencies: dict[str, str],
+    files: list[str],
+    stats: list[cache.FileStat],
+    outcomes: list[tuple[str, FileOutcome]],
+    result: ValidationResult,
+) -> cache.RunParts:
+    own = {path: outcome.findings for path, (_, outcome) in zip(files, outcomes, strict=True) if outcome.findings}
+    # What is left of the result once every file's own findings are taken out. Findings
+    # compare by place and code only, so they are matched on all their fields.
+    left = Counter(_identity(f) for findings in own.values() for f in findings)
+    cross = []
+    for finding in result.findings:
+        identity = _identity(finding)
+        if left[identity]:
+            left[identity] -= 1
+        else:
+            cross.append(finding)
+    digests = {item.path: item.digest for item in stats}
+    summary = result.summary
+    return cache.RunParts(checker.fingerprint, dependencies, digests, own, tuple(cross), summary.registers, summary.risk_points)
+
+
+def _identity(finding: Finding) -> tuple[object, ...]:
+    return (finding.path, finding.line, finding.column, finding.code, finding.severity, finding.message, finding.hint)
+
+
+# Beyond this share of changed files a whole run costs about the same.
+INCREMENTAL_SHARE = 0.2
+
+
+def _incremental(
+    repository: Repository,
+    checker: Checker,
+    files: list[str],
+    digests: dict[str, str] | None,
+    dependencies: dict[str, str],
+    targets_key: str,
+    jobs: int,
+    progress: ProgressHook,
+) -> ValidationResult | None:
+    """The result from the last whole run's parts and the changed files' fresh outcomes;
+    None when that cannot give exactly a whole run's answer (files added or removed, a
+    changed file's cross-file facts changed, anything missing from the cache)."""
+    root = repository.root
+    parts = cache.load_parts(root.resolve(), targets_key)
+    if parts is None or parts.fingerprint != checker.fingerprint or parts.dependencies != dependencies:
+        return None
+    if len(files) != len(parts.digests):
+        return None
+    if digests is None:
+        try:
+            digests = dict(cache.file_digests_for(root, files, {}))
+        except OSError:
+            return None
+    changed = []
+    for path in files:
+        before = parts.digests.get(path)
+        if before is None:
+            return None  # a new file
+        if not before or before != digests.get(path):
+            changed.append(path)
+    if len(changed) > max(10, len(files) * INCREMENTAL_SHARE):
+        return None
+    stats: list[cache.FileStat] = []
+    read: set[str] = set()
+    fresh = _outcomes(
+        repository, checker, changed, use_cache=True, jobs=jobs, stats=stats, read=read, prune=False, progress=progress
+    )
+    prefix = str(root.resolve()) + os.sep
+    old_keys = [_key(prefix, path, parts.digests[path], checker.fingerprint) for path in changed]
+    results = cache.ResultCache(root)
+    before = results.get_many(old_keys, FileOutcome)
+    results.close()
+    own = dict(parts.own)
+    registers, risk_points = parts.registers, parts.risk_points
+    for path, key, (_, outcome) in zip(changed, old_keys, fresh, strict=True):
+        old = before.get(key)
+        if old is None or old.facts != outcome.facts or old.is_register != outcome.is_register:
+            return None
+        registers += outcome.is_register - old.is_register
+        risk_points += outcome.risk_points - old.risk_points
+        if outcome.findings:
+            own[path] = outcome.findings
+        else:
+            own.pop(path, None)
+    result = ValidationResult(root)
+    # File order first, then the rest, as a whole run lists them before its (stable) sort.
+    result.findings = sorted([*(f for path in files for f in own.get(path, ())), *parts.cross])
+    result.summary.files = len(files)
+    result.summary.registers = registers
+    result.summary.risk_points = risk_points
+    result.summary.count(result.findings)
+    new_digests = {**parts.digests, **{item.path: item.digest for item in stats}}
+    kept = cache.RunParts(parts.fingerprint, dependencies, new_digests, own, parts.cross, registers, risk_points)
+    listed = [(path, new_digests[path]) for path in files]
+    _remember(repository, dependencies, targets_key, result, stats, read, kept, listed)
+    return result
+
+
+def _key(prefix: str, path: str, digest: str, fingerprint: str) -> str:
+    display = _display(prefix, path)
+    return cache.content_key(digest, os.path.splitext(path)[1].lower(), f"{fingerprint}|{display}")
 
 
 # Set before the worker pool forks, so workers inherit the compiled rule set (its
