@@ -39,6 +39,7 @@ RECORD_FORMAT = 1
 # mtime tick unnoticed (git's "racy" case): such entries are re-read, not trusted.
 RACY_NS = 2_000_000_000
 _BATCH = 500
+_WHOLE_INDEX = 2_000  # above this many files, the stat index is read whole
 _UNPICKLING_ERRORS = (
     pickle.UnpicklingError,
     EOFError,
@@ -398,7 +399,8 @@ def remember(root: Path, targets: str, record: RunRecord, stats: Iterable[FileSt
     try:
         with db:
             db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (key, _dumps(record)))
-            if parts is not None:
+            if parts is not None:  # only the latest whole run's are worth their size
+                db.execute("DELETE FROM parts WHERE key != ?", (key,))
                 db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?)", (key, _dumps(parts)))
             db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?)", (row for row in stats if _storable(row[0])))
     except sqlite3.Error:
@@ -498,6 +500,13 @@ def _storable(path: str) -> bool:
 def _known_stats(db: sqlite3.Connection, files: list[str]) -> dict[str, tuple[Any, ...]]:
     known: dict[str, tuple[Any, ...]] = {}
     files = [path for path in files if _storable(path)]
+    if len(files) > _WHOLE_INDEX:
+        # One scan of the index is several times cheaper than thousands of bound lookups.
+        wanted = set(files)
+        for row in db.execute("SELECT path, size, mtime, ino, digest FROM stats"):
+            if row[0] in wanted:
+                known[row[0]] = row[1:]
+        return known
     for start in range(0, len(files), _BATCH):
         chunk = files[start : start + _BATCH]
         marks = ",".join("?" * len(chunk))

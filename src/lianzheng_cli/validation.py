@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 from lianzheng_cli import cache
@@ -281,6 +279,10 @@ def _outcomes(
     workers = jobs or min(os.cpu_count() or 1, 4)
     pool = None
     if workers > 1 and len(files) >= PARALLEL_THRESHOLD:
+        # Imported here: a run over a few files (the pre-commit hook) never pays for them.
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"))
     outcomes: list[tuple[str, FileOutcome]] = []
     keys: set[str] = set()
