@@ -160,14 +160,39 @@ def test_every_kind_of_change_gives_the_cold_answer(tmp_path: Path, replay: bool
         assert _answer(validation.validate(root)) == expected, f"{name} (again)"
         answers.append(expected)
     assert len({repr(answer) for answer in answers}) >= 8  # the steps really change the answer
-    # The edits that keep every cross-file fact are answered incrementally, the others not.
+    # The edits that keep every cross-file fact (or only move them) are answered
+    # incrementally, the others by a whole run.
     assert [name for name, yes in used if yes] == [
         "text only",
         "comment appended",
+        "line inserted (positions move)",
         "per-file error",
         "per-file error fixed",
         "markdown chapter",
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "answered"),
+    [
+        ("主要职责:\n", "# 新增一行注释\n主要职责:\n", True),  # every finding below it moves down a line
+        ("名称: 药剂科\n分管领导: LD-YZZ\n", "分管领导: LD-YZZ\n名称: 药剂科\n", True),  # 分管领导 moves up
+        ("风险点: [YJK-01, YJK-99]", "风险点: [YJK-99, YJK-01]", False),  # reordered
+        ("分管领导: LD-YZZ", "分管领导: LD-YZ", False),  # the facts change: the cross-file checks run again
+    ],
+    ids=["line-inserted", "lines-swapped", "refs-reordered", "fixed"],
+)
+def test_moved_cross_file_findings_follow_their_lines(
+    tmp_path: Path, incremental: list[bool], old: str, new: str, answered: bool
+) -> None:
+    root = copy_case(INVALID / "lz202-lz205-unresolved-reference", tmp_path / "repo")
+    validation.validate(root)
+    _edit(root / "registers" / "药剂科.yaml", old, new)
+    incremental.clear()
+    result = validation.validate(root)
+    assert incremental == [answered]
+    assert _answer(result) == _cold(root)
+    assert _answer(validation.validate(root)) == _cold(root)
 
 
 def test_damaged_parts_are_only_a_miss(tmp_path: Path, checked: list[str]) -> None:

@@ -23,6 +23,7 @@ from lianzheng_cli.loader.files import unreadable, unsafe_name
 from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.paths import walk_registers
 from lianzheng_cli.printable import is_safe, visible
+from lianzheng_cli.register_facts import RegisterFacts, moved_positions
 from lianzheng_cli.repository import Repository, list_files, open_repository, require_register_dir
 from lianzheng_cli.results import ValidationResult
 from lianzheng_cli.rules.standard_rules import catalogue_files
@@ -218,11 +219,16 @@ def _incremental(
     before = results.get_many(old_keys, FileOutcome)
     results.close()
     own = dict(parts.own)
+    cross: tuple[Finding, ...] | None = parts.cross
     registers, risk_points = parts.registers, parts.risk_points
     for path, key, (_, outcome) in zip(changed, old_keys, fresh, strict=True):
         old = before.get(key)
-        if old is None or old.facts != outcome.facts or old.is_register != outcome.is_register:
+        if old is None or old.is_register != outcome.is_register:
             return None
+        if old.facts != outcome.facts:
+            cross = _moved(cross, old.facts, outcome.facts)
+            if cross is None:
+                return None
         registers += outcome.is_register - old.is_register
         risk_points += outcome.risk_points - old.risk_points
         if outcome.findings:
@@ -231,16 +237,40 @@ def _incremental(
             own.pop(path, None)
     result = ValidationResult(root)
     # File order first, then the rest, as a whole run lists them before its (stable) sort.
-    result.findings = sorted([*(f for path in files for f in own.get(path, ())), *parts.cross])
+    result.findings = sorted([*(f for path in files for f in own.get(path, ())), *cross])
     result.summary.files = len(files)
     result.summary.registers = registers
     result.summary.risk_points = risk_points
     result.summary.count(result.findings)
     new_digests = {**parts.digests, **{item.path: item.digest for item in stats}}
-    kept = cache.RunParts(parts.fingerprint, dependencies, new_digests, own, parts.cross, registers, risk_points)
+    kept = cache.RunParts(parts.fingerprint, dependencies, new_digests, own, cross, registers, risk_points)
     listed = [(path, new_digests[path]) for path in files]
     _remember(repository, dependencies, targets_key, result, stats, read, kept, listed)
     return result
+
+
+def _moved(
+    cross: tuple[Finding, ...] | None, old: RegisterFacts | None, new: RegisterFacts | None
+) -> tuple[Finding, ...] | None:
+    """The cross-file findings after an edit that only moved old's facts (see
+    register_facts.moved_positions), or None when the cross-file checks must run again."""
+    if cross is None or old is None or new is None:
+        return None
+    moves = moved_positions(old, new)
+    if moves is None:
+        return None
+    path = new.path
+    out = []
+    for finding in cross:
+        if path in finding.message or path in finding.hint:
+            return None  # it quotes a place in the edited file (LZ201: "已在 …:12 使用")
+        if finding.path == path:
+            after = moves.get((finding.line, finding.column))
+            if after is None:
+                return None
+            finding = Finding(path, *after, finding.code, finding.severity, finding.message, finding.hint)
+        out.append(finding)
+    return tuple(out)
 
 
 def _key(prefix: str, path: str, digest: str, fingerprint: str) -> str:
