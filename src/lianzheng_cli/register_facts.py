@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from lianzheng_cli.grading.risk_facts import RegisterInput
 from lianzheng_cli.loader.yamltree import Pos, Tree
@@ -133,7 +134,7 @@ def moved_positions(old: RegisterFacts, new: RegisterFacts) -> dict[Pos, Pos] | 
         if moves.setdefault(before, after) != after:
             return None
     pairs = sorted(moves.items())
-    if any(a[1] >= b[1] for a, b in zip(pairs, pairs[1:], strict=False)):
+    if any(a[1] >= b[1] for a, b in pairwise(pairs)):
         return None  # reordered: the order of findings within the file could change
     return moves
 

@@ -192,6 +192,32 @@ def _incremental(
     parts = cache.load_parts(root.resolve(), targets_key)
     if parts is None or parts.fingerprint != checker.fingerprint or parts.dependencies != dependencies:
         return None
+    changed = _changed(parts, root, files, digests)
+    if changed is None:
+        return None
+    stats: list[cache.FileStat] = []
+    read: set[str] = set()
+    fresh = _outcomes(
+        repository, checker, changed, use_cache=True, jobs=jobs, stats=stats, read=read, prune=False, progress=progress
+    )
+    kept = _updated(parts, root, changed, [outcome for _, outcome in fresh], stats)
+    if kept is None:
+        return None
+    result = ValidationResult(root)
+    # File order first, then the rest, as a whole run lists them before its (stable) sort.
+    result.findings = sorted([*(f for path in files for f in kept.own.get(path, ())), *kept.cross])
+    result.summary.files = len(files)
+    result.summary.registers = kept.registers
+    result.summary.risk_points = kept.risk_points
+    result.summary.count(result.findings)
+    listed = [(path, kept.digests[path]) for path in files]
+    _remember(repository, dependencies, targets_key, result, stats, read, kept, listed)
+    return result
+
+
+def _changed(parts: cache.RunParts, root: Path, files: list[str], digests: dict[str, str] | None) -> list[str] | None:
+    """The files whose content changed since the parts were taken; None when files were
+    added or removed, or too many changed for an incremental run to pay."""
     if len(files) != len(parts.digests):
         return None
     if digests is None:
@@ -203,58 +229,47 @@ def _incremental(
     for path in files:
         before = parts.digests.get(path)
         if before is None:
-            return None  # a new file
+            return None  # a new file (and, as the count is the same, one removed)
         if not before or before != digests.get(path):
             changed.append(path)
-    if len(changed) > max(10, len(files) * INCREMENTAL_SHARE):
-        return None
-    stats: list[cache.FileStat] = []
-    read: set[str] = set()
-    fresh = _outcomes(
-        repository, checker, changed, use_cache=True, jobs=jobs, stats=stats, read=read, prune=False, progress=progress
-    )
+    return changed if len(changed) <= max(10, len(files) * INCREMENTAL_SHARE) else None
+
+
+def _updated(
+    parts: cache.RunParts, root: Path, changed: list[str], fresh: list[FileOutcome], stats: list[cache.FileStat]
+) -> cache.RunParts | None:
+    """The parts with the changed files' fresh outcomes in place of their old ones."""
     prefix = str(root.resolve()) + os.sep
-    old_keys = [_key(prefix, path, parts.digests[path], checker.fingerprint) for path in changed]
+    keys = [_key(prefix, path, parts.digests[path], parts.fingerprint) for path in changed]
     results = cache.ResultCache(root)
-    before = results.get_many(old_keys, FileOutcome)
+    old_outcomes = results.get_many(keys, FileOutcome)
     results.close()
     own = dict(parts.own)
-    cross: tuple[Finding, ...] | None = parts.cross
+    cross = parts.cross
     registers, risk_points = parts.registers, parts.risk_points
-    for path, key, (_, outcome) in zip(changed, old_keys, fresh, strict=True):
-        old = before.get(key)
+    for path, key, outcome in zip(changed, keys, fresh, strict=True):
+        old = old_outcomes.get(key)
         if old is None or old.is_register != outcome.is_register:
             return None
         if old.facts != outcome.facts:
-            cross = _moved(cross, old.facts, outcome.facts)
-            if cross is None:
+            moved = _moved(cross, old.facts, outcome.facts)
+            if moved is None:
                 return None
+            cross = moved
         registers += outcome.is_register - old.is_register
         risk_points += outcome.risk_points - old.risk_points
         if outcome.findings:
             own[path] = outcome.findings
         else:
             own.pop(path, None)
-    result = ValidationResult(root)
-    # File order first, then the rest, as a whole run lists them before its (stable) sort.
-    result.findings = sorted([*(f for path in files for f in own.get(path, ())), *cross])
-    result.summary.files = len(files)
-    result.summary.registers = registers
-    result.summary.risk_points = risk_points
-    result.summary.count(result.findings)
-    new_digests = {**parts.digests, **{item.path: item.digest for item in stats}}
-    kept = cache.RunParts(parts.fingerprint, dependencies, new_digests, own, cross, registers, risk_points)
-    listed = [(path, new_digests[path]) for path in files]
-    _remember(repository, dependencies, targets_key, result, stats, read, kept, listed)
-    return result
+    digests = {**parts.digests, **{item.path: item.digest for item in stats}}
+    return cache.RunParts(parts.fingerprint, parts.dependencies, digests, own, cross, registers, risk_points)
 
 
-def _moved(
-    cross: tuple[Finding, ...] | None, old: RegisterFacts | None, new: RegisterFacts | None
-) -> tuple[Finding, ...] | None:
+def _moved(cross: tuple[Finding, ...], old: RegisterFacts | None, new: RegisterFacts | None) -> tuple[Finding, ...] | None:
     """The cross-file findings after an edit that only moved old's facts (see
     register_facts.moved_positions), or None when the cross-file checks must run again."""
-    if cross is None or old is None or new is None:
+    if old is None or new is None:
         return None
     moves = moved_positions(old, new)
     if moves is None:
