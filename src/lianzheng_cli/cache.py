@@ -34,7 +34,7 @@ from lianzheng_cli.paths import CACHE_DIR, CONFIG_FILE, LEDGER_DIR, ledger_listi
 from lianzheng_cli.results import ValidationResult
 
 DB_NAME = "results.sqlite3"
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
 # A file changed within this many ns of being indexed could change again in the same
 # mtime tick unnoticed (git's "racy" case): such entries are re-read, not trusted.
 RACY_NS = 2_000_000_000
@@ -272,11 +272,14 @@ class ResultCache:
 # -- replaying a whole run -------------------------------------------------------------
 
 
+Entry = tuple[int, int, int, str]  # a file's stamp (see file_stamp) and its content's digest
+
+
 @dataclass(frozen=True)
 class RunRecord:
     dependencies: dict[str, str]  # path relative to root → digest (lzfk.yaml, rule files, ledger)
     register_dir: str
-    combined: str
+    files: dict[str, Entry]  # every file the run checked (absolute path): the run's own stat index
     result: ValidationResult
 
 
@@ -322,9 +325,9 @@ def code_stamp() -> str:
     return f"{__version__}@{newest}"
 
 
-# The file list a failed replay walked, and each file's digest, for the run that follows it
-# in this process.
-_walks: dict[str, tuple[list[str], dict[str, str]]] = {}
+# What a failed replay found in the folder it walked (the files, their digests and stamps),
+# for the run that follows it in this process.
+_walks: dict[str, tuple[list[str], dict[str, str], dict[str, tuple[int, int, int]]]] = {}
 # Runs this process already failed to replay (the console script tries before its heavy
 # imports, the full path would try again): a miss stands until a new record is written.
 _missed: set[tuple[str, str]] = set()
@@ -354,22 +357,45 @@ def _replay(root: Path, targets: str) -> ValidationResult | None:
         if row is None:
             return None
         record: RunRecord = _loads(row[0], RunRecord)
-        if not isinstance(record.result, ValidationResult) or not isinstance(record.dependencies, dict):
+        if not all(isinstance(value, dict) for value in (record.dependencies, record.files)):
+            return None
+        if not isinstance(record.result, ValidationResult):
             return None
         if record.result.root != root or not _dependencies_unchanged(root, record.dependencies):
             return None
         folder = root / record.register_dir
         files = target_files(targets) if targets else walk_registers(folder)
-        digests = _file_digests(db, files)
-        if combined_digest(root, digests) != record.combined:
-            if not targets:
-                _walks[os.path.realpath(folder)] = (files, dict(digests))
-            return None
-        return record.result
+        digests, stamps, same = _current(files, record.files)
+        if same:
+            return record.result
+        if not targets:
+            _walks[os.path.realpath(folder)] = (files, digests, stamps)
+        return None
     except (sqlite3.Error, OSError, *_UNPICKLING_ERRORS):
         return None
     finally:
         db.close()
+
+
+def _current(files: list[str], indexed: dict[str, Entry]) -> tuple[dict[str, str], dict[str, tuple[int, int, int]], bool]:
+    """Each file's digest and stamp, and whether they are exactly the indexed files with the
+    indexed contents. A file whose stamp is as indexed (and not too recent to tell) is not
+    read: one stat per file, the least any check for changes can do."""
+    now = time.time_ns()
+    digests: dict[str, str] = {}
+    stamps: dict[str, tuple[int, int, int]] = {}
+    same = len(files) == len(indexed)
+    for path in files:
+        st = os.stat(path)
+        stamp = file_stamp(st)
+        seen = indexed.get(path)
+        if seen is not None and seen[:3] == stamp and S_ISREG(st.st_mode) and now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
+            digests[path], stamps[path] = seen[3], stamp
+            continue
+        data, st = read_bytes(path)
+        digests[path], stamps[path] = digest(data), file_stamp(st)
+        same = same and seen is not None and seen[3] == digests[path]
+    return digests, stamps, same
 
 
 def target_files(targets: str) -> list[str]:
@@ -385,8 +411,8 @@ def target_files(targets: str) -> list[str]:
     return sorted(found)
 
 
-def walked(folder: Path) -> tuple[list[str], dict[str, str]] | None:
-    """The files a failed replay just listed in folder, with their digests (once), or None."""
+def walked(folder: Path) -> tuple[list[str], dict[str, str], dict[str, tuple[int, int, int]]] | None:
+    """The files a failed replay just listed in folder, with their digests and stamps (once), or None."""
     return _walks.pop(os.path.realpath(folder), None)
 
 
@@ -522,14 +548,6 @@ def file_stamp(st: os.stat_result) -> tuple[int, int, int]:
     a same-size edit with the mtime restored still moves the ctime, which no user can set.
     """
     return st.st_size, st.st_mtime_ns ^ st.st_ctime_ns, st.st_ino
-
-
-def combined_digest(root: Path, digests: list[tuple[str, str]]) -> str:
-    total = hashlib.blake2b(digest_size=20)
-    prefix = len(str(root)) + 1
-    for path, value in digests:
-        total.update(f"{path[prefix:]}\0{value}\n".encode("utf-8", "surrogateescape"))
-    return total.hexdigest()
 
 
 def _dependencies_unchanged(root: Path, dependencies: dict[str, str]) -> bool:

@@ -76,7 +76,7 @@ def validate(
         return failed(root, exc.findings)
     dependencies = _dependencies(repository, checker) if use_cache else {}
     if use_cache and whole:
-        done = _incremental(repository, checker, files, walk[1] if walk else None, dependencies, targets_key, jobs, progress)
+        done = _incremental(repository, checker, files, walk[1:] if walk else None, dependencies, targets_key, jobs, progress)
         if done is not None:
             return done
     stats: list[cache.FileStat] = []
@@ -128,16 +128,19 @@ def _remember(
     stats: list[cache.FileStat],
     read: set[str],
     parts: cache.RunParts | None,
-    digests: list[tuple[str, str]] | None = None,
+    files: dict[str, cache.Entry] | None = None,
 ) -> None:
+    """Store the run for replay. files: each checked file's stamp and digest (default: as
+    this run found them)."""
     root = repository.root
     register_dir = repository.display(repository.register_dir.resolve())
-    if digests is None:
-        digests = [(item.path, item.digest) for item in stats]
-    if targets_key:
-        digests = cache.file_digests_for(root, cache.target_files(targets_key), dict(digests))
-    combined = cache.combined_digest(root.resolve(), digests)
-    record = cache.RunRecord(dependencies, register_dir, combined, result)
+    if files is None:
+        files = {item.path: (item.size, item.mtime_ns, item.inode, item.digest) for item in stats}
+    if targets_key:  # a folder named as a target: every register file in it counts
+        known = {path: entry[3] for path, entry in files.items()}
+        for path, value in cache.file_digests_for(root, cache.target_files(targets_key), known):
+            files.setdefault(path, (0, 0, 0, value))
+    record = cache.RunRecord(dependencies, register_dir, files, result)
     # Only what was read this run is (re-)indexed: the rest is in the index as it is.
     fresh = [item for item in stats if item.digest and item.path in read]
     cache.remember(root.resolve(), targets_key, record, fresh, parts)
@@ -179,7 +182,7 @@ def _incremental(
     repository: Repository,
     checker: Checker,
     files: list[str],
-    digests: dict[str, str] | None,
+    walked: tuple[dict[str, str], dict[str, tuple[int, int, int]]] | None,
     dependencies: dict[str, str],
     targets_key: str,
     jobs: int,
@@ -192,6 +195,7 @@ def _incremental(
     parts = cache.load_parts(root.resolve(), targets_key)
     if parts is None or parts.fingerprint != checker.fingerprint or parts.dependencies != dependencies:
         return None
+    digests, stamps = walked if walked is not None else (None, {})
     changed = _changed(parts, root, files, digests)
     if changed is None:
         return None
@@ -210,8 +214,9 @@ def _incremental(
     result.summary.registers = kept.registers
     result.summary.risk_points = kept.risk_points
     result.summary.count(result.findings)
-    listed = [(path, kept.digests[path]) for path in files]
-    _remember(repository, dependencies, targets_key, result, stats, read, kept, listed)
+    fresh_stamps = {item.path: (item.size, item.mtime_ns, item.inode) for item in stats}
+    entries = {path: (*(fresh_stamps.get(path) or stamps.get(path) or (0, 0, 0)), kept.digests[path]) for path in files}
+    _remember(repository, dependencies, targets_key, result, stats, read, kept, entries)
     return result
 
 
