@@ -316,6 +316,15 @@ def targets_key(targets: list[Path] | None) -> str:
 def code_stamp() -> str:
     """lzfk's version plus the newest change to its own code: an edited (or reinstalled)
     lzfk never replays results that the old code produced."""
+    if not _STAMP:  # once per process: a run asks several times, the code stays as it started
+        _STAMP.append(_newest_code())
+    return _STAMP[0]
+
+
+_STAMP: list[str] = []
+
+
+def _newest_code() -> str:
     package = Path(__file__).parent
     newest = 0
     for current, _, names in os.walk(package):

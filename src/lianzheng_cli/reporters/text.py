@@ -7,8 +7,6 @@ from itertools import groupby
 from typing import TYPE_CHECKING, TextIO
 
 from lianzheng_cli.findings import Finding, Severity
-from lianzheng_cli.loader.decode import SourceText, decode_source
-from lianzheng_cli.loader.markdown import split_lines
 from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.printable import visible
 from lianzheng_cli.reporters.common import native_path, summary_sentence
@@ -56,6 +54,9 @@ def _report(result: ValidationResult, out: TextIO) -> None:
 
 
 def _source_lines(result: ValidationResult, path: str) -> list[str]:
+    from lianzheng_cli.loader.decode import SourceText, decode_source
+    from lianzheng_cli.loader.markdown import split_lines
+
     try:
         data, _ = read_bytes(result.root / path, result.root)
     except OSError:
