@@ -232,3 +232,15 @@ def test_only_the_latest_parts_are_kept(tmp_path: Path) -> None:
     with sqlite3.connect(root / CACHE_DB) as db:
         assert db.execute("SELECT COUNT(*) FROM parts").fetchone()[0] == 1
     db.close()
+
+
+def test_an_edit_beside_a_file_that_cannot_be_read_gives_the_cold_answer(tmp_path: Path) -> None:
+    import os
+
+    root = copy_case(INVALID / "lz202-lz205-unresolved-reference", tmp_path / "repo")
+    (root / "registers" / os.fsdecode(b"\xff\xfe.yaml")).write_bytes(b"x: 1\n")  # LZ019: never read
+    (root / "registers" / "链接.yaml").symlink_to("/etc/hostname")  # LZ017: outside the repository
+    validation.validate(root)
+    _edit(root / "registers" / "院长.yaml", "主持医院全面工作", "主持全面工作")
+    assert _answer(validation.validate(root)) == _cold(root)
+    assert _answer(validation.validate(root)) == _cold(root)

@@ -233,9 +233,11 @@ def _changed(parts: cache.RunParts, root: Path, files: list[str], digests: dict[
     changed = []
     for path in files:
         before = parts.digests.get(path)
-        if before is None:
-            return None  # a new file (and, as the count is the same, one removed)
-        if not before or before != digests.get(path):
+        if not before:
+            # A new file (and, as the count is the same, one removed), or one that could not
+            # be read last time (its outcome is never cached): a whole run.
+            return None
+        if before != digests.get(path):
             changed.append(path)
     return changed if len(changed) <= max(10, len(files) * INCREMENTAL_SHARE) else None
 
