@@ -51,14 +51,6 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _forget_replay(root: Path) -> None:
-    """Drop the stored whole runs, so that the next run must be an incremental one."""
-    cache._missed.clear()
-    with sqlite3.connect(root / CACHE_DB) as db:
-        db.execute("DELETE FROM runs")
-    db.close()
-
-
 def test_an_edit_that_keeps_the_facts_rechecks_one_file_and_keeps_the_cross_file_findings(
     tmp_path: Path, checked: list[str]
 ) -> None:
@@ -142,21 +134,16 @@ def incremental(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     return answered
 
 
-@pytest.mark.parametrize("replay", [True, False], ids=["after-replay-miss", "incremental-only"])
-def test_every_kind_of_change_gives_the_cold_answer(tmp_path: Path, replay: bool, incremental: list[bool]) -> None:
+def test_every_kind_of_change_gives_the_cold_answer(tmp_path: Path, incremental: list[bool]) -> None:
     root = copy_case(VALID / "full-repository", tmp_path / "repo")
     assert _answer(validation.validate(root)) == _cold(root)
     answers, used = [], []
     for name, step in _steps(root):
         step()
-        if not replay:
-            _forget_replay(root)
         expected = _cold(root)
         incremental.clear()
         assert _answer(validation.validate(root)) == expected, name
         used.append((name, incremental[:1] == [True]))
-        if not replay:
-            _forget_replay(root)
         assert _answer(validation.validate(root)) == expected, f"{name} (again)"
         answers.append(expected)
     assert len({repr(answer) for answer in answers}) >= 8  # the steps really change the answer
@@ -195,25 +182,26 @@ def test_moved_cross_file_findings_follow_their_lines(
     assert _answer(validation.validate(root)) == _cold(root)
 
 
-def test_damaged_parts_are_only_a_miss(tmp_path: Path, checked: list[str]) -> None:
+def test_a_damaged_record_after_an_edit_gives_the_cold_answer(tmp_path: Path, incremental: list[bool]) -> None:
     root = copy_case(INVALID / "lz202-lz205-unresolved-reference", tmp_path / "repo")
     validation.validate(root)
     with sqlite3.connect(root / CACHE_DB) as db:
-        assert db.execute("UPDATE parts SET value = x'00112233'").rowcount == 1
-        db.execute("DELETE FROM runs")
+        assert db.execute("UPDATE runs SET value = x'00112233'").rowcount == 1
     db.close()
-    cache._missed.clear()
     _edit(root / "registers" / "院长.yaml", "主持医院全面工作", "主持全面工作")
-    checked.clear()
     assert _answer(validation.validate(root)) == _cold(root)
-    assert "registers/院长.yaml" in checked
+    assert incremental == []  # nothing to build on: a whole run
 
 
-def test_parts_from_another_machine_are_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_record_from_another_machine_is_not_built_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, incremental: list[bool]
+) -> None:
     root = copy_case(INVALID / "lz202-lz205-unresolved-reference", tmp_path / "repo")
     validation.validate(root)
+    _edit(root / "registers" / "院长.yaml", "主持医院全面工作", "主持全面工作")
     monkeypatch.setattr(cache, "_KEY", [b"k" * 32])  # another machine's key
-    assert cache.load_parts(root.resolve(), "") is None
+    assert _answer(validation.validate(root)) == _cold(root)
+    assert incremental == []
 
 
 def test_a_corrupt_database_after_an_edit_gives_the_cold_answer(tmp_path: Path) -> None:
@@ -225,13 +213,18 @@ def test_a_corrupt_database_after_an_edit_gives_the_cold_answer(tmp_path: Path) 
     assert _answer(validation.validate(root)) == _cold(root)
 
 
-def test_only_the_latest_parts_are_kept(tmp_path: Path) -> None:
+def test_records_of_another_lzfk_are_dropped(tmp_path: Path) -> None:
     root = copy_case(VALID / "full-repository", tmp_path / "repo")
     validation.validate(root)
-    validation.validate(root, [root / "registers"])  # the same files, named: another run key
     with sqlite3.connect(root / CACHE_DB) as db:
-        assert db.execute("SELECT COUNT(*) FROM parts").fetchone()[0] == 1
+        db.execute("INSERT INTO runs VALUES ('0.0.1@1|2|', x'00')")
     db.close()
+    _edit(root / "registers" / "财务科" / "会计.yaml", "负责会计的日常工作", "负责会计核算")
+    validation.validate(root)
+    with sqlite3.connect(root / CACHE_DB) as db:
+        keys = [row[0] for row in db.execute("SELECT key FROM runs")]
+    db.close()
+    assert keys == [f"{cache.code_stamp()}|{cache.RECORD_FORMAT}|"]
 
 
 def test_an_edit_beside_a_file_that_cannot_be_read_gives_the_cold_answer(tmp_path: Path) -> None:

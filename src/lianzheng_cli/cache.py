@@ -4,11 +4,11 @@ Three stores share one SQLite database beside lzfk.yaml, opened only here:
 - ``results``: per-file validation outcomes, keyed by the file's content, suffix, path and a
   fingerprint of everything else they depend on (lzfk's code, the configuration, the rules);
 - ``runs``: the record of a whole run, replayed when nothing it depends on changed, so that
-  an unchanged repository is answered without parsing (``replay``);
+  an unchanged repository is answered without parsing (``replay``); with its own stat index
+  and, for a run over the whole folder, the run taken apart (``RunParts``), from which a run
+  after a few edits re-checks only the edited files;
 - ``stats``: size, mtime and inode per file, so an untouched file is not even re-read
-  (git's index trick, with its "racy" guard);
-- ``parts``: what an incremental run needs of the last whole run (``RunParts``), read only
-  when the run cannot be replayed: the next run re-checks the changed files alone.
+  (git's index trick, with its "racy" guard).
 Generated artefacts (flowcharts) live in sub-folders named by ``folder``. Standard library
 only: the replay fast path runs before any heavy import. A cache failure only ever costs
 speed; it is never an error.
@@ -148,7 +148,6 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ino INTEGER, digest TEXT)",
-    "CREATE TABLE IF NOT EXISTS parts (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
 )
 
 
@@ -276,26 +275,35 @@ Entry = tuple[int, int, int, str]  # a file's stamp (see file_stamp) and its con
 
 
 @dataclass(frozen=True)
+class RunParts:
+    """A whole run taken apart, so that a run after a few edits re-checks only the edited
+    files and keeps everything else: the findings of each file's own checks, the cross-file
+    findings (valid while no file's facts changed), and the totals."""
+
+    fingerprint: str  # the checker's: lzfk's code, the configuration, the rules
+    own: dict[str, tuple[Finding, ...]]  # absolute path → its own findings (files with findings only)
+    cross: tuple[Finding, ...]  # every other finding: across files, the 台账, standards, schemas
+    registers: int
+    risk_points: int
+
+
+@dataclass(frozen=True)
 class RunRecord:
     dependencies: dict[str, str]  # path relative to root → digest (lzfk.yaml, rule files, ledger)
     register_dir: str
     files: dict[str, Entry]  # every file the run checked (absolute path): the run's own stat index
     result: ValidationResult
+    parts: RunParts | None = None  # a run over the whole register folder only
 
 
-@dataclass(frozen=True)
-class RunParts:
-    """The last whole run taken apart, so that a run after a few edits re-checks only the
-    edited files and keeps everything else: the findings of each file's own checks, the
-    cross-file findings (valid while no file's facts changed), and the totals."""
+class Walked(NamedTuple):
+    """What a failed replay found: the folder's files with their digests and stamps now,
+    and the record it could not replay (the last whole run, for an incremental one)."""
 
-    fingerprint: str  # the checker's: lzfk's code, the configuration, the rules
-    dependencies: dict[str, str]  # as in RunRecord
-    digests: dict[str, str]  # every checked file (absolute path) → its content's digest
-    own: dict[str, tuple[Finding, ...]]  # absolute path → its own findings (files with findings only)
-    cross: tuple[Finding, ...]  # every other finding: across files, the 台账, standards, schemas
-    registers: int
-    risk_points: int
+    files: list[str]
+    digests: dict[str, str]
+    stamps: dict[str, tuple[int, int, int]]
+    record: RunRecord
 
 
 class FileStat(NamedTuple):
@@ -334,9 +342,8 @@ def _newest_code() -> str:
     return f"{__version__}@{newest}"
 
 
-# What a failed replay found in the folder it walked (the files, their digests and stamps),
-# for the run that follows it in this process.
-_walks: dict[str, tuple[list[str], dict[str, str], dict[str, tuple[int, int, int]]]] = {}
+# What a failed replay found in the folder it walked, for the run that follows it in this process.
+_walks: dict[str, Walked] = {}
 # Runs this process already failed to replay (the console script tries before its heavy
 # imports, the full path would try again): a miss stands until a new record is written.
 _missed: set[tuple[str, str]] = set()
@@ -378,7 +385,7 @@ def _replay(root: Path, targets: str) -> ValidationResult | None:
         if same:
             return record.result
         if not targets:
-            _walks[os.path.realpath(folder)] = (files, digests, stamps)
+            _walks[os.path.realpath(folder)] = Walked(files, digests, stamps, record)
         return None
     except (sqlite3.Error, OSError, *_UNPICKLING_ERRORS):
         return None
@@ -420,43 +427,25 @@ def target_files(targets: str) -> list[str]:
     return sorted(found)
 
 
-def walked(folder: Path) -> tuple[list[str], dict[str, str], dict[str, tuple[int, int, int]]] | None:
-    """The files a failed replay just listed in folder, with their digests and stamps (once), or None."""
+def walked(folder: Path) -> Walked | None:
+    """What a failed replay just found in folder (once), or None."""
     return _walks.pop(os.path.realpath(folder), None)
 
 
-def remember(root: Path, targets: str, record: RunRecord, stats: Iterable[FileStat], parts: RunParts | None = None) -> None:
+def remember(root: Path, targets: str, record: RunRecord, stats: Iterable[FileStat]) -> None:
     _missed.discard((str(root), targets))
     db = open_db(root, create=True)
     if db is None:
         return
-    key = _run_key(targets)
+    stamp = f"{code_stamp()}|"
     try:
         with db:
-            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (key, _dumps(record)))
-            if parts is not None:  # only the latest whole run's are worth their size
-                db.execute("DELETE FROM parts WHERE key != ?", (key,))
-                db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?)", (key, _dumps(parts)))
+            # Records of another lzfk are never replayed again: they only take room.
+            db.execute("DELETE FROM runs WHERE substr(key, 1, ?) != ?", (len(stamp), stamp))
+            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (_run_key(targets), _dumps(record)))
             db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?)", (row for row in stats if _storable(row[0])))
     except sqlite3.Error:
         return
-    finally:
-        db.close()
-
-
-def load_parts(root: Path, targets: str) -> RunParts | None:
-    """The parts of the last run over targets, or None (none kept, foreign or corrupt)."""
-    db = open_db(root, create=False)
-    if db is None:
-        return None
-    try:
-        row = db.execute("SELECT value FROM parts WHERE key = ?", (_run_key(targets),)).fetchone()
-        parts = _loads(row[0], RunParts) if row is not None else None
-        if parts is None or not all(isinstance(getattr(parts, name), dict) for name in ("dependencies", "digests", "own")):
-            return None
-        return parts if isinstance(parts.cross, tuple) else None
-    except (sqlite3.Error, *_UNPICKLING_ERRORS):
-        return None
     finally:
         db.close()
 

@@ -69,14 +69,14 @@ def validate(
     if repository is None:
         return failed(root, config_findings)
     walk = cache.walked(repository.register_dir) if use_cache else None
-    files, whole = _files(repository, targets, walk[0] if walk else None)
+    files, whole = _files(repository, targets, walk.files if walk else None)
     try:
         checker = Checker.for_repository(repository)
     except RuleSetError as exc:
         return failed(root, exc.findings)
     dependencies = _dependencies(repository, checker) if use_cache else {}
-    if use_cache and whole:
-        done = _incremental(repository, checker, files, walk[1:] if walk else None, dependencies, targets_key, jobs, progress)
+    if walk is not None and whole:
+        done = _incremental(repository, checker, walk, dependencies, targets_key, jobs, progress)
         if done is not None:
             return done
     stats: list[cache.FileStat] = []
@@ -92,7 +92,7 @@ def validate(
     if whole:
         add_findings(result, freshness_findings(repository.root, repository.config), repository.config)
     if use_cache:
-        parts = _parts(checker, dependencies, files, stats, outcomes, result) if whole else None
+        parts = _parts(checker, files, outcomes, result) if whole else None
         _remember(repository, dependencies, targets_key, result, stats, read, parts)
     return result
 
@@ -140,19 +140,14 @@ def _remember(
         known = {path: entry[3] for path, entry in files.items()}
         for path, value in cache.file_digests_for(root, cache.target_files(targets_key), known):
             files.setdefault(path, (0, 0, 0, value))
-    record = cache.RunRecord(dependencies, register_dir, files, result)
+    record = cache.RunRecord(dependencies, register_dir, files, result, parts)
     # Only what was read this run is (re-)indexed: the rest is in the index as it is.
     fresh = [item for item in stats if item.digest and item.path in read]
-    cache.remember(root.resolve(), targets_key, record, fresh, parts)
+    cache.remember(root.resolve(), targets_key, record, fresh)
 
 
 def _parts(
-    checker: Checker,
-    dependencies: dict[str, str],
-    files: list[str],
-    stats: list[cache.FileStat],
-    outcomes: list[tuple[str, FileOutcome]],
-    result: ValidationResult,
+    checker: Checker, files: list[str], outcomes: list[tuple[str, FileOutcome]], result: ValidationResult
 ) -> cache.RunParts:
     own = {path: outcome.findings for path, (_, outcome) in zip(files, outcomes, strict=True) if outcome.findings}
     # What is left of the result once every file's own findings are taken out. Findings
@@ -165,9 +160,8 @@ def _parts(
             left[identity] -= 1
         else:
             cross.append(finding)
-    digests = {item.path: item.digest for item in stats}
     summary = result.summary
-    return cache.RunParts(checker.fingerprint, dependencies, digests, own, tuple(cross), summary.registers, summary.risk_points)
+    return cache.RunParts(checker.fingerprint, own, tuple(cross), summary.registers, summary.risk_points)
 
 
 def _identity(finding: Finding) -> tuple[object, ...]:
@@ -181,8 +175,7 @@ INCREMENTAL_SHARE = 0.2
 def _incremental(
     repository: Repository,
     checker: Checker,
-    files: list[str],
-    walked: tuple[dict[str, str], dict[str, tuple[int, int, int]]] | None,
+    walk: cache.Walked,
     dependencies: dict[str, str],
     targets_key: str,
     jobs: int,
@@ -191,12 +184,11 @@ def _incremental(
     """The result from the last whole run's parts and the changed files' fresh outcomes;
     None when that cannot give exactly a whole run's answer (files added or removed, a
     changed file's cross-file facts changed, anything missing from the cache)."""
-    root = repository.root
-    parts = cache.load_parts(root.resolve(), targets_key)
-    if parts is None or parts.fingerprint != checker.fingerprint or parts.dependencies != dependencies:
+    record, root = walk.record, repository.root
+    parts = record.parts
+    if parts is None or parts.fingerprint != checker.fingerprint or record.dependencies != dependencies:
         return None
-    digests, stamps = walked if walked is not None else (None, {})
-    changed = _changed(parts, root, files, digests)
+    changed = _changed(record.files, walk.files, walk.digests)
     if changed is None:
         return None
     stats: list[cache.FileStat] = []
@@ -204,50 +196,45 @@ def _incremental(
     fresh = _outcomes(
         repository, checker, changed, use_cache=True, jobs=jobs, stats=stats, read=read, prune=False, progress=progress
     )
-    kept = _updated(parts, root, changed, [outcome for _, outcome in fresh], stats)
+    kept = _updated(parts, record.files, root, changed, [outcome for _, outcome in fresh])
     if kept is None:
         return None
     result = ValidationResult(root)
     # File order first, then the rest, as a whole run lists them before its (stable) sort.
-    result.findings = sorted([*(f for path in files for f in kept.own.get(path, ())), *kept.cross])
-    result.summary.files = len(files)
+    result.findings = sorted([*(f for path in walk.files for f in kept.own.get(path, ())), *kept.cross])
+    result.summary.files = len(walk.files)
     result.summary.registers = kept.registers
     result.summary.risk_points = kept.risk_points
     result.summary.count(result.findings)
-    fresh_stamps = {item.path: (item.size, item.mtime_ns, item.inode) for item in stats}
-    entries = {path: (*(fresh_stamps.get(path) or stamps.get(path) or (0, 0, 0)), kept.digests[path]) for path in files}
+    entries = {path: (*walk.stamps[path], walk.digests[path]) for path in walk.files}
+    entries.update((item.path, (item.size, item.mtime_ns, item.inode, item.digest)) for item in stats)
     _remember(repository, dependencies, targets_key, result, stats, read, kept, entries)
     return result
 
 
-def _changed(parts: cache.RunParts, root: Path, files: list[str], digests: dict[str, str] | None) -> list[str] | None:
-    """The files whose content changed since the parts were taken; None when files were
-    added or removed, or too many changed for an incremental run to pay."""
-    if len(files) != len(parts.digests):
+def _changed(indexed: dict[str, cache.Entry], files: list[str], digests: dict[str, str]) -> list[str] | None:
+    """The files whose content changed since the indexed run; None when files were added or
+    removed, or too many changed for an incremental run to pay."""
+    if len(files) != len(indexed):
         return None
-    if digests is None:
-        try:
-            digests = dict(cache.file_digests_for(root, files, {}))
-        except OSError:
-            return None
     changed = []
     for path in files:
-        before = parts.digests.get(path)
-        if not before:
+        before = indexed.get(path)
+        if before is None or not before[3]:
             # A new file (and, as the count is the same, one removed), or one that could not
             # be read last time (its outcome is never cached): a whole run.
             return None
-        if before != digests.get(path):
+        if before[3] != digests[path]:
             changed.append(path)
     return changed if len(changed) <= max(10, len(files) * INCREMENTAL_SHARE) else None
 
 
 def _updated(
-    parts: cache.RunParts, root: Path, changed: list[str], fresh: list[FileOutcome], stats: list[cache.FileStat]
+    parts: cache.RunParts, indexed: dict[str, cache.Entry], root: Path, changed: list[str], fresh: list[FileOutcome]
 ) -> cache.RunParts | None:
     """The parts with the changed files' fresh outcomes in place of their old ones."""
     prefix = str(root.resolve()) + os.sep
-    keys = [_key(prefix, path, parts.digests[path], parts.fingerprint) for path in changed]
+    keys = [_key(prefix, path, indexed[path][3], parts.fingerprint) for path in changed]
     results = cache.ResultCache(root)
     old_outcomes = results.get_many(keys, FileOutcome)
     results.close()
@@ -269,8 +256,7 @@ def _updated(
             own[path] = outcome.findings
         else:
             own.pop(path, None)
-    digests = {**parts.digests, **{item.path: item.digest for item in stats}}
-    return cache.RunParts(parts.fingerprint, parts.dependencies, digests, own, cross, registers, risk_points)
+    return cache.RunParts(parts.fingerprint, own, cross, registers, risk_points)
 
 
 def _moved(cross: tuple[Finding, ...], old: RegisterFacts | None, new: RegisterFacts | None) -> tuple[Finding, ...] | None:
