@@ -397,16 +397,18 @@ def _current(files: list[str], indexed: dict[str, Entry]) -> tuple[dict[str, str
     """Each file's digest and stamp, and whether they are exactly the indexed files with the
     indexed contents. A file whose stamp is as indexed (and not too recent to tell) is not
     read: one stat per file, the least any check for changes can do."""
-    now = time.time_ns()
+    recent = time.time_ns() - RACY_NS  # changed after this: too recent to trust the stamp
     digests: dict[str, str] = {}
     stamps: dict[str, tuple[int, int, int]] = {}
     same = len(files) == len(indexed)
-    for path in files:
-        st = os.stat(path)
-        stamp = file_stamp(st)
+    stat = os.stat
+    for path in files:  # the loop every replay makes over every file: kept lean
+        st = stat(path)
+        stamp = (st.st_size, st.st_mtime_ns ^ st.st_ctime_ns, st.st_ino)  # file_stamp(st)
         seen = indexed.get(path)
-        if seen is not None and seen[:3] == stamp and S_ISREG(st.st_mode) and now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
-            digests[path], stamps[path] = seen[3], stamp
+        if seen is not None and seen[:3] == stamp and st.st_mtime_ns < recent and st.st_ctime_ns < recent and S_ISREG(st.st_mode):
+            digests[path] = seen[3]
+            stamps[path] = stamp
             continue
         data, st = read_bytes(path)
         digests[path], stamps[path] = digest(data), file_stamp(st)
