@@ -2,9 +2,10 @@
 
 The checks themselves are ``checking``'s pure functions. Here: which files, in batches so
 memory stays flat at any size, in a fork pool when many are uncached, per-file outcomes
-reused by content (``cache.ResultCache``), and the whole run replayed when nothing it
+reused by content (``cache.ResultCache``), the whole run replayed when nothing it
 depends on changed (``cache.replay``: this and the console script's fast path in
-``entry.py`` are its only callers).
+``entry.py`` are its only callers), and, when only a few files changed, the last whole
+run's parts kept and only those files checked again (``_incremental``).
 """
 
 from __future__ import annotations
