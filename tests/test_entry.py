@@ -118,7 +118,7 @@ def test_the_direct_run_loads_neither_typer_nor_rich(root: Path) -> None:
         "code = entry.direct_validate(sys.argv[1:])\n"
         "print(code, sorted(name for name in ('typer', 'rich', 'click') if name in sys.modules))\n"
     )
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "FORCE_COLOR", "TTY_"))}
     # One file (no cross-file checks: clean) in the default format, then the whole folder.
     for args, code in ((["validate", "registers/采购员.yaml"], 0), (["validate", "-f", "plain"], 1)):
         done = subprocess.run([sys.executable, "-c", program, *args], cwd=root, env=env, capture_output=True, text=True)
