@@ -1,6 +1,6 @@
 """Run every benchmark in bench/ (``make bench``), each as its own process.
 
-The benchmarks are validate.py, grading.py, history.py, documents.py, rollup.py, importing.py and fuzz.py, in that order;
+The benchmarks are validate.py, incremental.py, grading.py, history.py, documents.py, rollup.py, importing.py and fuzz.py, in that order;
 any that is not there is skipped. ``--quick`` is passed on to each (every benchmark
 accepts it); anything after ``--`` is passed on as well (so use it with ``--only``).
 
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("validate", "grading", "history", "documents", "rollup", "importing", "fuzz")
+BENCHMARKS = ("validate", "incremental", "grading", "history", "documents", "rollup", "importing", "fuzz")
 
 
 def main(argv: list[str] | None = None) -> int:

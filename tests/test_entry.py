@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lianzheng_cli.entry import fast_validate
+from lianzheng_cli.entry import direct_validate, fast_validate
 from tests.conftest import Invoke
 from tests.helpers import INVALID, copy_case
 
@@ -85,3 +85,41 @@ def test_the_installed_executable_answers_the_same_twice(root: Path) -> None:
     assert [run.returncode for run in runs] == [1, 1]
     assert runs[0].stdout == runs[1].stdout
     assert runs[0].stdout.splitlines()[-1] == "检查了 3 个文件（3 份登记表，3 个风险点）：4 个错误，0 个警告"
+
+
+@pytest.mark.parametrize("args", [*ARGUMENTS, ["validate", "--no-cache"], ["validate", "-j", "1", "-f", "json"]], ids=" ".join)
+def test_the_direct_run_prints_what_the_full_run_printed(
+    args: list[str], root: Path, invoke: Invoke, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoke("validate", cwd=root)
+    post = root / "registers" / "院长.yaml"
+    post.write_text(post.read_text(encoding="utf-8").replace("主持医院全面工作", "主持全面工作"), encoding="utf-8")
+    monkeypatch.chdir(root)
+    direct = direct_validate(args)  # not a replay: a file changed since the last run
+    printed = capsys.readouterr().out
+    full = invoke(*args, cwd=root)
+    assert (direct, printed) == (full.exit_code, full.stdout)
+
+
+@pytest.mark.parametrize(
+    "args", [["validate", "--help"], ["validate", "-j", "-1"], ["validate", "-f", "xml"], ["grade"]], ids=" ".join
+)
+def test_the_direct_run_leaves_anything_unusual_to_the_full_path(
+    args: list[str], root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(root)
+    assert direct_validate(args) is None
+
+
+def test_the_direct_run_loads_neither_typer_nor_rich(root: Path) -> None:
+    program = (
+        "import sys\n"
+        "from lianzheng_cli import entry\n"
+        "code = entry.direct_validate(sys.argv[1:])\n"
+        "print(code, sorted(name for name in ('typer', 'rich', 'click') if name in sys.modules))\n"
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "FORCE_COLOR", "TTY_"))}
+    # One file (no cross-file checks: clean) in the default format, then the whole folder.
+    for args, code in ((["validate", "registers/采购员.yaml"], 0), (["validate", "-f", "plain"], 1)):
+        done = subprocess.run([sys.executable, "-c", program, *args], cwd=root, env=env, capture_output=True, text=True)
+        assert done.stdout.splitlines()[-1] == f"{code} []", done.stderr

@@ -4,7 +4,9 @@ Three stores share one SQLite database beside lzfk.yaml, opened only here:
 - ``results``: per-file validation outcomes, keyed by the file's content, suffix, path and a
   fingerprint of everything else they depend on (lzfk's code, the configuration, the rules);
 - ``runs``: the record of a whole run, replayed when nothing it depends on changed, so that
-  an unchanged repository is answered without parsing (``replay``);
+  an unchanged repository is answered without parsing (``replay``); with its own stat index
+  and, for a run over the whole folder, the run taken apart (``RunParts``), from which a run
+  after a few edits re-checks only the edited files;
 - ``stats``: size, mtime and inode per file, so an untouched file is not even re-read
   (git's index trick, with its "racy" guard).
 Generated artefacts (flowcharts) live in sub-folders named by ``folder``. Outside any
@@ -28,17 +30,18 @@ from stat import S_ISREG
 from typing import Any, NamedTuple
 
 from lianzheng_cli import __version__
-from lianzheng_cli.findings import display_path
+from lianzheng_cli.findings import Finding, display_path
 from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.paths import CACHE_DIR, CONFIG_FILE, LEDGER_DIR, ledger_listing, locate_root, walk_registers
 from lianzheng_cli.results import ValidationResult
 
 DB_NAME = "results.sqlite3"
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
 # A file changed within this many ns of being indexed could change again in the same
 # mtime tick unnoticed (git's "racy" case): such entries are re-read, not trusted.
 RACY_NS = 2_000_000_000
 _BATCH = 500
+_WHOLE_INDEX = 2_000  # above this many files, the stat index is read whole
 _UNPICKLING_ERRORS = (
     pickle.UnpicklingError,
     EOFError,
@@ -275,12 +278,39 @@ class ResultCache:
 # -- replaying a whole run -------------------------------------------------------------
 
 
+Entry = tuple[int, int, int, str]  # a file's stamp (see file_stamp) and its content's digest
+
+
+@dataclass(frozen=True)
+class RunParts:
+    """A whole run taken apart, so that a run after a few edits re-checks only the edited
+    files and keeps everything else: the findings of each file's own checks, the cross-file
+    findings (valid while no file's facts changed), and the totals."""
+
+    fingerprint: str  # the checker's: lzfk's code, the configuration, the rules
+    own: dict[str, tuple[Finding, ...]]  # absolute path → its own findings (files with findings only)
+    cross: tuple[Finding, ...]  # every other finding: across files, the 台账, standards, schemas
+    registers: int
+    risk_points: int
+
+
 @dataclass(frozen=True)
 class RunRecord:
     dependencies: dict[str, str]  # path relative to root → digest (lzfk.yaml, rule files, ledger)
     register_dir: str
-    combined: str
+    files: dict[str, Entry]  # every file the run checked (absolute path): the run's own stat index
     result: ValidationResult
+    parts: RunParts | None = None  # a run over the whole register folder only
+
+
+class Walked(NamedTuple):
+    """What a failed replay found: the folder's files with their digests and stamps now,
+    and the record it could not replay (the last whole run, for an incremental one)."""
+
+    files: list[str]
+    digests: dict[str, str]
+    stamps: dict[str, tuple[int, int, int]]
+    record: RunRecord
 
 
 class FileStat(NamedTuple):
@@ -301,6 +331,15 @@ def targets_key(targets: list[Path] | None) -> str:
 def code_stamp() -> str:
     """lzfk's version plus the newest change to its own code: an edited (or reinstalled)
     lzfk never replays results that the old code produced."""
+    if not _STAMP:  # once per process: a run asks several times, the code stays as it started
+        _STAMP.append(_newest_code())
+    return _STAMP[0]
+
+
+_STAMP: list[str] = []
+
+
+def _newest_code() -> str:
     package = Path(__file__).parent
     newest = 0
     for current, _, names in os.walk(package):
@@ -310,8 +349,8 @@ def code_stamp() -> str:
     return f"{__version__}@{newest}"
 
 
-# The file list a failed replay walked, for the run that follows it in this process.
-_walks: dict[str, list[str]] = {}
+# What a failed replay found in the folder it walked, for the run that follows it in this process.
+_walks: dict[str, Walked] = {}
 # Runs this process already failed to replay (the console script tries before its heavy
 # imports, the full path would try again): a miss stands until a new record is written.
 _missed: set[tuple[str, str]] = set()
@@ -341,21 +380,47 @@ def _replay(root: Path, targets: str) -> ValidationResult | None:
         if row is None:
             return None
         record: RunRecord = _loads(row[0], RunRecord)
-        if not isinstance(record.result, ValidationResult) or not isinstance(record.dependencies, dict):
+        if not all(isinstance(value, dict) for value in (record.dependencies, record.files)):
+            return None
+        if not isinstance(record.result, ValidationResult):
             return None
         if record.result.root != root or not _dependencies_unchanged(root, record.dependencies):
             return None
         folder = root / record.register_dir
         files = target_files(targets) if targets else walk_registers(folder)
-        if combined_digest(root, _file_digests(db, files)) != record.combined:
-            if not targets:
-                _walks[os.path.realpath(folder)] = files
-            return None
-        return record.result
+        digests, stamps, same = _current(files, record.files)
+        if same:
+            return record.result
+        if not targets:
+            _walks[os.path.realpath(folder)] = Walked(files, digests, stamps, record)
+        return None
     except (sqlite3.Error, OSError, *_UNPICKLING_ERRORS):
         return None
     finally:
         db.close()
+
+
+def _current(files: list[str], indexed: dict[str, Entry]) -> tuple[dict[str, str], dict[str, tuple[int, int, int]], bool]:
+    """Each file's digest and stamp, and whether they are exactly the indexed files with the
+    indexed contents. A file whose stamp is as indexed (and not too recent to tell) is not
+    read: one stat per file, the least any check for changes can do."""
+    recent = time.time_ns() - RACY_NS  # changed after this: too recent to trust the stamp
+    digests: dict[str, str] = {}
+    stamps: dict[str, tuple[int, int, int]] = {}
+    same = len(files) == len(indexed)
+    stat = os.stat
+    for path in files:  # the loop every replay makes over every file: kept lean
+        st = stat(path)
+        stamp = (st.st_size, st.st_mtime_ns ^ st.st_ctime_ns, st.st_ino)  # file_stamp(st)
+        seen = indexed.get(path)
+        if seen is not None and seen[:3] == stamp and st.st_mtime_ns < recent and st.st_ctime_ns < recent and S_ISREG(st.st_mode):
+            digests[path] = seen[3]
+            stamps[path] = stamp
+            continue
+        data, st = read_bytes(path)
+        digests[path], stamps[path] = digest(data), file_stamp(st)
+        same = same and seen is not None and seen[3] == digests[path]
+    return digests, stamps, same
 
 
 def target_files(targets: str) -> list[str]:
@@ -371,8 +436,8 @@ def target_files(targets: str) -> list[str]:
     return sorted(found)
 
 
-def walked(folder: Path) -> list[str] | None:
-    """The files a failed replay just listed in folder (once), or None."""
+def walked(folder: Path) -> Walked | None:
+    """What a failed replay just found in folder (once), or None."""
     return _walks.pop(os.path.realpath(folder), None)
 
 
@@ -381,8 +446,11 @@ def remember(root: Path, targets: str, record: RunRecord, stats: Iterable[FileSt
     db = open_db(root, create=True)
     if db is None:
         return
+    stamp = f"{code_stamp()}|"
     try:
         with db:
+            # Records of another lzfk are never replayed again: they only take room.
+            db.execute("DELETE FROM runs WHERE substr(key, 1, ?) != ?", (len(stamp), stamp))
             db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (_run_key(targets), _dumps(record)))
             db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?)", (row for row in stats if _storable(row[0])))
     except sqlite3.Error:
@@ -465,6 +533,13 @@ def _storable(path: str) -> bool:
 def _known_stats(db: sqlite3.Connection, files: list[str]) -> dict[str, tuple[Any, ...]]:
     known: dict[str, tuple[Any, ...]] = {}
     files = [path for path in files if _storable(path)]
+    if len(files) > _WHOLE_INDEX:
+        # One scan of the index is several times cheaper than thousands of bound lookups.
+        wanted = set(files)
+        for row in db.execute("SELECT path, size, mtime, ino, digest FROM stats"):
+            if row[0] in wanted:
+                known[row[0]] = row[1:]
+        return known
     for start in range(0, len(files), _BATCH):
         chunk = files[start : start + _BATCH]
         marks = ",".join("?" * len(chunk))
@@ -480,14 +555,6 @@ def file_stamp(st: os.stat_result) -> tuple[int, int, int]:
     a same-size edit with the mtime restored still moves the ctime, which no user can set.
     """
     return st.st_size, st.st_mtime_ns ^ st.st_ctime_ns, st.st_ino
-
-
-def combined_digest(root: Path, digests: list[tuple[str, str]]) -> str:
-    total = hashlib.blake2b(digest_size=20)
-    prefix = len(str(root)) + 1
-    for path, value in digests:
-        total.update(f"{path[prefix:]}\0{value}\n".encode("utf-8", "surrogateescape"))
-    return total.hexdigest()
 
 
 def _dependencies_unchanged(root: Path, dependencies: dict[str, str]) -> bool:

@@ -1,9 +1,11 @@
-"""The ``lzfk`` executable: a replay fast path first, then the full command line.
+"""The ``lzfk`` executable: a replay fast path first, then a direct validate, then the full command line.
 
 ``lzfk validate`` on an unchanged repository is answered from the run cache without
-importing typer, pydantic or the parsers (~0.1 s instead of ~0.3 s). Anything the fast
-path does not recognise exactly goes to the full typer application, which also handles
---help, errors and every other command.
+importing typer, pydantic or the parsers (~0.1 s instead of ~0.3 s). Any other
+``lzfk validate`` run whose arguments are recognised exactly (the pre-commit hook's
+``lzfk validate FILE…``, a run after a few edits) calls the core directly, without typer
+or rich (~0.1 s of imports). Anything else, and any run that stops with an error, goes to
+the full typer application, which also handles --help, errors and every other command.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from pathlib import Path
 
 _VALUE_OPTIONS = {"--format": "format", "-f": "format"}
 _FLAGS = {"--strict": "strict"}
+# Understood by the direct run only: a replay never answers them.
+_DIRECT_VALUE_OPTIONS = {"--jobs": "jobs", "-j": "jobs"}
+_DIRECT_FLAGS = {"--no-cache": "no_cache"}
 
 
 def main() -> None:
@@ -22,12 +27,16 @@ def main() -> None:
     try:
         code = fast_validate(sys.argv[1:])
         if code is None:
+            code = direct_validate(sys.argv[1:])
+        if code is None:
             from lianzheng_cli.cli import run
 
             code = run()
         sys.stdout.flush()
     except BrokenPipeError:
         code = quiet_broken_pipe()
+    except KeyboardInterrupt:
+        code = 130  # as cli/boundary.py answers it
     sys.exit(code)
 
 
@@ -54,22 +63,52 @@ def fast_validate(argv: list[str]) -> int | None:
     return exit_code(result, strict=bool(options.get("strict")))
 
 
-def _parse(argv: list[str]) -> tuple[list[Path], dict[str, object]] | None:
+def direct_validate(argv: list[str]) -> int | None:
+    """The exit code of a ``validate`` run made without the command-line framework, or None
+    to take the full path (which then reports whatever stopped this one)."""
+    parsed = _parse(argv, direct=True)
+    if parsed is None:
+        return None
+    paths, options = parsed
+    from lianzheng_cli.reporters import FORMAT_NAMES
+
+    name = str(options.get("format", "auto"))
+    jobs = str(options.get("jobs", "0"))
+    if name not in FORMAT_NAMES or not jobs.isdigit():
+        return None
+    from lianzheng_cli.output import emit_findings
+    from lianzheng_cli.progress_bar import progress_bar
+    from lianzheng_cli.results import exit_code
+    from lianzheng_cli.validation import validate
+
+    start = paths[0] if paths else Path.cwd()
+    try:
+        with progress_bar() as hook:
+            result = validate(start, paths or None, use_cache=not options.get("no_cache"), jobs=int(jobs), progress=hook)
+    except Exception:  # noqa: BLE001 — the full path runs again and reports it (cli/boundary.py)
+        return None
+    emit_findings(result, name)
+    return exit_code(result, strict=bool(options.get("strict")))
+
+
+def _parse(argv: list[str], *, direct: bool = False) -> tuple[list[Path], dict[str, object]] | None:
     if not argv or argv[0] != "validate":
         return None
+    values = {**_VALUE_OPTIONS, **_DIRECT_VALUE_OPTIONS} if direct else _VALUE_OPTIONS
+    flags = {**_FLAGS, **_DIRECT_FLAGS} if direct else _FLAGS
     paths: list[Path] = []
     options: dict[str, object] = {}
     rest = iter(argv[1:])
     for arg in rest:
-        if arg in _VALUE_OPTIONS:
+        if arg in values:
             value = next(rest, None)
             if value is None:
                 return None
-            options[_VALUE_OPTIONS[arg]] = value
+            options[values[arg]] = value
         elif arg.startswith("--format="):
             options["format"] = arg.split("=", 1)[1]
-        elif arg in _FLAGS:
-            options[_FLAGS[arg]] = True
+        elif arg in flags:
+            options[flags[arg]] = True
         elif arg.startswith("-"):
             return None  # --help, --no-cache, -j …: the full path decides
         else:

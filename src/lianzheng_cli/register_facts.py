@@ -8,7 +8,8 @@ and repeated words interned: a tuple per position cost ~20 MB at 20,000 register
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from lianzheng_cli.grading.risk_facts import RegisterInput
 from lianzheng_cli.loader.yamltree import Pos, Tree
@@ -117,3 +118,40 @@ def _raw_ids(tree: Tree, key: str, items: list[object]) -> tuple[Ref, ...]:
         for i, item in enumerate(items)
         if isinstance(item, dict) and isinstance(item.get("编号"), str)
     )
+
+
+def moved_positions(old: RegisterFacts, new: RegisterFacts) -> dict[Pos, Pos] | None:
+    """Each position of old → the same item's position in new, when new is old with its
+    positions moved in order (lines inserted or removed around them); otherwise None.
+
+    Cross-file findings are made from facts only, so findings located at old's positions
+    are then those at new's: the run after such an edit need not redo the cross-file checks.
+    """
+    if _shape(old) != _shape(new):
+        return None
+    moves: dict[Pos, Pos] = {}
+    for before, after in zip(_positions(old), _positions(new), strict=True):
+        if moves.setdefault(before, after) != after:
+            return None
+    pairs = sorted(moves.items())
+    if any(a[1] >= b[1] for a, b in pairwise(pairs)):
+        return None  # reordered: the order of findings within the file could change
+    return moves
+
+
+def _shape(facts: RegisterFacts) -> tuple[object, ...]:
+    names = tuple(tuple(name for name, _ in refs) for refs in _groups(facts))
+    grading = replace(facts.grading, grade_pos=(0, 0)) if facts.grading is not None else None
+    return (facts.path, facts.kind, facts.id, facts.name, facts.level, names, grading)
+
+
+def _groups(facts: RegisterFacts) -> tuple[tuple[Ref, ...], ...]:
+    single = tuple((ref,) if ref is not None else () for ref in (facts.department, facts.leader))
+    return (*single, facts.in_charge, facts.risk_ids, facts.power_ids, facts.step_risks, facts.standard_ids)
+
+
+def _positions(facts: RegisterFacts) -> list[Pos]:
+    found = [unpack(facts.id_pos), *(unpack(pos) for group in _groups(facts) for _, pos in group)]
+    if facts.grading is not None:
+        found.append(facts.grading.grade_pos)
+    return found

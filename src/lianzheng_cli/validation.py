@@ -2,17 +2,17 @@
 
 The checks themselves are ``checking``'s pure functions. Here: which files, in batches so
 memory stays flat at any size, in a fork pool when many are uncached, per-file outcomes
-reused by content (``cache.ResultCache``), and the whole run replayed when nothing it
+reused by content (``cache.ResultCache``), the whole run replayed when nothing it
 depends on changed (``cache.replay``: this and the console script's fast path in
-``entry.py`` are its only callers).
+``entry.py`` are its only callers), and, when only a few files changed, the last whole
+run's parts kept and only those files checked again (``_incremental``).
 """
 
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
+from collections import Counter
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 from lianzheng_cli import cache
@@ -24,6 +24,7 @@ from lianzheng_cli.loader.files import unreadable, unsafe_name
 from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.paths import walk_registers
 from lianzheng_cli.printable import is_safe, visible
+from lianzheng_cli.register_facts import RegisterFacts, moved_positions
 from lianzheng_cli.repository import Repository, list_files, open_repository, require_register_dir
 from lianzheng_cli.results import ValidationResult
 from lianzheng_cli.rules.standard_rules import catalogue_files
@@ -68,11 +69,17 @@ def validate(
     repository, config_findings, root = open_repository(start)
     if repository is None:
         return failed(root, config_findings)
-    files, whole = _files(repository, targets, cache.walked(repository.register_dir))
+    walk = cache.walked(repository.register_dir) if use_cache else None
+    files, whole = _files(repository, targets, walk.files if walk else None)
     try:
         checker = Checker.for_repository(repository)
     except RuleSetError as exc:
         return failed(root, exc.findings)
+    dependencies = _dependencies(repository, checker) if use_cache else {}
+    if walk is not None and whole:
+        done = _incremental(repository, checker, walk, dependencies, targets_key, jobs, progress)
+        if done is not None:
+            return done
     stats: list[cache.FileStat] = []
     read: set[str] = set()
     outcomes = _outcomes(
@@ -86,7 +93,8 @@ def validate(
     if whole:
         add_findings(result, freshness_findings(repository.root, repository.config), repository.config)
     if use_cache:
-        _remember(repository, checker, targets_key, result, stats, read)
+        parts = _parts(checker, files, outcomes, result) if whole else None
+        _remember(repository, dependencies, targets_key, result, stats, read, parts)
     return result
 
 
@@ -100,14 +108,8 @@ def _files(repository: Repository, targets: list[Path] | None, walked: list[str]
     return [str(path) for path in paths], whole
 
 
-def _remember(
-    repository: Repository,
-    checker: Checker,
-    targets_key: str,
-    result: ValidationResult,
-    stats: list[cache.FileStat],
-    read: set[str],
-) -> None:
+def _dependencies(repository: Repository, checker: Checker) -> dict[str, str]:
+    """Digests of everything a run depends on besides the files it checks."""
     root = repository.root
     files = [
         root / "lzfk.yaml",
@@ -116,15 +118,173 @@ def _remember(
         *catalogue_files(root, repository.config),
         *schema_paths(root),
     ]
-    dependencies = cache.dependency_digests(root, files)
+    return cache.dependency_digests(root, files)
+
+
+def _remember(
+    repository: Repository,
+    dependencies: dict[str, str],
+    targets_key: str,
+    result: ValidationResult,
+    stats: list[cache.FileStat],
+    read: set[str],
+    parts: cache.RunParts | None,
+    files: dict[str, cache.Entry] | None = None,
+) -> None:
+    """Store the run for replay. files: each checked file's stamp and digest (default: as
+    this run found them)."""
+    root = repository.root
     register_dir = repository.display(repository.register_dir.resolve())
-    digests = [(item.path, item.digest) for item in stats]
-    if targets_key:
-        digests = cache.file_digests_for(root, cache.target_files(targets_key), dict(digests))
-    combined = cache.combined_digest(root.resolve(), digests)
-    record = cache.RunRecord(dependencies, register_dir, combined, result)
+    if files is None:
+        files = {item.path: (item.size, item.mtime_ns, item.inode, item.digest) for item in stats}
+    if targets_key:  # a folder named as a target: every register file in it counts
+        known = {path: entry[3] for path, entry in files.items()}
+        for path, value in cache.file_digests_for(root, cache.target_files(targets_key), known):
+            files.setdefault(path, (0, 0, 0, value))
+    record = cache.RunRecord(dependencies, register_dir, files, result, parts)
     # Only what was read this run is (re-)indexed: the rest is in the index as it is.
-    cache.remember(root.resolve(), targets_key, record, [item for item in stats if item.digest and item.path in read])
+    fresh = [item for item in stats if item.digest and item.path in read]
+    cache.remember(root.resolve(), targets_key, record, fresh)
+
+
+def _parts(
+    checker: Checker, files: list[str], outcomes: list[tuple[str, FileOutcome]], result: ValidationResult
+) -> cache.RunParts:
+    own = {path: outcome.findings for path, (_, outcome) in zip(files, outcomes, strict=True) if outcome.findings}
+    # What is left of the result once every file's own findings are taken out. Findings
+    # compare by place and code only, so they are matched on all their fields.
+    left = Counter(_identity(f) for findings in own.values() for f in findings)
+    cross = []
+    for finding in result.findings:
+        identity = _identity(finding)
+        if left[identity]:
+            left[identity] -= 1
+        else:
+            cross.append(finding)
+    summary = result.summary
+    return cache.RunParts(checker.fingerprint, own, tuple(cross), summary.registers, summary.risk_points)
+
+
+def _identity(finding: Finding) -> tuple[object, ...]:
+    return (finding.path, finding.line, finding.column, finding.code, finding.severity, finding.message, finding.hint)
+
+
+# Beyond this share of changed files a whole run costs about the same.
+INCREMENTAL_SHARE = 0.2
+
+
+def _incremental(
+    repository: Repository,
+    checker: Checker,
+    walk: cache.Walked,
+    dependencies: dict[str, str],
+    targets_key: str,
+    jobs: int,
+    progress: ProgressHook,
+) -> ValidationResult | None:
+    """The result from the last whole run's parts and the changed files' fresh outcomes;
+    None when that cannot give exactly a whole run's answer (files added or removed, a
+    changed file's cross-file facts changed, anything missing from the cache)."""
+    record, root = walk.record, repository.root
+    parts = record.parts
+    if parts is None or parts.fingerprint != checker.fingerprint or record.dependencies != dependencies:
+        return None
+    changed = _changed(record.files, walk.files, walk.digests)
+    if changed is None:
+        return None
+    stats: list[cache.FileStat] = []
+    read: set[str] = set()
+    fresh = _outcomes(
+        repository, checker, changed, use_cache=True, jobs=jobs, stats=stats, read=read, prune=False, progress=progress
+    )
+    kept = _updated(parts, record.files, root, changed, [outcome for _, outcome in fresh])
+    if kept is None:
+        return None
+    result = ValidationResult(root)
+    # File order first, then the rest, as a whole run lists them before its (stable) sort.
+    result.findings = sorted([*(f for path in walk.files for f in kept.own.get(path, ())), *kept.cross])
+    result.summary.files = len(walk.files)
+    result.summary.registers = kept.registers
+    result.summary.risk_points = kept.risk_points
+    result.summary.count(result.findings)
+    entries = {path: (*walk.stamps[path], walk.digests[path]) for path in walk.files}
+    entries.update((item.path, (item.size, item.mtime_ns, item.inode, item.digest)) for item in stats)
+    _remember(repository, dependencies, targets_key, result, stats, read, kept, entries)
+    return result
+
+
+def _changed(indexed: dict[str, cache.Entry], files: list[str], digests: dict[str, str]) -> list[str] | None:
+    """The files whose content changed since the indexed run; None when files were added or
+    removed, or too many changed for an incremental run to pay."""
+    if len(files) != len(indexed):
+        return None
+    changed = []
+    for path in files:
+        before = indexed.get(path)
+        if before is None or not before[3]:
+            # A new file (and, as the count is the same, one removed), or one that could not
+            # be read last time (its outcome is never cached): a whole run.
+            return None
+        if before[3] != digests[path]:
+            changed.append(path)
+    return changed if len(changed) <= max(10, len(files) * INCREMENTAL_SHARE) else None
+
+
+def _updated(
+    parts: cache.RunParts, indexed: dict[str, cache.Entry], root: Path, changed: list[str], fresh: list[FileOutcome]
+) -> cache.RunParts | None:
+    """The parts with the changed files' fresh outcomes in place of their old ones."""
+    prefix = str(root.resolve()) + os.sep
+    keys = [_key(prefix, path, indexed[path][3], parts.fingerprint) for path in changed]
+    results = cache.ResultCache(root)
+    old_outcomes = results.get_many(keys, FileOutcome)
+    results.close()
+    own = dict(parts.own)
+    cross = parts.cross
+    registers, risk_points = parts.registers, parts.risk_points
+    for path, key, outcome in zip(changed, keys, fresh, strict=True):
+        old = old_outcomes.get(key)
+        if old is None or old.is_register != outcome.is_register:
+            return None
+        if old.facts != outcome.facts:
+            moved = _moved(cross, old.facts, outcome.facts)
+            if moved is None:
+                return None
+            cross = moved
+        registers += outcome.is_register - old.is_register
+        risk_points += outcome.risk_points - old.risk_points
+        if outcome.findings:
+            own[path] = outcome.findings
+        else:
+            own.pop(path, None)
+    return cache.RunParts(parts.fingerprint, own, cross, registers, risk_points)
+
+
+def _moved(cross: tuple[Finding, ...], old: RegisterFacts | None, new: RegisterFacts | None) -> tuple[Finding, ...] | None:
+    """The cross-file findings after an edit that only moved old's facts (see
+    register_facts.moved_positions), or None when the cross-file checks must run again."""
+    if old is None or new is None:
+        return None
+    moves = moved_positions(old, new)
+    if moves is None:
+        return None
+    path = new.path
+    out = []
+    for finding in cross:
+        if path in finding.message or path in finding.hint:
+            return None  # it quotes a place in the edited file (LZ201: "已在 …:12 使用")
+        if finding.path == path:
+            after = moves.get((finding.line, finding.column))
+            if after is None:
+                return None
+            finding = Finding(path, *after, finding.code, finding.severity, finding.message, finding.hint)
+        out.append(finding)
+    return tuple(out)
+
+
+def _key(prefix: str, path: str, digest: str, fingerprint: str) -> str:
+    display = _display(prefix, path)
+    return cache.content_key(digest, os.path.splitext(path)[1].lower(), f"{fingerprint}|{display}")
 
 
 # Set before the worker pool forks, so workers inherit the compiled rule set (its
@@ -158,6 +318,10 @@ def _outcomes(
     workers = jobs or min(os.cpu_count() or 1, 4)
     pool = None
     if workers > 1 and len(files) >= PARALLEL_THRESHOLD:
+        # Imported here: a run over a few files (the pre-commit hook) never pays for them.
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"))
     outcomes: list[tuple[str, FileOutcome]] = []
     keys: set[str] = set()

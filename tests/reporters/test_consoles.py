@@ -98,3 +98,21 @@ def test_text_paths_use_the_platform_separator(monkeypatch: pytest.MonkeyPatch, 
 
     plain_format.report(result, plain)
     assert plain.getvalue().startswith("registers/办公室/文书.yaml:1:1:")
+
+
+@pytest.mark.parametrize("environment", [{}, {"FORCE_COLOR": "1"}, {"TTY_COMPATIBLE": "1"}, {"FORCE_COLOR": ""}])
+def test_a_clean_text_report_is_what_rich_writes(environment: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    result = ValidationResult(Path("/单位"))
+    result.summary.files = result.summary.registers = 3
+    result.summary.risk_points = 7
+    shortcut, rich = io.StringIO(), io.StringIO()
+    text.report(result, shortcut)
+    text._report(result, rich)
+    assert shortcut.getvalue() == rich.getvalue()
+    assert ("\x1b[" in shortcut.getvalue()) == (environment.get("FORCE_COLOR") == "1" or "TTY_COMPATIBLE" in environment)

@@ -17,9 +17,9 @@ from rich.console import Console
 from rich.text import Text
 
 from lianzheng_cli.cli.boundary import command
-from lianzheng_cli.cli.progress_bar import progress_bar, spinner
 from lianzheng_cli.errors import ExitCode, UsageError
 from lianzheng_cli.findings import Finding, Severity
+from lianzheng_cli.progress_bar import progress_bar, spinner
 
 if TYPE_CHECKING:
     from lianzheng_cli.loading import LoadedRepository

@@ -17,11 +17,11 @@ from rich.console import Console
 from rich.text import Text
 
 from lianzheng_cli.cli.boundary import command, err_console
-from lianzheng_cli.cli.progress_bar import progress_bar, spinner
 from lianzheng_cli.errors import ExitCode, UsageError
 from lianzheng_cli.findings import Severity
 from lianzheng_cli.fsutil import write_text_atomic
 from lianzheng_cli.output import append_step_summary, stdout_for
+from lianzheng_cli.progress_bar import progress_bar, spinner
 from lianzheng_cli.reporters import choices, help_text, is_machine, resolve
 
 if TYPE_CHECKING:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from lianzheng_cli.cli.boundary import command
-from lianzheng_cli.cli.progress_bar import progress_bar
 from lianzheng_cli.output import emit_findings
+from lianzheng_cli.progress_bar import progress_bar
 from lianzheng_cli.reporters import choices, help_text
 from lianzheng_cli.results import exit_code
 

@@ -2,25 +2,46 @@
 
 from __future__ import annotations
 
+import os
 from itertools import groupby
-from typing import TextIO
-
-from rich.cells import cell_len
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, TextIO
 
 from lianzheng_cli.findings import Finding, Severity
-from lianzheng_cli.loader.decode import SourceText, decode_source
-from lianzheng_cli.loader.markdown import split_lines
 from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.printable import visible
 from lianzheng_cli.reporters.common import native_path, summary_sentence
 from lianzheng_cli.results import ValidationResult
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+# What makes rich style its output even where it is not a terminal.
+_STYLE_VARIABLES = ("FORCE_COLOR", "TTY_COMPATIBLE")
 
 
 def report(result: ValidationResult, out: TextIO) -> None:
+    if not result.findings and _unstyled(out):
+        # A clean run into a file or pipe is one plain line: what rich would write, without
+        # its ~25 ms import (the pre-commit hook and the cached runs print just this).
+        out.write(summary_sentence(result.summary) + "\n")
+        return
+    _report(result, out)
+
+
+def _unstyled(out: TextIO) -> bool:
+    if any(name in os.environ for name in _STYLE_VARIABLES):
+        return False
+    try:
+        return not out.isatty()
+    except (ValueError, OSError):
+        return False
+
+
+def _report(result: ValidationResult, out: TextIO) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
     console = Console(file=out, highlight=False, soft_wrap=True)
     for path, group in groupby(result.findings, key=lambda f: f.path):
         console.print(Text(visible(native_path(path)), style="bold underline"))
@@ -33,6 +54,9 @@ def report(result: ValidationResult, out: TextIO) -> None:
 
 
 def _source_lines(result: ValidationResult, path: str) -> list[str]:
+    from lianzheng_cli.loader.decode import SourceText, decode_source
+    from lianzheng_cli.loader.markdown import split_lines
+
     try:
         data, _ = read_bytes(result.root / path, result.root)
     except OSError:
@@ -42,6 +66,9 @@ def _source_lines(result: ValidationResult, path: str) -> list[str]:
 
 
 def _print_finding(console: Console, finding: Finding, lines: list[str]) -> None:
+    from rich.cells import cell_len
+    from rich.text import Text
+
     head = Text("  ")
     head.append(f"{finding.line}:{finding.column}".ljust(8))
     head.append(finding.severity.label, style=_STYLE[finding.severity])
