@@ -199,7 +199,7 @@ def build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions) 
     if options.draft:
         from lianzheng_cli.render.draft import finish_draft
 
-        result.written.extend(finish_draft(result.written, options.open_problems, out, options.formats))
+        result.written.extend(finish_draft(result.written, options.open_problems, out, options.formats, root))
     if options.pdf:
         converted = pdf.convert([path for path in result.written if path.suffix == ".docx"])
         result.written.extend(converted.written)
