@@ -172,3 +172,28 @@ def test_handbook_contents_carry_page_numbers_and_print_on_both_sides(printed: B
     assert listed
     printed_on = next(text for text in texts[body - 1 :] if re.search(r"^\s*十、药剂科\s*$", text, re.MULTILINE))
     assert re.search(rf"—\s*{listed.group(1)}\s*—", printed_on)
+
+
+def _side_number(page: Page) -> tuple[int, float, float] | None:
+    """A page number printed on the left edge, turned a quarter: its value and vertical extent."""
+    side = sorted((word for word in page.words if word.x1 < 32 * MM), key=lambda word: word.y0)
+    digits = "".join(word.text for word in side if word.text.isdigit())
+    if not digits or "".join(word.text for word in side) != f"—{digits}—":
+        return None
+    return int(digits), side[0].y0, side[-1].y1
+
+
+@pytest.mark.parametrize("name", ["风险点目录.pdf", HANDBOOK])
+def test_landscape_pages_carry_their_number_where_the_portrait_pages_have_it(printed: Built, name: str) -> None:
+    """GB/T 9704 表格横排: bound at its top edge, a landscape page's left edge is the portrait foot."""
+    landscape = [page for page in pages(printed.out / name) if page.landscape]
+    assert len(landscape) >= 10
+    for page in landscape:
+        found = _side_number(page)
+        assert found is not None, [word.text for word in page.words if word.x1 < 32 * MM]
+        number, top, bottom = found
+        assert not [w for w in page.words if w.y0 > page.height - 26 * MM and re.fullmatch(r"\d+", w.text)]  # none at the foot
+        if number % 2:  # odd: portrait bottom right, one character in from the type area → near the bottom
+            assert abs(bottom - (210 - 26 - 5) * MM) <= 3 * MM, (number, bottom / MM)
+        else:  # even: portrait bottom left → near the top
+            assert abs(top - (26 + 5) * MM) <= 3 * MM, (number, top / MM)
