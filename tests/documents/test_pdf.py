@@ -13,7 +13,7 @@ import pytest
 from lianzheng_cli.render import pdf
 from lianzheng_cli.render.sanitize import file_name
 from tests.documents.conftest import Built, build_sample, copy_sample
-from tests.documents.pdfcheck import MM, PDFTOTEXT, Page, blank_above_signature, page_texts, pages, review_only
+from tests.documents.pdfcheck import MM, PDFTOTEXT, Page, blank_above_signature, page_texts, pages, review_only, word_like
 
 pytestmark = pytest.mark.skipif(
     pdf.soffice() is None or PDFTOTEXT is None,
@@ -197,3 +197,38 @@ def test_landscape_pages_carry_their_number_where_the_portrait_pages_have_it(pri
             assert abs(bottom - (210 - 26 - 5) * MM) <= 3 * MM, (number, bottom / MM)
         else:  # even: portrait bottom left → near the top
             assert abs(top - (26 + 5) * MM) <= 3 * MM, (number, top / MM)
+
+
+@pytest.fixture(scope="session")
+def word_printed(printed: Built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The same Word files printed with Word's line height (pdfcheck.word_like), in one conversion."""
+    folder = tmp_path_factory.mktemp("word-like")
+    sources = [path.with_suffix(".docx") for path in _forms(printed)]
+    sources += [printed.out / name for name in ("廉政风险防控机制工作手册.docx", "风险点目录.docx", "部门权力清单.docx")]
+    copies = {}
+    for number, source in enumerate(sources):
+        copies[f"{source.parent.name}/{source.stem}"] = target = folder / f"{number:03d}.docx"
+        word_like(source, target)
+    converted = pdf.convert(list(copies.values()))
+    assert converted.problem is None and len(converted.written) == len(copies)
+    return {name: path.with_suffix(".pdf") for name, path in copies.items()}
+
+
+def test_with_word_line_heights_no_form_has_a_page_of_bare_review_rows(printed: Built, word_printed: dict[str, Path]) -> None:
+    opinions = _opinions(printed)
+    stranded = [
+        (name, number)
+        for name, path in word_printed.items()
+        for number, text in enumerate(page_texts(path), 1)
+        if number > 1 and review_only(text, opinions)
+    ]
+    assert stranded == []
+    assert len(pages(word_printed[f"个人岗位廉政风险防控表/{file_name('YWK-YB_医保管理员')}"])) == 1
+    # the metrics did change: Word's shorter lines need fewer pages for the handbook
+    assert len(pages(word_printed["out/廉政风险防控机制工作手册"])) < len(pages(printed.out / HANDBOOK))
+
+
+@pytest.mark.parametrize("name", ["out/风险点目录", "out/部门权力清单"])
+def test_with_word_line_heights_catalogue_pages_are_at_least_70_percent_full(word_printed: dict[str, Path], name: str) -> None:
+    fills = _fill(pages(word_printed[name]))
+    assert min(fills[:-1]) >= 0.70, [f"{fill:.0%}" for fill in fills]
