@@ -62,6 +62,10 @@ def test_missing_chinese_faces_fall_back_to_a_chinese_serif(printed: Built) -> N
         pytest.skip("只在缺少仿宋而装有 Noto Serif CJK 时检查替代字体")
     # 仿宋/楷体/小标宋 text prints in the serif face, 黑体 in the sans-serif one.
     assert any("NotoSerifCJK" in font for font in printed.result.pdf_fonts)
+    # the embedded name says "jp" (Noto's collection shares it); the summary names the face really used
+    substitutes = dict(printed.result.pdf_substitutes)
+    assert substitutes["仿宋_GB2312"] == substitutes["方正小标宋简体"] == substitutes["楷体"] == "Noto Serif CJK SC"
+    assert substitutes["黑体"] == "Noto Sans CJK SC"
 
 
 def test_no_form_has_a_page_of_bare_review_rows(printed: Built) -> None:

@@ -73,6 +73,7 @@ class BuildResult:
     problems: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     pdf_fonts: list[str] = field(default_factory=list)  # faces embedded in the PDFs
+    pdf_substitutes: list[tuple[str, str]] = field(default_factory=list)  # (family named, face printed instead)
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,7 @@ def build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions) 
         converted = pdf.convert([path for path in result.written if path.suffix == ".docx"])
         result.written.extend(converted.written)
         result.pdf_fonts = converted.fonts
+        result.pdf_substitutes = converted.substitutes
         if converted.problem:
             result.problems.append(converted.problem)
         toc_jobs = [job for job in toc_jobs if _number_contents(job)]
