@@ -99,6 +99,8 @@ def test_word_table_reads_back_as_an_official_table(two_years: Repo, tmp_path: P
     assert any(text.startswith("审核：") and "审定：" in text and "年　　月　　日" in text for text in texts)
     summary, detail = document.tables
     assert [c.text for c in summary.rows[-1].cells][:4] == ["全单位合计", "2", "2", "1"]
+    titles = [c.text for c in summary.rows[0].cells]
+    assert titles[:5] == ["部门", "新增", "撤销", "升级", "降级"] and "内容调整" in titles and "内容修改" not in titles
     assert [c.text for c in detail.rows[0].cells] == [
         "序号",
         "部门",

@@ -118,6 +118,8 @@ def _table(labels: Sequence[str], widths: Sequence[int], body_rows: list[list[la
 
 
 SUMMARY_COLUMNS = tuple(column for column in COLUMNS if column[2] & CHANGE_LABELS.keys())
+# The summary's column titles in the words of the detail rows' 变化 column (one table, one wording).
+SUMMARY_TITLES = {"text": CHANGE_LABELS[Kind.TEXT]}
 
 
 def _summary_table(rows: list[Row], total: Row) -> str:
@@ -131,7 +133,7 @@ def _summary_table(rows: list[Row], total: Row) -> str:
         ]
         for row in [*rows, total]
     ]
-    return _table(("部门", *(title for _, title, _ in SUMMARY_COLUMNS)), widths, body)
+    return _table(("部门", *(SUMMARY_TITLES.get(key, title) for key, title, _ in SUMMARY_COLUMNS)), widths, body)
 
 
 def _detail_table(changes: list[Change], comparison: Comparison) -> str:
