@@ -101,8 +101,10 @@ def diff_command(
             _notes(ensure_history(source.repo, deepen=True, wanted=revisions or []))
         old, new = _endpoints(source.repo, revisions or [], years or [])
         with spinner(f"正在对照 {old.label} 与 {new.label} 的登记表……"):
-            comparison = compare(source, old, new, whole_registers=False)
-            if output_format.value == "docx":
+            # The 对照表 names who reviewed and approved each register: it needs them whole.
+            official = output_format.value == "docx"
+            comparison = compare(source, old, new, whole_registers=official)
+            if official:
                 comparison.proposers = proposers(source, old, new)
     _emit_diff(comparison, output_format.value, out, source.repository.root)
     return ExitCode.OK

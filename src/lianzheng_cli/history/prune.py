@@ -29,8 +29,7 @@ _TOP_KEY = re.compile(r"^([^\s#:'\"\-?%@&*!|>\[{][^:\n]*):(?:[ \t]|\r?$)")
 SHARED_MEASURES = "共用措施"
 KEEP = frozenset(("类型", "编号", "名称", "科室", "层级", "审核", "审定", "已撤销", "风险点", "主要职责", SHARED_MEASURES))
 # All that the risk-point diff reads (plus the required 主要职责): with risks_only, every other entry goes.
-# 审核/审定 stay: the 对照表 names who reviewed and approved each register that changed.
-RISK_DIFF_READS = frozenset(("类型", "编号", "名称", "科室", "已撤销", "风险点", "主要职责", "审核", "审定", SHARED_MEASURES))
+RISK_DIFF_READS = frozenset(("类型", "编号", "名称", "科室", "已撤销", "风险点", "主要职责", SHARED_MEASURES))
 
 Span = tuple[int, int]
 
