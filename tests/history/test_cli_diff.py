@@ -206,13 +206,16 @@ def test_word_table_names_who_proposed_reviewed_and_approved_an_upgrade(year_rep
     raised = (year_repo.root / path).read_text(encoding="utf-8").replace("    等级: 三级\n", "    等级: 二级\n")
     year_repo.write(path, raised)
     year_repo.commit("验收把关不严升为二级", date="2025-02-10T10:00:00+08:00", author=("李四", "lisi@example.cn"))
-    year_repo.write(path, raised.replace("    等级: 二级\n", "    等级: 二级\n    升级理由: 去年验收中两次发现以次充好\n"))
+    reasoned = raised.replace("    等级: 二级\n", "    等级: 二级\n    升级理由: 去年验收中两次发现以次充好\n", 1)
+    year_repo.write(path, reasoned.replace("    等级: 一级\n", "    风险因素: [人财物]\n    等级: 一级\n", 1))  # a tag-only edit
     year_repo.commit("写明升级理由", date="2025-02-11T10:00:00+08:00", author=("王五", "wangwu@example.cn"))
     text = lzfk("diff", "2024", "HEAD", cwd=year_repo.root).output
     assert "升级  YJK-CG-02 验收把关不严：等级 三级 → 二级（升级理由：去年验收中两次发现以次充好）" in text
+    assert "内容修改  YJK-CG-01 采购中收受回扣：风险因素" in text  # the technical output has the tag edit
     target = tmp_path / "对照表.docx"
     assert lzfk("diff", "2024", "HEAD", "-f", "docx", "-o", str(target), cwd=year_repo.root).exit_code == 0
     rows = [[c.text for c in row.cells] for row in docx.Document(str(target)).tables[1].rows[1:]]
+    assert [row[4] for row in rows] == ["升级"]  # the tag-only edit is left to the technical outputs
     raised_row = next(row for row in rows if row[4] == "升级")
     assert raised_row[5:] == [
         "三级",

@@ -66,9 +66,17 @@ def years(comparison: Comparison) -> str:
     return f"{year(comparison.old.label, comparison.old_set)} → {year(comparison.new.label, comparison.new_set)}"
 
 
+# Edits of the grading tags alone are technical too: the grade they lead to is what the 党委 sees.
+TECHNICAL_FIELDS = frozenset({"风险因素"})
+
+
 def shown(changes: Sequence[Change]) -> list[Change]:
     """The changes the table lists, by department (the summary's order) and register."""
-    listed = [change for change in changes if change.kind in CHANGE_LABELS]
+    listed = [
+        change
+        for change in changes
+        if change.kind in CHANGE_LABELS and not (change.kind is Kind.TEXT and change.field in TECHNICAL_FIELDS)
+    ]
     return sorted(
         listed,
         key=lambda c: (c.department != UNIT_GROUP, c.department != LEADERSHIP, c.department, c.register_name, c.register),
