@@ -196,3 +196,18 @@ def test_common_yaml_mistakes_are_explained_in_chinese(name: str) -> None:
     finding = _only(text)
     assert ((finding.line, finding.column), finding.code, finding.message) == (where, "LZ003", message)
     assert CJK.search(finding.hint)
+
+
+def test_comment_in_text_hint_quotes_what_the_clerk_typed() -> None:
+    findings = _by_line("lz040-comment-in-text")
+    hints = {line: finding.hint for line, finding in findings.items()}
+    assert [hint.split("，如 ")[1].split("；")[0] for hint in hints.values()] == [
+        '"档案存放于 #3 号库房时遗失"',
+        '"档案入柜 #3 号库房"',
+    ]
+
+
+def test_comment_in_text_hint_keeps_double_quotes_valid() -> None:
+    finding = _only(LEADER.replace("名称: 院长", '名称: 院长 "正职" #1'))
+    assert finding.code == "LZ040"
+    assert "'院长 \"正职\" #1'" in finding.hint

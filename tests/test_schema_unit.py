@@ -51,6 +51,30 @@ def test_the_units_grades_types_and_stages_are_enums_with_descriptions(unit: Pat
     assert aliases["additionalProperties"]["enum"] == ["一级", "二级", "三级"]
 
 
+def test_likelihood_consequence_and_level_are_the_units_words_with_aliases(tmp_path: Path) -> None:
+    root = tmp_path / "单位"
+    root.mkdir()
+    config = UNIT_CONFIG + (
+        "发生概率: [大, 较大, 小]\n发生概率别名: {发生机率较小: 小}\n阶段别名: {事前: 前期预防}\n"
+        "层级: [普通, 中层, 班子]\n风险类型别名: {流程风险: 业务流程风险}\n"
+    )
+    (root / "lzfk.yaml").write_text(config, encoding="utf-8")
+    scaffold(root, unit="某某单位", year=2025)
+    post = schema(root, "post.schema.json")
+    risk = post["$defs"]["RiskPoint"]["properties"]  # type: ignore[index]
+    likelihood = risk["发生概率"]["anyOf"][0]
+    # the unit's words, the alias, then the default words lzfk still reads as the same tier
+    assert likelihood["enum"] == ["大", "较大", "小", "发生机率较小", "高", "较高", "低"]
+    assert likelihood["enumDescriptions"][3:5] == ["别名，即“小”", "默认写法，即“大”"]
+    assert "examples" not in risk["发生概率"]
+    assert risk["危害程度"]["anyOf"][0]["enum"] == ["犯罪", "违纪", "不良影响"]
+    assert risk["类型"]["enum"][-1] == "流程风险"
+    assert post["properties"]["层级"]["enum"] == ["普通", "中层", "班子", "一般", "领导班子"]  # type: ignore[index]
+    for definition in ("Measure", "SharedMeasure"):
+        stage = post["$defs"][definition]["properties"]["阶段"]["anyOf"][0]  # type: ignore[index]
+        assert stage["enum"] == ["前期预防", "中期监控", "后期处置", "事前"]
+
+
 def test_no_null_defaults_and_no_ids(unit: Path) -> None:
     for path in (unit / "schemas").iterdir():
         text = path.read_text(encoding="utf-8")

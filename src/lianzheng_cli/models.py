@@ -158,6 +158,9 @@ class RiskPoint(FormatModel):
     downgrade_reason: Text | None = Field(
         None, alias="降级理由", title="降级理由", description="申报等级低于评级结果或上一年度时必须说明理由"
     )
+    upgrade_reason: Text | None = Field(
+        None, alias="升级理由", title="升级理由", description="等级比上一年度提高的理由（可选），列入年度风险变化对照表"
+    )
     standard_id: Text | None = Field(
         None, alias="标准编号", title="标准编号", description="引用的标准风险库中风险点的编号（可选），供上级比对"
     )

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from lianzheng_cli.config import Config
+from lianzheng_cli.config import VOCABULARIES, Config
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.models import DepartmentRegister, PostRegister, UnitRegister
 
@@ -54,12 +54,32 @@ def vocabularies(config: Config) -> dict[tuple[str, str], Choices]:
     ranks = ("最严重的等级", "居中的等级", "最轻的等级")
     grades = [(grade, ranks[i] if i < len(ranks) else "风险等级") for i, grade in enumerate(config.grades)]
     grades += [(spelling, f"别名，即“{grade}”") for spelling, grade in config.grade_aliases.items()]
+    stages = [(stage, f"防控阶段（第 {i + 1} 道防线）") for i, stage in enumerate(config.stages)]
     return {
         ("RiskPoint", "等级"): grades,
-        ("RiskPoint", "类型"): [(kind, "本单位的风险类型") for kind in config.risk_types],
-        ("Measure", "阶段"): [(stage, f"防控阶段（第 {i + 1} 道防线）") for i, stage in enumerate(config.stages)],
+        ("RiskPoint", "类型"): _with_aliases(config, "风险类型", [(kind, "本单位的风险类型") for kind in config.risk_types]),
+        ("Measure", "阶段"): _with_aliases(config, "防控阶段", stages),
+        ("SharedMeasure", "阶段"): _with_aliases(config, "防控阶段", stages),
+        ("RiskPoint", "发生概率"): _tiers(config, "发生概率", ("最高", "居中", "最低")),
+        ("RiskPoint", "危害程度"): _tiers(config, "危害程度", ("最严重", "居中", "最轻")),
+        ("PostRegister", "层级"): _tiers(config, "层级", ("一般岗位", "中层岗位", "领导岗位")),
         ("Power", "类别"): [(category, "权力类别") for category in config.power_categories],
     }
+
+
+def _with_aliases(config: Config, name: str, choices: Choices) -> Choices:
+    """The choices, then each alias lzfk.yaml gives for them (``等级别名`` and its kind)."""
+    return [*choices, *((spelling, f"别名，即“{word}”") for spelling, word in getattr(config, VOCABULARIES[name][1]).items())]
+
+
+def _tiers(config: Config, name: str, ranks: tuple[str, str, str]) -> Choices:
+    """A three-tier vocabulary (发生概率, 危害程度, 层级): the unit's words, their aliases, and the
+    default words, which lzfk still reads as the unit's word of the same tier."""
+    words = config.vocabulary(name)
+    choices = _with_aliases(config, name, [(word, f"本单位的{name}（{ranks[i]}）") for i, word in enumerate(words)])
+    defaults = VOCABULARIES[name][2] or []
+    seen = {value for value, _ in choices}
+    return choices + [(word, f"默认写法，即“{words[i]}”") for i, word in enumerate(defaults) if word not in seen]
 
 
 def model_schema(model: type[BaseModel], config: Config | None = None) -> dict[str, Any]:
@@ -109,7 +129,7 @@ def _apply_vocabularies(schema: dict[str, Any], model_name: str, config: Config)
 def _enum_node(node: dict[str, Any], choices: Choices) -> dict[str, Any]:
     """The node allows only the choices (and stays nullable if it was), each with its description."""
     nullable = "null" in node.get("type", ())
-    for key in ("type", "minLength", "anyOf"):
+    for key in ("type", "minLength", "anyOf", "examples"):  # examples would show the default words
         node.pop(key, None)
     values = {
         "type": "string",

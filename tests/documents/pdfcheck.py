@@ -102,3 +102,39 @@ def blank_above_signature(page: Page, label: str) -> float:
     above = [w.y1 for w in page.words if w.y1 < mark.y0 - 1 and w.x0 > mark.x1]
     start = max(above) if above else 0.0
     return (signature.y0 - start) / MM
+
+
+# Word-like line metrics. Word sets a line of the Chinese faces at about 1.3 times the type size;
+# LibreOffice here sets it in the fallback face Noto CJK, whose line is 1.437 times the size
+# ((1151 + 286) / 1000 units), so its tables run longer and break elsewhere. Scaling every
+# font-relative ("auto") line spacing by 1.3 / 1.437 gives LibreOffice Word's row heights;
+# exact spacings (the 28.95 pt body text) do not depend on the face and stay.
+WORD_LINE_SCALE = 1.3 / 1.437
+_PARAGRAPH_SPACING = re.compile(r"<w:spacing\b(?![^>]*\bw:val=)([^>]*?)/>")
+_DEFAULT_PPR = re.compile(r"<w:pPrDefault>\s*<w:pPr>")
+_SINGLE = f'<w:spacing w:line="{round(240 * WORD_LINE_SCALE)}" w:lineRule="auto"/>'
+
+
+def _word_like_spacing(match: re.Match[str]) -> str:
+    attributes = match.group(1)
+    line = re.search(r'w:line="(\d+)"', attributes)
+    if line is None or 'w:lineRule="exact"' in attributes or 'w:lineRule="atLeast"' in attributes:
+        return match.group(0)  # inherited, or independent of the face
+    scaled = round(int(line.group(1)) * WORD_LINE_SCALE)
+    attributes = re.sub(r'\s*w:line(Rule)?="[^"]*"', "", attributes)
+    return f'<w:spacing{attributes} w:line="{scaled}" w:lineRule="auto"/>'
+
+
+def word_like(source: Path, target: Path) -> None:
+    """A copy of a .docx whose font-relative line spacings are scaled to Word's line height."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename in ("word/document.xml", "word/styles.xml"):
+                text = _PARAGRAPH_SPACING.sub(_word_like_spacing, data.decode("utf-8"))
+                if "<w:pPrDefault><w:pPr><w:spacing" not in text:  # the default single line, scaled too
+                    text = _DEFAULT_PPR.sub(lambda m: m.group(0) + _SINGLE, text, count=1)
+                data = text.encode("utf-8")
+            new.writestr(item, data)

@@ -54,6 +54,11 @@ def test_a_draft_is_built_marked_with_the_gap_and_the_open_problems(unfinished: 
     assert f"{ACCOUNTANT}:20:5" in problems and "没有防控措施" in problems
     listed = docx.Document(str(out / "征求意见稿待解决问题.docx"))
     assert any(f"{ACCOUNTANT}:20:5" in p.text for p in listed.paragraphs)
+    # laid out like the other documents: A4, GB/T 9704 margins, 仿宋 text, page numbers
+    section = listed.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm), round(section.top_margin.mm)) == (210, 297, 37)
+    assert 'w:eastAsia="仿宋_GB2312"' in listed.element.xml
+    assert "PAGE" in section.footer._element.xml
 
 
 def test_a_complete_unit_gives_the_same_documents_with_or_without_the_mark(

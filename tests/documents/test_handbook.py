@@ -76,6 +76,21 @@ def test_page_numbers_odd_right_even_left_in_song_four(built: Built) -> None:
     assert "PAGE" in "".join(t.text or "" for t in odd._p.iter(f"{W}instrText"))
 
 
+def test_landscape_sections_turn_the_page_number_to_the_left_edge(built: Built) -> None:
+    for name in (HANDBOOK, "风险点目录.docx", "部门权力清单.docx"):
+        document = Document(str(built.out / name))
+        landscape = [s for s in document.sections if s.page_width > s.page_height]
+        portrait = [s for s in document.sections if s.page_width < s.page_height]
+        assert landscape
+        for section in landscape:
+            for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
+                xml = footer._element.xml
+                assert "layout-flow:vertical" in xml and "mso-position-horizontal-relative:page" in xml
+                assert f'w:jc w:val="{align}"' in xml and "PAGE" in xml and 'w:eastAsia="宋体"' in xml
+        for section in portrait:
+            assert "layout-flow" not in section.footer._element.xml  # portrait pages keep the template's footers
+
+
 def test_east_asian_font_on_every_run_and_style(built: Built) -> None:
     for name in (HANDBOOK, "风险点目录.docx", "部门权力清单.docx", "进展情况表.docx", "单位廉政风险防控表.docx"):
         xml = part(built.out / name, "word/document.xml")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from lianzheng_cli.ledger import load_ledger
 from lianzheng_cli.loading import load_repository
 from lianzheng_cli.render.assemble import organise
-from lianzheng_cli.render.progress import progress_view
+from lianzheng_cli.render.progress import default_as_of, progress_view
 
 
 def _write(root: Path, text: str) -> None:
@@ -77,3 +79,15 @@ def test_people_taking_part_may_be_given_in_the_ledger(sample: Path) -> None:
     assert (item["值"], item["来源"]) == ("312", "台账")
     assert from_registers != "312"
     assert any("取自工作台账" in note for note in view["说明"])
+
+
+@pytest.mark.parametrize(
+    ("year", "today", "expected"),
+    [
+        (2025, dt.date(2025, 6, 25), dt.date(2025, 6, 25)),  # this year's registers: today
+        (2024, dt.date(2025, 6, 25), dt.date(2024, 12, 31)),  # last year's: the end of their 年度, never today
+        (2026, dt.date(2025, 12, 4), dt.date(2026, 12, 31)),  # next year's, drafted early: not a date before the year
+    ],
+)
+def test_the_cut_off_defaults_to_a_date_within_the_registers_year(year: int, today: dt.date, expected: dt.date) -> None:
+    assert default_as_of(year, today) == expected

@@ -13,7 +13,7 @@ import pytest
 from lianzheng_cli.render import pdf
 from lianzheng_cli.render.sanitize import file_name
 from tests.documents.conftest import Built, build_sample, copy_sample
-from tests.documents.pdfcheck import MM, PDFTOTEXT, Page, blank_above_signature, page_texts, pages, review_only
+from tests.documents.pdfcheck import MM, PDFTOTEXT, Page, blank_above_signature, page_texts, pages, review_only, word_like
 
 pytestmark = pytest.mark.skipif(
     pdf.soffice() is None or PDFTOTEXT is None,
@@ -62,6 +62,10 @@ def test_missing_chinese_faces_fall_back_to_a_chinese_serif(printed: Built) -> N
         pytest.skip("只在缺少仿宋而装有 Noto Serif CJK 时检查替代字体")
     # 仿宋/楷体/小标宋 text prints in the serif face, 黑体 in the sans-serif one.
     assert any("NotoSerifCJK" in font for font in printed.result.pdf_fonts)
+    # the embedded name says "jp" (Noto's collection shares it); the summary names the face really used
+    substitutes = dict(printed.result.pdf_substitutes)
+    assert substitutes["仿宋_GB2312"] == substitutes["方正小标宋简体"] == substitutes["楷体"] == "Noto Serif CJK SC"
+    assert substitutes["黑体"] == "Noto Sans CJK SC"
 
 
 def test_no_form_has_a_page_of_bare_review_rows(printed: Built) -> None:
@@ -172,3 +176,63 @@ def test_handbook_contents_carry_page_numbers_and_print_on_both_sides(printed: B
     assert listed
     printed_on = next(text for text in texts[body - 1 :] if re.search(r"^\s*十、药剂科\s*$", text, re.MULTILINE))
     assert re.search(rf"—\s*{listed.group(1)}\s*—", printed_on)
+
+
+def _side_number(page: Page) -> tuple[int, float, float] | None:
+    """A page number printed on the left edge, turned a quarter: its value and vertical extent."""
+    side = sorted((word for word in page.words if word.x1 < 32 * MM), key=lambda word: word.y0)
+    digits = "".join(word.text for word in side if word.text.isdigit())
+    if not digits or "".join(word.text for word in side) != f"—{digits}—":
+        return None
+    return int(digits), side[0].y0, side[-1].y1
+
+
+@pytest.mark.parametrize("name", ["风险点目录.pdf", HANDBOOK])
+def test_landscape_pages_carry_their_number_where_the_portrait_pages_have_it(printed: Built, name: str) -> None:
+    """GB/T 9704 表格横排: bound at its top edge, a landscape page's left edge is the portrait foot."""
+    landscape = [page for page in pages(printed.out / name) if page.landscape]
+    assert len(landscape) >= 10
+    for page in landscape:
+        found = _side_number(page)
+        assert found is not None, [word.text for word in page.words if word.x1 < 32 * MM]
+        number, top, bottom = found
+        assert not [w for w in page.words if w.y0 > page.height - 26 * MM and re.fullmatch(r"\d+", w.text)]  # none at the foot
+        if number % 2:  # odd: portrait bottom right, one character in from the type area → near the bottom
+            assert abs(bottom - (210 - 26 - 5) * MM) <= 3 * MM, (number, bottom / MM)
+        else:  # even: portrait bottom left → near the top
+            assert abs(top - (26 + 5) * MM) <= 3 * MM, (number, top / MM)
+
+
+@pytest.fixture(scope="session")
+def word_printed(printed: Built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The same Word files printed with Word's line height (pdfcheck.word_like), in one conversion."""
+    folder = tmp_path_factory.mktemp("word-like")
+    sources = [path.with_suffix(".docx") for path in _forms(printed)]
+    sources += [printed.out / name for name in ("廉政风险防控机制工作手册.docx", "风险点目录.docx", "部门权力清单.docx")]
+    copies = {}
+    for number, source in enumerate(sources):
+        copies[f"{source.parent.name}/{source.stem}"] = target = folder / f"{number:03d}.docx"
+        word_like(source, target)
+    converted = pdf.convert(list(copies.values()))
+    assert converted.problem is None and len(converted.written) == len(copies)
+    return {name: path.with_suffix(".pdf") for name, path in copies.items()}
+
+
+def test_with_word_line_heights_no_form_has_a_page_of_bare_review_rows(printed: Built, word_printed: dict[str, Path]) -> None:
+    opinions = _opinions(printed)
+    stranded = [
+        (name, number)
+        for name, path in word_printed.items()
+        for number, text in enumerate(page_texts(path), 1)
+        if number > 1 and review_only(text, opinions)
+    ]
+    assert stranded == []
+    assert len(pages(word_printed[f"个人岗位廉政风险防控表/{file_name('YWK-YB_医保管理员')}"])) == 1
+    # the metrics did change: Word's shorter lines need fewer pages for the handbook
+    assert len(pages(word_printed["out/廉政风险防控机制工作手册"])) < len(pages(printed.out / HANDBOOK))
+
+
+@pytest.mark.parametrize("name", ["out/风险点目录", "out/部门权力清单"])
+def test_with_word_line_heights_catalogue_pages_are_at_least_70_percent_full(word_printed: dict[str, Path], name: str) -> None:
+    fills = _fill(pages(word_printed[name]))
+    assert min(fills[:-1]) >= 0.70, [f"{fill:.0%}" for fill in fills]

@@ -99,6 +99,8 @@ def test_word_table_reads_back_as_an_official_table(two_years: Repo, tmp_path: P
     assert any(text.startswith("审核：") and "审定：" in text and "年　　月　　日" in text for text in texts)
     summary, detail = document.tables
     assert [c.text for c in summary.rows[-1].cells][:4] == ["全单位合计", "2", "2", "1"]
+    titles = [c.text for c in summary.rows[0].cells]
+    assert titles[:5] == ["部门", "新增", "撤销", "升级", "降级"] and "内容调整" in titles and "内容修改" not in titles
     assert [c.text for c in detail.rows[0].cells] == [
         "序号",
         "部门",
@@ -108,7 +110,7 @@ def test_word_table_reads_back_as_an_official_table(two_years: Repo, tmp_path: P
         "原内容",
         "现内容",
         "理由",
-        "审核/审定",
+        "提出/审核/审定",
     ]
     rows = [[c.text for c in row.cells] for row in detail.rows[1:]]
     assert len(rows) == 16  # moves and register-level edits are left to the text and JSON outputs
@@ -122,7 +124,7 @@ def test_word_table_reads_back_as_an_official_table(two_years: Repo, tmp_path: P
         "一级",
         "二级",
         "已实行集中带量采购，自主采购金额大幅下降",
-        "审核：李某\n2025年3月15日\n审定：王某\n2025年3月20日",
+        "提出：李四\n审核：李某\n2025年3月15日\n审定：王某\n2025年3月20日",
     ]
     assert any(row[6].startswith("【后期处置】") for row in rows)  # stages as the forms print them
     everything = "\n".join(texts) + "\n".join("".join(row) for row in rows)
@@ -196,3 +198,28 @@ def test_no_changes_is_said_plainly(year_repo: Repo, tmp_path: Path) -> None:
     target = tmp_path / "空.docx"
     assert lzfk("diff", "2024", "HEAD", "-f", "docx", "-o", str(target), cwd=year_repo.root).exit_code == 0
     assert "两个版本之间，风险点没有变化。" in [p.text for p in docx.Document(str(target)).paragraphs]
+
+
+def test_word_table_names_who_proposed_reviewed_and_approved_an_upgrade(year_repo: Repo, tmp_path: Path) -> None:
+    """One risk point raised in place (审核/审定 unchanged since last year), committed by two people."""
+    path = "registers/药剂科/采购员.yaml"
+    raised = (year_repo.root / path).read_text(encoding="utf-8").replace("    等级: 三级\n", "    等级: 二级\n")
+    year_repo.write(path, raised)
+    year_repo.commit("验收把关不严升为二级", date="2025-02-10T10:00:00+08:00", author=("李四", "lisi@example.cn"))
+    reasoned = raised.replace("    等级: 二级\n", "    等级: 二级\n    升级理由: 去年验收中两次发现以次充好\n", 1)
+    year_repo.write(path, reasoned.replace("    等级: 一级\n", "    风险因素: [人财物]\n    等级: 一级\n", 1))  # a tag-only edit
+    year_repo.commit("写明升级理由", date="2025-02-11T10:00:00+08:00", author=("王五", "wangwu@example.cn"))
+    text = lzfk("diff", "2024", "HEAD", cwd=year_repo.root).output
+    assert "升级  YJK-CG-02 验收把关不严：等级 三级 → 二级（升级理由：去年验收中两次发现以次充好）" in text
+    assert "内容修改  YJK-CG-01 采购中收受回扣：风险因素" in text  # the technical output has the tag edit
+    target = tmp_path / "对照表.docx"
+    assert lzfk("diff", "2024", "HEAD", "-f", "docx", "-o", str(target), cwd=year_repo.root).exit_code == 0
+    rows = [[c.text for c in row.cells] for row in docx.Document(str(target)).tables[1].rows[1:]]
+    assert [row[4] for row in rows] == ["升级"]  # the tag-only edit is left to the technical outputs
+    raised_row = next(row for row in rows if row[4] == "升级")
+    assert raised_row[5:] == [
+        "三级",
+        "二级",
+        "去年验收中两次发现以次充好",
+        "提出：李四、王五\n审核：李某\n2024年3月15日\n审定：王某\n2024年3月20日",
+    ]

@@ -197,7 +197,12 @@ def build_command(
         f"{counts['risks']} 个风险点、{counts['measures']} 条防控措施，{counts['flowcharts']} 张流程图"
     )
     if result.pdf_fonts:
-        console.print(f"PDF 中嵌入的字体：{'、'.join(result.pdf_fonts)}（缺少的中文字体见 docs/documents.md 的“字体”）")
+        console.print(f"PDF 中嵌入的字体：{'、'.join(result.pdf_fonts)}")
+    if result.pdf_substitutes:
+        replaced = "、".join(f"{family} → {face}" for family, face in result.pdf_substitutes)
+        console.print(
+            f"本机没有这些字体，PDF 中用替代字体：{replaced}（正式印发前请安装公文字体，见 docs/documents.md 的“字体”）"
+        )
     if result.removed:
         console.print(Text(f"已删除上次生成、本次不再生成的 {len(result.removed)} 个文件", style="dim"))
     if draft:

@@ -92,7 +92,7 @@ def diff_command(
     deepen: DeepenOpt = False,
 ) -> int:
     """按风险点编号对照两个版本：新增、撤销、升级、降级（含降级理由）、移动、内容和措施的修改，按部门汇总。"""
-    from lianzheng_cli.history.compare import compare, ensure_history, open_source
+    from lianzheng_cli.history.compare import compare, ensure_history, open_source, proposers
     from lianzheng_cli.repository import require_repository
 
     source = open_source(require_repository(directory or Path.cwd()))
@@ -101,7 +101,11 @@ def diff_command(
             _notes(ensure_history(source.repo, deepen=True, wanted=revisions or []))
         old, new = _endpoints(source.repo, revisions or [], years or [])
         with spinner(f"正在对照 {old.label} 与 {new.label} 的登记表……"):
-            comparison = compare(source, old, new, whole_registers=False)
+            # The 对照表 names who reviewed and approved each register: it needs them whole.
+            official = output_format.value == "docx"
+            comparison = compare(source, old, new, whole_registers=official)
+            if official:
+                comparison.proposers = proposers(source, old, new)
     _emit_diff(comparison, output_format.value, out, source.repository.root)
     return ExitCode.OK
 

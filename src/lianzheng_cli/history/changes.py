@@ -113,7 +113,7 @@ class Change:
 
     ``id``/``name`` are the risk point's (or, for register-level kinds, the register's);
     ``register``/``path``/``line`` refer to the new side, or to the old side when the
-    thing is gone. ``reason`` is the 降级理由 of a lowered grade or the 撤销理由 of a removal.
+    thing is gone. ``reason`` is the 降级理由 of a lowered grade, the 升级理由 of a raised one, or the 撤销理由 of a removal.
     """
 
     kind: Kind

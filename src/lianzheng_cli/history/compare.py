@@ -51,6 +51,8 @@ class Comparison:
     new_set: RegisterSet
     broken: list[Broken] = field(default_factory=list)
     files: int = 0
+    # register file → who committed its changes between the two versions (see proposers)
+    proposers: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def open_source(repository: Repository) -> Source:
@@ -139,6 +141,20 @@ def compare(
     new_set = RegisterSet(tuple(new_regs + context), source.config_at(new.sha), new_names)
     changes = diff(old_set, new_set, register_fields=register_fields)
     return Comparison(old, new, new_set.config.unit, changes, old_set, new_set, broken, len(changed))
+
+
+def proposers(source: Source, old: Endpoint, new: Endpoint) -> dict[str, tuple[str, ...]]:
+    """Register file (as displayed) → the authors of the commits between old and new that changed
+    it, earliest first: who proposed the change, for the 对照表. Uncommitted edits have no author."""
+    if old.sha is None:
+        return {}
+    found: dict[str, list[str]] = {}
+    for entry in reversed(source.repo.log(source.spec, f"{old.sha}..{new.sha or 'HEAD'}")):
+        for change in entry.files:
+            names = found.setdefault(source.display(change.path), [])
+            if entry.commit.author and entry.commit.author not in names:
+                names.append(entry.commit.author)
+    return {path: tuple(names) for path, names in found.items() if names}
 
 
 def _explanations(source: Source, rev: str | None, old_regs: list[RegisterAt], new_regs: list[RegisterAt]) -> list[RegisterAt]:

@@ -155,7 +155,7 @@ def _compare_risk(before: _Held, after: _Held, old: RegisterSet, new: RegisterSe
         )
     grade = _grade_change(before.risk.grade, after.risk.grade, old, new)
     if grade is not None:
-        reason = (after.risk.downgrade_reason or "") if grade is Kind.LOWERED else ""
+        reason = {Kind.LOWERED: after.risk.downgrade_reason, Kind.RAISED: after.risk.upgrade_reason}.get(grade) or ""
         line, column = after.owner.where("风险点", after.index, "等级")
         change = _risk_change(grade, after, new, field="等级", before=before.risk.grade, after=after.risk.grade, reason=reason)
         yield _at(change, line, column)

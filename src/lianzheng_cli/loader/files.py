@@ -131,8 +131,8 @@ def parse_register_text(text: str, display: str, *, markdown: bool) -> ParsedFil
 def _parse_yaml(text: str, display: str) -> Tree | list[Finding]:
     """The tree, or every finding that stops it (all odd spaces, all tab-indented lines)."""
     odd = whitespace.odd_space_findings(text, display)
-    if odd:
-        return odd
+    if odd:  # YAML would stop at the first of them: the tabs are listed in the same run
+        return sorted(odd + whitespace.tab_findings(text, display))
     tree = parse_tree(text, display)
     if not isinstance(tree, Finding):
         return tree

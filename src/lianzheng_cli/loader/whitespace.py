@@ -22,6 +22,8 @@ _ODD_INDENT = re.compile(rf"^[ \t]*([{ODD_SPACES}])", re.MULTILINE)
 _ODD_AFTER_COLON = re.compile(rf"^[^#\n]*?:([{ODD_SPACES}])", re.MULTILINE)
 _TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
 _COMMENT_AFTER = re.compile(r"[ \t]+#(?=[^\s#])")
+# What precedes a plain value on its line: indentation, list dashes, and a "key:".
+_VALUE_START = re.compile(r"^[ \t]*(?:-[ \t]+)*(?:[^\s#:'\"\-?][^:#\n]*:[ \t]+)?")
 
 
 def _name(char: str) -> str:
@@ -48,13 +50,19 @@ def odd_space_findings(text: str, path: str) -> list[Finding]:
     return [found[offset] for offset in sorted(found)]
 
 
-def tab_findings(text: str, path: str, reported: Finding) -> list[Finding]:
-    """The other tab-indented lines, after YAML reported the first one (LZ004)."""
+TAB_MESSAGE = "用制表符（Tab）缩进"
+TAB_HINT = "把行首的 Tab 换成空格（每级两个空格）"
+
+
+def tab_findings(text: str, path: str, reported: Finding | None = None) -> list[Finding]:
+    """The tab-indented lines (LZ004) other than the one YAML reported; all of them when YAML
+    never got to read the file (it stopped at an odd space first)."""
+    message, hint = (reported.message, reported.hint) if reported is not None else (TAB_MESSAGE, TAB_HINT)
     findings = []
     for match in _TAB_INDENT.finditer(text):
         line, column = _line_col(text, match.end() - 1)
-        if line != reported.line:
-            findings.append(Finding.of("LZ004", path, (line, column), reported.message, reported.hint))
+        if reported is None or line != reported.line:
+            findings.append(Finding.of("LZ004", path, (line, column), message, hint))
     return findings
 
 
@@ -71,6 +79,16 @@ def comment_findings(text: str, path: str) -> list[Finding]:
             continue
         lost = rest[match.end() - 1 :].rstrip("\r")
         message = f"“{lost}”被当作注释，没有读入"
-        hint = '如果它是内容的一部分，请把整个值用引号括起来，如 "存放于 #3 号库房"；如果是注释，在 # 后加一个空格'
+        hint = f"如果它是内容的一部分，请把整个值用引号括起来，如 {_quoted(lines[line][:column], rest)}；如果是注释，在 # 后加一个空格"
         findings.append(Finding.of("LZ040", path, (line + 1, column + len(match.group(0))), message, hint))
     return findings
+
+
+def _quoted(before: str, rest: str) -> str:
+    """The clerk's whole text (the value on its line and what became a comment), quoted for YAML."""
+    start = _VALUE_START.match(before)
+    value = before[start.end() :] if start is not None else before
+    text = f"{value.strip()}{rest.rstrip()}"
+    if '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return "'" + text.replace("'", "''") + "'"

@@ -73,6 +73,7 @@ class BuildResult:
     problems: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     pdf_fonts: list[str] = field(default_factory=list)  # faces embedded in the PDFs
+    pdf_substitutes: list[tuple[str, str]] = field(default_factory=list)  # (family named, face printed instead)
 
 
 @dataclass(frozen=True)
@@ -199,11 +200,12 @@ def build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions) 
     if options.draft:
         from lianzheng_cli.render.draft import finish_draft
 
-        result.written.extend(finish_draft(result.written, options.open_problems, out, options.formats))
+        result.written.extend(finish_draft(result.written, options.open_problems, out, options.formats, root))
     if options.pdf:
         converted = pdf.convert([path for path in result.written if path.suffix == ".docx"])
         result.written.extend(converted.written)
         result.pdf_fonts = converted.fonts
+        result.pdf_substitutes = converted.substitutes
         if converted.problem:
             result.problems.append(converted.problem)
         toc_jobs = [job for job in toc_jobs if _number_contents(job)]

@@ -27,7 +27,7 @@ from lianzheng_cli.render.jinja_env import find_template, template_dirs
 
 TITLE = "年度风险变化对照表"
 STYLE_TEMPLATE = "文档样式.docx"
-LABELS = ("序号", "部门", "岗位/登记表", "风险点", "变化", "原内容", "现内容", "理由", "审核/审定")
+LABELS = ("序号", "部门", "岗位/登记表", "风险点", "变化", "原内容", "现内容", "理由", "提出/审核/审定")
 WIDTHS = (560, 1000, 1200, 1800, 1100, 1800, 1800, 1300, lay.LANDSCAPE_WIDTH - 10560)
 # The five changes a 党委 decides on; the other kinds are technical (moves, register edits).
 CHANGE_LABELS = {
@@ -44,7 +44,7 @@ CHANGE_LABELS = {
     Kind.TEXT: "内容调整",
 }
 MISSING_REASON = "（未写明理由）"
-NOTE = "注：“原内容”“现内容”为两个年度登记表中的内容；降级、撤销须写明理由。"
+NOTE = "注：“原内容”“现内容”为两个年度登记表中的内容；降级、撤销须写明理由；“提出”为提交修改的人员。"
 _STAGE = re.compile(r"\[([^\]]+)\] ")
 STAGE_MARK = r"【\1】"  # stages as the forms print them
 
@@ -66,9 +66,17 @@ def years(comparison: Comparison) -> str:
     return f"{year(comparison.old.label, comparison.old_set)} → {year(comparison.new.label, comparison.new_set)}"
 
 
+# Edits of the grading tags alone are technical too: the grade they lead to is what the 党委 sees.
+TECHNICAL_FIELDS = frozenset({"风险因素"})
+
+
 def shown(changes: Sequence[Change]) -> list[Change]:
     """The changes the table lists, by department (the summary's order) and register."""
-    listed = [change for change in changes if change.kind in CHANGE_LABELS]
+    listed = [
+        change
+        for change in changes
+        if change.kind in CHANGE_LABELS and not (change.kind is Kind.TEXT and change.field in TECHNICAL_FIELDS)
+    ]
     return sorted(
         listed,
         key=lambda c: (c.department != UNIT_GROUP, c.department != LEADERSHIP, c.department, c.register_name, c.register),
@@ -118,6 +126,8 @@ def _table(labels: Sequence[str], widths: Sequence[int], body_rows: list[list[la
 
 
 SUMMARY_COLUMNS = tuple(column for column in COLUMNS if column[2] & CHANGE_LABELS.keys())
+# The summary's column titles in the words of the detail rows' 变化 column (one table, one wording).
+SUMMARY_TITLES = {"text": CHANGE_LABELS[Kind.TEXT]}
 
 
 def _summary_table(rows: list[Row], total: Row) -> str:
@@ -131,7 +141,7 @@ def _summary_table(rows: list[Row], total: Row) -> str:
         ]
         for row in [*rows, total]
     ]
-    return _table(("部门", *(title for _, title, _ in SUMMARY_COLUMNS)), widths, body)
+    return _table(("部门", *(SUMMARY_TITLES.get(key, title) for key, title, _ in SUMMARY_COLUMNS)), widths, body)
 
 
 def _detail_table(changes: list[Change], comparison: Comparison) -> str:
@@ -183,11 +193,13 @@ def _register(register_set: RegisterSet, register_id: str) -> RegisterAt | None:
 
 
 def reviewers(change: Change, comparison: Comparison) -> str:
-    """Who reviewed (审核) and approved (审定) the register the change is in, with the dates."""
+    """Who proposed the change (the history's authors), and who reviewed (审核) and approved (审定)
+    the register it is in, with the dates."""
     entry = _register(comparison.new_set, change.register) or _register(comparison.old_set, change.register)
+    proposed = comparison.proposers.get(change.path) or (comparison.proposers.get(entry.path) if entry else None)
+    parts = [f"提出：{'、'.join(proposed)}"] if proposed else []
     if entry is None:
-        return ""
-    parts = []
+        return "\n".join(parts)
     for label, review in (("审核", entry.register.review), ("审定", entry.register.approval)):
         if review is not None and (review.signer or review.date):
             parts.append(f"{label}：{review.signer or ''}")

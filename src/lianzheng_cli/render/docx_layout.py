@@ -264,6 +264,54 @@ class FooterRefs:
     even: str
 
 
+# GB/T 9704-2012 on tables set landscape (表格横排): the page number stays where the portrait
+# pages have it, and the table's head lies on the binding side of an odd page, on the outer side
+# of an even one. A landscape page is bound with its top edge to the portrait page's left edge,
+# so the portrait foot is the landscape page's left edge: the number stands there, turned a
+# quarter (read from top to bottom), near the bottom on odd pages (portrait: right) and near the
+# top on even pages (portrait: left). These two footers come with every document lzfk writes
+# from the reference template (docx_package); the template's own footers serve portrait pages.
+LANDSCAPE_FOOTERS = FooterRefs("rIdLzfkLandscapeOdd", "rIdLzfkLandscapeEven")
+LANDSCAPE_FOOTER_PARTS = {
+    LANDSCAPE_FOOTERS.odd: "word/lzfk_footer_landscape_odd.xml",
+    LANDSCAPE_FOOTERS.even: "word/lzfk_footer_landscape_even.xml",
+}
+_PT_PER_MM = 72 / 25.4
+# Across the landscape page (the portrait height): the number's line, 23–28 mm from the portrait
+# foot, i.e. about 7 mm below the type area like the portrait footers. Along it (the portrait
+# width): one character in from the type area's edge on the number's side.
+_NUMBER_ACROSS = (22.0, 7.0)  # mm from the landscape left edge, box width
+_NUMBER_ALONG = 30.0  # mm, box length
+_NUMBER_INSET = 210 - 26 - 5  # odd: 179 mm from the landscape top (portrait x); even: 26 + 5
+
+
+def landscape_page_number_footer(odd: bool) -> str:
+    """A footer for landscape pages: "— 1 —" in 宋体 四号 in a text box on the left edge, turned a quarter."""
+    props = rpr(FONT_SONG, size=SIZE_4)
+    number = field_runs("PAGE", run("1", props), props)
+    left, width = _NUMBER_ACROSS
+    top = (_NUMBER_INSET - _NUMBER_ALONG) if odd else (26 + 5)
+    style = (
+        f"position:absolute;margin-left:{left * _PT_PER_MM:.1f}pt;margin-top:{top * _PT_PER_MM:.1f}pt;"
+        f"width:{width * _PT_PER_MM:.1f}pt;height:{_NUMBER_ALONG * _PT_PER_MM:.1f}pt;z-index:251659264;"
+        "mso-position-horizontal-relative:page;mso-position-vertical-relative:page"
+    )
+    inner = (
+        f'<w:p><w:pPr><w:pStyle w:val="Footer"/><w:snapToGrid w:val="0"/><w:jc w:val="{"right" if odd else "left"}"/></w:pPr>'
+        f"{run('— ', props)}{number}{run(' —', props)}</w:p>"
+    )
+    shape = (
+        f'<w:r><w:pict><v:rect id="lzfkPageNumber{"Odd" if odd else "Even"}" style="{style}" filled="f" stroked="f">'
+        f'<v:textbox style="layout-flow:vertical" inset="0,0,0,0"><w:txbxContent>{inner}</w:txbxContent></v:textbox>'
+        "</v:rect></w:pict></w:r>"
+    )
+    body = f'<w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>{shape}</w:p>'
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}" '
+        f'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">{body}</w:ftr>'
+    )
+
+
 def sect_pr(
     footers: FooterRefs | None = None,
     *,
@@ -274,6 +322,8 @@ def sect_pr(
     kind: str = "nextPage",
 ) -> str:
     refs = ""
+    if footers is not None and landscape:
+        footers = LANDSCAPE_FOOTERS
     if footers is not None:
         refs = (
             f'<w:footerReference w:type="default" r:id="{footers.odd}"/><w:footerReference w:type="even" r:id="{footers.even}"/>'

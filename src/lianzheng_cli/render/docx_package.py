@@ -27,6 +27,8 @@ _RELS = "word/_rels/document.xml.rels"
 _TYPES = "[Content_Types].xml"
 _SETTINGS = "word/settings.xml"
 _CORE = "docProps/core.xml"
+_FOOTER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+_FOOTER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
 _ROOT = re.compile(r"<w:document\b[^>]*>")
 _NS = re.compile(r'xmlns:(\w+)="([^"]+)"')
 IMAGE_NAMESPACES = {
@@ -70,6 +72,15 @@ class Images:
             '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
             "</wp:inline></w:drawing></w:r>"
         )
+
+
+def landscape_footers() -> dict[str, bytes]:
+    """Part name → XML of the footers of landscape pages (see docx_layout.LANDSCAPE_FOOTERS)."""
+    odd, even = layout.LANDSCAPE_FOOTER_PARTS.values()
+    return {
+        odd: layout.landscape_page_number_footer(odd=True).encode("utf-8"),
+        even: layout.landscape_page_number_footer(odd=False).encode("utf-8"),
+    }
 
 
 def _default_mode() -> int:
@@ -141,6 +152,9 @@ class ReferenceDocument:
                 for name, data in self.parts.items():
                     if name != _DOCUMENT:
                         package.writestr(name, self._patched(name, data, title, images, update_fields, mirror_margins))
+                if self.footers is not None:
+                    for part, xml in landscape_footers().items():
+                        package.writestr(part, xml)
                 for _, part, data in images.entries:
                     package.writestr(part, data, compress_type=zipfile.ZIP_STORED)
                 with package.open(_DOCUMENT, "w", force_zip64=True) as stream:
@@ -183,13 +197,24 @@ class ReferenceDocument:
     def _patched(self, name: str, data: bytes, title: str, images: Images, update_fields: bool, mirror: bool) -> bytes:
         if name == _SETTINGS:
             return layout.patch_settings(data, mirror_margins=mirror, update_fields=update_fields)
-        if name == _RELS and images.entries:
+        footers = self.footers is not None
+        if name == _RELS and (images.entries or footers):
             rels = "".join(
                 f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
                 f'Target="{part.removeprefix("word/")}"/>'
                 for rid, part, _ in images.entries
             )
+            if footers:
+                rels += "".join(
+                    f'<Relationship Id="{rid}" Type="{_FOOTER_REL}" Target="{part.removeprefix("word/")}"/>'
+                    for rid, part in layout.LANDSCAPE_FOOTER_PARTS.items()
+                )
             return data.decode("utf-8").replace("</Relationships>", rels + "</Relationships>").encode("utf-8")
+        if name == _TYPES and footers:
+            overrides = "".join(
+                f'<Override PartName="/{part}" ContentType="{_FOOTER_TYPE}"/>' for part in layout.LANDSCAPE_FOOTER_PARTS.values()
+            )
+            data = data.decode("utf-8").replace("</Types>", overrides + "</Types>").encode("utf-8")
         if name == _TYPES and images.entries and b'Extension="png"' not in data:
             text = data.decode("utf-8").replace("<Default ", '<Default Extension="png" ContentType="image/png"/><Default ', 1)
             return text.encode("utf-8")

@@ -18,12 +18,16 @@ if TYPE_CHECKING:
 
 DRAFT_MARK = "征求意见稿"
 PROBLEMS = "征求意见稿待解决问题"
+NOTE = "以下问题解决后，才能生成正式文本。"
 _MD_BANNER = f"> **{DRAFT_MARK}**（未经审定，仅供征求意见）\n\n"
 _HTML_BANNER = f'<p class="draft-mark" style="text-align:right;font-weight:bold;color:#b00">{DRAFT_MARK}</p>'
 
 
-def finish_draft(written: Sequence[Path], problems: Sequence[str], out: Path, formats: Sequence[str]) -> list[Path]:
-    """Mark every written document as a draft, then write the list of open problems."""
+def finish_draft(
+    written: Sequence[Path], problems: Sequence[str], out: Path, formats: Sequence[str], root: Path | None = None
+) -> list[Path]:
+    """Mark every written document as a draft, then write the list of open problems (the Word
+    one in the unit's document style, like the catalogue)."""
     from lianzheng_cli.render.build import write_atomic, write_text_atomic
 
     for path in written:
@@ -44,7 +48,7 @@ def finish_draft(written: Sequence[Path], problems: Sequence[str], out: Path, fo
         write_text_atomic(extra[-1], _problems_html(lines))
     if "docx" in formats:
         extra.append(out / f"{PROBLEMS}.docx")
-        write_atomic(extra[-1], _problems_docx(lines))
+        _write_problems_docx(extra[-1], lines, root)
     return extra
 
 
@@ -84,30 +88,28 @@ def _mark(paragraph: Paragraph) -> None:
 
 def _problems_md(lines: Sequence[str]) -> str:
     body = "\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1))
-    return f"# {PROBLEMS}\n\n以下问题解决后，才能生成正式文本。\n\n{body}\n"
+    return f"# {PROBLEMS}\n\n{NOTE}\n\n{body}\n"
 
 
 def _problems_html(lines: Sequence[str]) -> str:
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     return (
         f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{PROBLEMS}</title></head>'
-        f"<body><h1>{PROBLEMS}</h1><p>以下问题解决后，才能生成正式文本。</p><ol>{items}</ol></body></html>\n"
+        f"<body><h1>{PROBLEMS}</h1><p>{NOTE}</p><ol>{items}</ol></body></html>\n"
     )
 
 
-def _problems_docx(lines: Sequence[str]) -> bytes:
-    import io
+def _write_problems_docx(target: Path, lines: Sequence[str], root: Path | None) -> None:
+    """A4 with the GB/T 9704 margins, page numbers and fonts of the other documents (文档样式.docx)."""
+    from lianzheng_cli.render import docx_layout as lay
+    from lianzheng_cli.render.docx_package import ReferenceDocument
+    from lianzheng_cli.render.jinja_env import find_template, template_dirs
 
-    import docx
-    from docx.oxml.ns import qn
-
-    document = docx.Document()
-    title = document.add_heading(PROBLEMS, level=1)
-    for run in title.runs:
-        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "黑体")
-    for i, line in enumerate(lines, 1):
-        run = document.add_paragraph().add_run(f"{i}. {line}")
-        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋_GB2312")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    reference = ReferenceDocument(find_template("文档样式.docx", template_dirs(root)))
+    body = [
+        lay.para(lay.run(PROBLEMS, lay.RPR_TITLE), lay.ppr("Title")),
+        lay.body(NOTE),
+        *(lay.body(f"{number}. {line}") for number, line in enumerate(lines, 1)),
+        lay.sect_pr(reference.footers),
+    ]
+    reference.write(target, body, title=PROBLEMS)

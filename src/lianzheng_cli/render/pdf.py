@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -43,6 +43,8 @@ _BASE_FONT = re.compile(rb"/BaseFont\s*/(?:[A-Z]{6}\+)?([^\s/\[\]<>()]+)")
 class PdfResult:
     written: list[Path] = field(default_factory=list)
     fonts: list[str] = field(default_factory=list)  # faces embedded in the PDFs, sorted
+    # (family the documents name, installed face printed instead) for each family this machine lacks
+    substitutes: list[tuple[str, str]] = field(default_factory=list)
     problem: str | None = None  # why no PDF was made, in Chinese
 
 
@@ -136,7 +138,29 @@ def convert(documents: Sequence[Path]) -> PdfResult:
         if missing:
             result.problem = f"LibreOffice 未能把 {len(missing)} 个文件转成 PDF（如 {missing[0]}）"
         result.fonts = sorted(fonts)
+        result.substitutes = substitutes(env)
     return result
+
+
+def substitutes(env: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Which installed face stands in for each family the documents name, where it is not that
+    family itself (fontconfig under the conversion's configuration); [] without fc-match.
+
+    The embedded names alone mislead: Noto CJK's font collection shares one outline table among
+    its Chinese, Japanese … faces, so a PDF set in Noto Serif CJK SC embeds "NotoSerifCJKjp"."""
+    program = shutil.which("fc-match")
+    if program is None:
+        return []
+    found = []
+    for family in (*FALLBACKS, "Times New Roman"):
+        try:
+            done = subprocess.run([program, "-f", "%{family}", family], env=env, capture_output=True, timeout=30, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return []
+        names = done.stdout.decode("utf-8", "replace").split(",")
+        if done.returncode == 0 and names[0] and family not in names:
+            found.append((family, names[0]))
+    return found
 
 
 def _move(source: Path, target: Path) -> None:

@@ -110,9 +110,10 @@ def _participants(ledger: Ledger, counts: Counts) -> tuple[str, str, str]:
 
 
 def default_as_of(year: int, today: dt.date | None = None) -> dt.date:
-    """The 截止时间 when none is given: today for this year's registers, else the end of their 年度."""
+    """The 截止时间 when none is given: today for this year's registers, else the end of their 年度
+    (also for registers of a year not yet begun: never a date before the year it reports on)."""
     today = today or dt.date.today()
-    return min(today, dt.date(year, 12, 31))
+    return today if today.year == year else dt.date(year, 12, 31)
 
 
 def item_ranges(numbers: Sequence[int]) -> str:

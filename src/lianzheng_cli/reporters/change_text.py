@@ -41,6 +41,8 @@ def note(change: Change) -> str:
     """The reason shown beside a change; a warning text when a lowering or removal lacks one."""
     if change.kind is Kind.LOWERED:
         return f"降级理由：{change.reason}" if change.reason else MISSING_REASON
+    if change.kind is Kind.RAISED and change.reason:
+        return f"升级理由：{change.reason}"
     if change.kind in (Kind.REMOVED, Kind.REGISTER_REMOVED):
         return f"撤销理由：{change.reason}" if change.reason else MISSING_EXPLANATION
     return ""
