@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from lianzheng_cli.errors import WriteError
@@ -49,8 +51,29 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True, hint: str = _
 
     durable=False skips the fsync, for generated files that can always be built again.
     """
+    _write_atomic(path, data, durable=durable, hint=hint, new_mode=_default_mode())
+
+
+WRITERS = 16
+
+
+def write_many_atomic(files: Iterable[tuple[Path, bytes]], *, hint: str = _HINT) -> None:
+    """write_atomic (durable) for each (path, data), several files at a time.
+
+    One fsync after another waits for a disk flush per file (2,000 files: 3-4 s); fsyncs
+    issued together share the file system's journal commits (~0.5 s). Every file is
+    attempted; the first error is raised once the others are done.
+    """
+    new_mode = _default_mode()  # read once here: reading the umask sets it for a moment
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        futures = [pool.submit(_write_atomic, path, data, durable=True, hint=hint, new_mode=new_mode) for path, data in files]
+    for future in futures:
+        future.result()
+
+
+def _write_atomic(path: Path, data: bytes, *, durable: bool, hint: str, new_mode: int) -> None:
     refuse_special(path)
-    mode = path.stat().st_mode & 0o777 if path.exists() else _default_mode()
+    mode = path.stat().st_mode & 0o777 if path.exists() else new_mode
     temp: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,6 @@ import io
 import re
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -15,7 +14,6 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.nodes import ScalarNode
 
 from lianzheng_cli.errors import WriteError
-from lianzheng_cli.fsutil import write_atomic
 from lianzheng_cli.loader.yamltree import Tree, parse_tree
 
 
@@ -238,7 +236,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value if value is None else str(value)
-
-
-def write_text(path: Path, text: str) -> None:
-    write_atomic(path, text.encode("utf-8"))
