@@ -68,7 +68,7 @@ def test_many_files_at_once_like_one_by_one(tmp_path: Path) -> None:
     files = [(tmp_path / f"科室{n % 7}" / f"{n:03d}.yaml", f"编号: {n}\n".encode()) for n in range(200)]
     old_umask = os.umask(0o027)
     try:
-        with pytest.raises(WriteError, match="fifo.yaml"):
+        with pytest.raises(WriteError, match=r"fifo\.yaml"):
             write_many_atomic([*files[:100], (fifo, b"x"), (kept, "新\n".encode()), *files[100:]])
     finally:
         os.umask(old_umask)
