@@ -87,7 +87,7 @@ def write_text_atomic(path: Path, text: str, *, durable: bool = True, hint: str 
     write_atomic(path, text.encode("utf-8"), durable=durable, hint=hint)
 
 
-WRITERS = 16
+WRITERS = 8
 
 
 def write_many_atomic(files: Iterable[tuple[Path, bytes]], *, hint: str = _HINT) -> None:

@@ -15,9 +15,13 @@ from lianzheng_cli.importing.sources import SourceResult
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
+CHUNK = 200  # lines per print: rich renders a whole print at once, so memory stays small
+
+
 class _Lines:
-    """The report's lines, printed in one go at the end: rich spends as long again on each
-    separate print (a 10,000-row import reports some 6,000 lines). The same bytes either way."""
+    """The report's lines, printed a chunk at a time at the end: rich spends as long again
+    on each separate print (a 10,000-row import reports some 6,000 lines). The same bytes
+    either way."""
 
     def __init__(self, console: Console) -> None:
         self.console = console
@@ -49,7 +53,8 @@ def text(report: ImportReport, out: TextIO) -> None:
             _finding(console, finding, with_path=True)
         console.print()
     console.print(_summary(report))
-    printer.print(Text("\n").join(console.lines))
+    for start in range(0, len(console.lines), CHUNK):
+        printer.print(Text("\n").join(console.lines[start : start + CHUNK]))
 
 
 def _source(console: _Lines, source: SourceResult) -> None:
