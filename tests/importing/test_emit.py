@@ -206,3 +206,37 @@ def test_any_data_the_layout_takes_comes_out_as_ruamel_writes_it(data: dict[str,
     stream = io.StringIO()
     emit._new_file_yaml()[0].dump(emit._flow_marked(data), stream)
     assert stream.getvalue() == ruamel_body(data)  # plain dicts and lists: the same bytes
+
+
+def _bench_module(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO_ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[f"bench_{name}"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_many_new_files_in_the_worker_processes_as_in_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above PARALLEL_EMIT files are laid out in two processes and written by several threads:
+    the same files, byte for byte, as one process writing one file after another."""
+    from lianzheng_cli.importing import plan
+    from tests.helpers import build_repo
+
+    sys.path.insert(0, str(REPO_ROOT / "bench"))
+    try:
+        workbook = tmp_path / "一览表.xlsx"
+        _bench_module("importing").make_workbook(workbook, 1250)  # 250 posts in 10 departments
+    finally:
+        sys.path.remove(str(REPO_ROOT / "bench"))
+    trees = {}
+    threshold_in_use = plan.PARALLEL_EMIT
+    for name, threshold in (("parallel", threshold_in_use), ("serial", 10**9)):
+        monkeypatch.setattr(plan, "PARALLEL_EMIT", threshold)
+        root = build_repo(tmp_path / name, {})
+        (root / "registers").mkdir()
+        report = plan.plan_import(root, [workbook])
+        plan.apply_import(report, root)
+        trees[name] = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "registers").rglob("*.yaml"))}
+    assert len(trees["parallel"]) == 260 > threshold_in_use
+    assert trees["parallel"] == trees["serial"]
