@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,16 @@ class LoadedRepository:
     graded: list[GradedRegister] = field(default_factory=list)
     chapters: list[ParsedFile] = field(default_factory=list)  # Markdown files that are not registers, in path order
     ledger: Ledger = field(default_factory=Ledger)
-    register_grades: dict[str, RegisterGrade] = field(default_factory=dict)  # register 编号 → rolled-up grade
     ruleset: RuleSet | None = None
+
+    @cached_property
+    def register_grades(self) -> dict[str, RegisterGrade]:
+        """Register 编号 → rolled-up grade; computed when first asked for (grade and build
+        ask, the exports do not)."""
+        if self.ruleset is None:
+            return {}
+        graded = [(item.register, item.grades) for item in self.graded]
+        return register_grades(graded, self.repository.config, self.ruleset)
 
     @property
     def root(self) -> Path:
@@ -98,8 +107,6 @@ def load_repository(start: Path | Repository) -> LoadedRepository:
     facts = [outcome.facts for _, outcome in outcomes if outcome.facts is not None]
     loaded.ledger = load_ledger(repository.root, known_ids(facts))
     loaded.result = assemble(repository.root, repository.config, outcomes, loaded.ledger, checker.ruleset)
-    graded = [(item.register, item.grades) for item in loaded.graded]
-    loaded.register_grades = register_grades(graded, repository.config, checker.ruleset)
     return loaded
 
 

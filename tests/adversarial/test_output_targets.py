@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lianzheng_cli.errors import WriteError
-from lianzheng_cli.fsutil import write_atomic
+from lianzheng_cli.fsutil import write_atomic, write_many_atomic
 from lianzheng_cli.render import build as render_build
 from tests.conftest import Invoke
 from tests.documents.conftest import copy_sample
@@ -55,6 +55,28 @@ def test_disk_full_is_a_write_error_and_leaves_the_old_file(tmp_path: Path, monk
     assert "磁盘" in caught.value.hint
     assert target.read_text(encoding="utf-8") == "旧内容\n"
     assert [p.name for p in folder.iterdir()] == ["结果.md"]
+
+
+def test_many_files_at_once_like_one_by_one(tmp_path: Path) -> None:
+    """Concurrent writes: every file whole, a kept file's mode kept, new ones by the umask,
+    the refused one named while the others are still written."""
+    kept = tmp_path / "旧.yaml"
+    kept.write_text("旧\n", encoding="utf-8")
+    kept.chmod(0o640)
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    files = [(tmp_path / f"科室{n % 7}" / f"{n:03d}.yaml", f"编号: {n}\n".encode()) for n in range(200)]
+    old_umask = os.umask(0o027)
+    try:
+        with pytest.raises(WriteError, match=r"fifo\.yaml"):
+            write_many_atomic([*files[:100], (fifo, b"x"), (kept, "新\n".encode()), *files[100:]])
+    finally:
+        os.umask(old_umask)
+    assert all(path.read_bytes() == data for path, data in files)
+    assert {path.stat().st_mode & 0o777 for path, _ in files} == {0o640}
+    assert {(tmp_path / f"科室{n}").stat().st_mode & 0o777 for n in range(7)} == {0o750}
+    assert kept.read_text(encoding="utf-8") == "新\n" and kept.stat().st_mode & 0o777 == 0o640
+    assert not list(tmp_path.rglob(".*.tmp"))
 
 
 def test_build_refuses_an_out_folder_that_is_a_link(tmp_path: Path, invoke: Invoke) -> None:

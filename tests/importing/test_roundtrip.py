@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -11,11 +12,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from lianzheng_cli.exporting.xlsx import write_workbook
-from lianzheng_cli.importing.plan import apply_import, plan_import, read_registers
-from lianzheng_cli.repository import require_repository
 from tests.conftest import Invoke
 from tests.helpers import REPO_ROOT
+from tests.history.conftest import git_env
 from tests.importing.conftest import read_register
 
 PURCHASER = "registers/药剂科/药品采购员.yaml"
@@ -158,21 +157,28 @@ def _generate(root: Path, posts: int) -> None:
     module.generate(root, posts)
 
 
-def test_no_edit_changes_zero_bytes_on_a_2000_post_unit(tmp_path: Path) -> None:
+def test_no_edit_changes_zero_bytes_on_a_2000_post_unit(invoke: Invoke, tmp_path: Path) -> None:
+    """The commands a clerk runs, on a committed unit of 2,000 posts (the 最近修改 column filled)."""
     root = tmp_path / "unit"
     _generate(root, 2000)
+    env = git_env(tmp_path)
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "登记表"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
     before = _snapshot(root)
     started = time.perf_counter()
-    existing = read_registers(require_repository(root))
-    workbook = tmp_path / "汇总表.xlsx"
-    pairs = [(p.path, p.register) for p in existing.files if p.register is not None]
-    count = write_workbook(existing.repository.config, root, pairs, [], workbook, editable=True)
-    assert count > 4000
-    report = plan_import(root, [workbook], existing=existing)
-    assert report.roundtrips[0].rows == count
-    assert not any(edits.values or edits.changes for edits in report.roundtrips[0].files.values())
-    apply_import(report, root)
+    workbook = _export(invoke, root)
+    book = openpyxl.load_workbook(workbook, read_only=True)
+    detail = list(book["明细"].iter_rows(values_only=True))
+    rows = len(detail) - 1
+    assert rows > 4000 and sum(1 for _ in book["lzfk"].iter_rows(min_row=2)) == rows
+    assert {row[detail[0].index("最近修改")] for row in detail[1:]} == {"2024-03-01"}
+    book.close()
+    result = invoke("import", str(workbook), cwd=root)
+    assert result.exit_code == 0, result.stdout[-2000:]
+    assert f"可编辑汇总表：明细 {rows} 行" in result.stdout
+    assert "没有修改，登记表一字未动" in result.stdout
     assert _snapshot(root) == before
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=root, env=env, capture_output=True, text=True).stdout == ""
     assert time.perf_counter() - started < 120  # a guard against a hang, not a speed test (see bench/)
 
 

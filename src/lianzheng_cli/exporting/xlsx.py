@@ -85,14 +85,15 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
-def detail_rows(root: Path, registers: Iterable[tuple[str, Register]]) -> list[DetailRow]:
-    """One row per risk point of the given (path, register) pairs."""
+def detail_rows(root: Path, registers: Iterable[tuple[str, Register]], *, digests: bool = True) -> list[DetailRow]:
+    """One row per risk point of the given (path, register) pairs; digests=False leaves the
+    files unread (only an editable workbook's locators need them)."""
     pairs = list(registers)
     names = {r.id: r.name for _, r in pairs if isinstance(r, DepartmentRegister)}
     rows: list[DetailRow] = []
     for path, register in pairs:
         department, post = _place(register, names)
-        digest = file_digest(root / path)
+        digest = file_digest(root / path) if digests else ""
         rows += [DetailRow(department, post, path, i, risk, register, digest) for i, risk in enumerate(register.risks)]
     return rows
 
@@ -137,7 +138,9 @@ def write_workbook(
     """Write the workbook of the (path, register) pairs to out; the number of risk points in it."""
     import xlsxwriter
 
-    rows = sorted(detail_rows(root, registers), key=lambda r: (r.department == UNIT_ROW, r.department, r.post, r.risk.id))
+    rows = sorted(
+        detail_rows(root, registers, digests=editable), key=lambda r: (r.department == UNIT_ROW, r.department, r.post, r.risk.id)
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     workbook = xlsxwriter.Workbook(
         str(out), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
@@ -175,15 +178,15 @@ class _Styles:
 
 
 def text_width(text: str) -> int:
-    """Display width in Excel column units: a CJK character counts two.
+    """Display width in Excel column units: a CJK character counts two."""
+    return max(_line_widths(str(text)))
 
-    CJK characters and full-width punctuation take three bytes in UTF-8 and ASCII one, so
-    the byte count gives the width without a per-character loop (this runs on every cell).
-    """
-    widest = 0
-    for line in str(text).split("\n"):
-        widest = max(widest, len(line) + (len(line.encode("utf-8")) - len(line)) // 2)
-    return widest
+
+def _line_widths(text: str) -> list[int]:
+    """Width of each line of text. CJK characters and full-width punctuation take three
+    bytes in UTF-8 and ASCII one, so the byte count gives the width without a
+    per-character loop (this runs on every cell)."""
+    return [len(line) + (len(line.encode("utf-8")) - len(line)) // 2 for line in text.split("\n")]
 
 
 def _page_setup(sheet: Any, header_rows: int, columns: int, rows: int) -> None:
@@ -201,18 +204,22 @@ def _widths(sheet: Any, table: list[list[str]], *, minimum: int = 6, fixed: dict
     """Set and return column widths: the widest text (CJK counted double), or a fixed width
     in which long texts wrap; rows are then made tall enough for their wrapped lines, since
     neither XlsxWriter nor every spreadsheet program does that on its own."""
+    measured: dict[str, list[int]] = {}  # line widths of each distinct text, measured once
+    columns = [
+        [measured.get(text) or measured.setdefault(text, _line_widths(text)) for text in texts]
+        for texts in zip(*table, strict=True)
+    ]
     widths = []
-    for column in range(len(table[0])):
-        width = (fixed or {}).get(column) or min(max(max(text_width(row[column]) for row in table) + 2, minimum), MAX_WIDTH)
+    for column, cells in enumerate(columns):
+        width = (fixed or {}).get(column) or min(max(max(max(cell) for cell in cells) + 2, minimum), MAX_WIDTH)
         sheet.set_column(column, column, width)
         widths.append(width)
-    for r, row in enumerate(table[1:], start=1):
-        # Only a text with a line break, or one that may be wider than its column, can wrap.
+    for r in range(1, len(table)):
         lines = max(
             (
-                _wrapped_lines(text, width - 1)
-                for text, width in zip(row, widths, strict=False)
-                if "\n" in text or 2 * len(text) >= width - 1
+                _wrapped_lines(cells[r], width - 1)
+                for cells, width in zip(columns, widths, strict=True)
+                if len(cells[r]) > 1 or cells[r][0] > width - 1  # only these can take more than one line
             ),
             default=1,
         )
@@ -221,8 +228,8 @@ def _widths(sheet: Any, table: list[list[str]], *, minimum: int = 6, fixed: dict
     return widths
 
 
-def _wrapped_lines(text: str, width: int) -> int:
-    return sum(max(1, -(-text_width(line) // max(width, 1))) for line in str(text).split("\n"))
+def _wrapped_lines(line_widths: list[int], width: int) -> int:
+    return sum(max(1, -(-each // max(width, 1))) for each in line_widths)
 
 
 def _counts_table(

@@ -12,8 +12,9 @@ from typing import Any
 
 from lianzheng_cli.errors import UsageError
 from lianzheng_cli.findings import Finding, Severity
+from lianzheng_cli.fsutil import write_many_atomic
 from lianzheng_cli.importing.build import IdSpace, combine, is_leadership, register_data, relative_path, risk_data
-from lianzheng_cli.importing.emit import appended_text, new_file_text, write_text
+from lianzheng_cli.importing.emit import appended_text, new_file_text
 from lianzheng_cli.importing.read_doc import convert_docs
 from lianzheng_cli.importing.records import ImportedRegister, ImportedRisk
 from lianzheng_cli.importing.roundtrip import RoundTrip, apply_roundtrip, is_editable_workbook, plan_roundtrip
@@ -125,9 +126,7 @@ def apply_import(report: ImportReport, repository_root: Path) -> None:
     fresh = [w for w in written if w.text is None and w.data is not None]
     for write, text in zip(fresh, _emit_all([(w.data or {}, w.header) for w in fresh]), strict=True):
         write.text = text
-    for write in written:
-        assert write.text is not None
-        write_text(write.path, write.text)
+    write_many_atomic((w.path, (w.text or "").encode("utf-8")) for w in written)
     edited = [display for trip in report.roundtrips for display in apply_roundtrip(trip)]
     report.dry_run = False
     if not written and not edited:
@@ -241,7 +240,7 @@ PARALLEL_EMIT = 200
 
 
 def _emit_all(items: list[tuple[dict[str, Any], str]]) -> list[str]:
-    """New files' text; many of them in two processes (the round-trip emitter is pure Python)."""
+    """New files' text, each checked by parsing it back; many of them in two processes."""
     workers = min(os.cpu_count() or 1, 2)
     if workers < 2 or len(items) < PARALLEL_EMIT:
         return [_emit(item) for item in items]
