@@ -1,7 +1,9 @@
 """Register files of one lzfk repository at any revision, or on disk: read through gitio, parsed once.
 
 Blobs are read in batches; parsing results are memoised by (blob id, path), so ``log``
-and ``audit``, which meet the same blob in many commits, parse it once.
+and ``audit``, which meet the same blob in many commits, parse it once — and kept in the
+repository's cache folder (``cache.ParsedBlobs``), so a register unchanged across years is
+parsed once, not once per run. A broken or missing cache only means parsing again.
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from lianzheng_cli.cache import ParsedBlobs
 from lianzheng_cli.config import Config
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.history.changes import RegisterAt, department_index
 from lianzheng_cli.history.gitio import FileChange, GitRepo
-from lianzheng_cli.history.parsing import Broken, Item, Pair, Parsed, is_register_path, parse_all, parse_pairs
+from lianzheng_cli.history.parsing import Broken, Item, Pair, Parsed, is_register_path, parse_all, parse_pairs, quiet_gc
 from lianzheng_cli.loader.decode import decode_source
 from lianzheng_cli.loader.files import config_from_bytes
 from lianzheng_cli.loader.raw import read_bytes
@@ -22,6 +25,8 @@ from lianzheng_cli.repository import Repository
 
 _DEPARTMENT_LINE = "^类型:[[:space:]]*[\"']?科室"
 _TOP_SCALAR = re.compile(r"^(编号|名称):[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+_PARSED = (RegisterAt, Broken, type(None))
 
 __all__ = ["Broken", "Parsed", "Source", "is_register_path"]
 
@@ -36,6 +41,14 @@ class Source:
         self._memo: dict[tuple[str, str], Parsed] = {}
         self._configs: dict[str | None, Config] = {None: repository.config}
         self._listings: dict[str, dict[str, str]] = {}
+        self._store: ParsedBlobs | None = None
+
+    @property
+    def store(self) -> ParsedBlobs:
+        """The parsed-blob cache, opened on first use."""
+        if self._store is None:
+            self._store = ParsedBlobs(self.repository.root)
+        return self._store
 
     def display(self, git_path: str) -> str:
         """A repository path as users see it: relative to the folder with lzfk.yaml."""
@@ -70,9 +83,17 @@ class Source:
         keys = [key for key in dict.fromkeys(wanted) if is_register_path(key[1])]
         todo = [key for key in keys if key not in self._memo]
         if todo:
+            names = {key: self.store.key("blob", key[0], self.display(key[1])) for key in todo}
+            with quiet_gc():
+                stored = self.store.get_many(list(names.values()), _PARSED)
+            self._memo.update((key, stored[name]) for key, name in names.items() if name in stored)
+            todo = [key for key in todo if names[key] not in stored]
+        if todo:
             contents = self.repo.read_blobs(blob for blob, _ in todo)
             items = [(contents.get(blob) or b"", self.display(path)) for blob, path in todo]
-            self._memo.update(zip(todo, parse_all(items), strict=True))
+            parsed = dict(zip(todo, parse_all(items), strict=True))
+            self._memo.update(parsed)
+            self.store.put_many((names[key], value) for key, value in parsed.items() if contents.get(key[0]) is not None)
         return {key: self._memo[key] for key in keys}
 
     def parse_at(self, rev: str | None, paths: Iterable[str]) -> dict[str, Parsed]:
