@@ -199,33 +199,81 @@ class GitRepo:
                 files[path] = parts[2]
         return files
 
-    def grep_files(self, rev: str | None, patterns: Sequence[str], spec: str, *, regex: bool = False) -> list[str]:
-        """Paths under spec whose content at rev (None: the tracked files on disk) matches any pattern."""
+    def grep_files(
+        self, rev: str | None, patterns: Sequence[str], spec: str, *, regex: bool = False, binary: bool = False
+    ) -> list[str]:
+        """Paths under spec whose content at rev (None: the tracked files on disk) matches any pattern;
+        with binary, files git takes for binary are searched too (as bytes)."""
         found: dict[str, None] = {}
         for start in range(0, len(patterns), _GREP_BATCH):
-            found.update(dict.fromkeys(self._grep(rev, patterns[start : start + _GREP_BATCH], spec, regex=regex)))
+            chunk = patterns[start : start + _GREP_BATCH]
+            found.update(dict.fromkeys(self._grep(rev, chunk, spec, regex=regex, binary=binary)))
         return list(found)
 
-    def _grep(self, rev: str | None, patterns: Sequence[str], spec: str, *, regex: bool) -> list[str]:
+    def _grep(self, rev: str | None, patterns: Sequence[str], spec: str, *, regex: bool, binary: bool = False) -> list[str]:
         expressions = [part for pattern in patterns for part in ("-e", pattern)]
         where = [rev] if rev is not None else []
         try:
             out = self.run(
-                "grep", "-l", "-z", "-I", "--full-name", "-E" if regex else "-F", *expressions, *where, "--", _literal(spec)
+                "grep",
+                "-l",
+                "-z",
+                "-a" if binary else "-I",
+                "--full-name",
+                "-E" if regex else "-F",
+                *expressions,
+                *where,
+                "--",
+                _literal(spec),
             )
         except GitError:
             return []  # git grep exits 1 when nothing matches
         prefix = f"{rev}:" if rev is not None else ""
         return [item.removeprefix(prefix) for item in out.split("\0") if item]
 
-    def log(self, spec: str, rev: str = "HEAD") -> list[CommitChanges]:
-        """Commits reachable from rev that changed files under spec, newest first, with their changed files.
+    def log(self, spec: str | Sequence[str], rev: str = "HEAD") -> list[CommitChanges]:
+        """Commits reachable from rev that changed files under spec (one folder, or some paths), newest first,
+        with their changed files under it.
 
         Merge commits are listed by git without a diff; their content arrives through the
         commits they merge.
         """
-        out = self.run("log", "--raw", "-z", "--no-renames", "--no-abbrev", f"--format={_LOG_FORMAT}", rev, "--", _literal(spec))
+        specs = [_literal(spec)] if isinstance(spec, str) else [_literal(path) for path in spec]
+        out = self.run("log", "--raw", "-z", "--no-renames", "--no-abbrev", f"--format={_LOG_FORMAT}", rev, "--", *specs)
         return [entry for entry in _parse_log(out) if entry.files]
+
+    def has_merges(self, rev: str = "HEAD") -> bool:
+        return bool(self.run("rev-list", "--merges", "--max-count=1", rev, "--").strip())
+
+    def commit_files(self, sha: str, spec: str) -> list[FileChange]:
+        """The files under spec that a (non-merge) commit changed; a root commit adds all its files."""
+        out = self.run(
+            "diff-tree", "-r", "-z", "--root", "--no-renames", "--no-abbrev", "--no-commit-id", sha, "--", _literal(spec)
+        )
+        return _parse_raw(out.split("\0"))
+
+    def occurrence_changes(self, needle: str, spec: str, rev: str = "HEAD") -> dict[str, set[str]]:
+        """Commit → the paths under spec where the number of occurrences of needle changed (``git log -S``).
+
+        Byte for byte (``--text --no-textconv``), as the blobs are: git counts in every changed
+        blob at C speed, so callers read only the files that matter.
+        """
+        out = self.run(
+            "log",
+            f"-S{needle}",
+            "--text",
+            "--no-textconv",
+            "--no-ext-diff",
+            "--raw",
+            "-z",
+            "--no-renames",
+            "--no-abbrev",
+            f"--format={_LOG_FORMAT}",
+            rev,
+            "--",
+            _literal(spec),
+        )
+        return {entry.commit.sha: {f.path for f in entry.files} for entry in _parse_log(out) if entry.files}
 
     # -- blobs ------------------------------------------------------------------------
 
