@@ -116,12 +116,23 @@ class Source:
     def parse_changes(
         self, changes: Sequence[FileChange], *, new_on_disk: bool, risks_only: bool = False
     ) -> list[tuple[Parsed, Parsed]]:
-        """Each changed file before and after, with what did not change dropped from both sides (see parse_pair)."""
-        blobs = {blob for c in changes for blob in (c.old_blob, c.new_blob if not new_on_disk else None) if blob}
+        """Each changed file before and after, with what did not change dropped from both sides (see parse_pair).
+
+        Pairs of blobs are kept in the cache too (a yearly comparison is often run more than once,
+        in more than one format); a file on disk is always parsed.
+        """
+        names = {} if new_on_disk else {index: self._pair_key(change, risks_only) for index, change in enumerate(changes)}
+        with quiet_gc():
+            stored = self.store.get_many(list(names.values()), tuple)
+        done: dict[int, tuple[Parsed, Parsed]] = {index: stored[name] for index, name in names.items() if name in stored}
+        todo = [index for index in range(len(changes)) if index not in done]
+        wanted = (changes[index] for index in todo)
+        blobs = {blob for c in wanted for blob in (c.old_blob, c.new_blob if not new_on_disk else None) if blob}
         contents = self.repo.read_blobs(blobs)
         pairs: list[Pair] = []
         unreadable: dict[int, Broken] = {}
-        for index, change in enumerate(changes):
+        for index in todo:
+            change = changes[index]
             display = self.display(change.path)
             old = (contents.get(change.old_blob) or b"", display) if change.old_blob else None
             new: Item | None = None
@@ -134,8 +145,16 @@ class Source:
             elif change.new_blob:
                 new = (contents.get(change.new_blob) or b"", display)
             pairs.append((old, new))
-        parsed = parse_pairs(pairs, risks_only=risks_only)
-        return [(old, unreadable.get(index, new)) for index, (old, new) in enumerate(parsed)]
+        parsed = dict(zip(todo, parse_pairs(pairs, risks_only=risks_only), strict=True))
+        complete = {
+            index for index in parsed if index in names and all(contents.get(b) is not None for b in blobs_of(changes[index]))
+        }
+        self.store.put_many((names[index], parsed[index]) for index in complete)
+        done.update(parsed)
+        return [(done[index][0], unreadable.get(index, done[index][1])) for index in range(len(changes))]
+
+    def _pair_key(self, change: FileChange, risks_only: bool) -> str:
+        return self.store.key("pair", change.old_blob or "", change.new_blob or "", self.display(change.path), str(risks_only))
 
     # -- facts found without parsing everything -----------------------------------------
 
@@ -192,6 +211,10 @@ def peek_id_and_name(data: bytes) -> tuple[str, str] | None:
 
 def _config_from(data: bytes | None) -> Config | None:
     return None if data is None else config_from_bytes(data, CONFIG_FILE)[0]
+
+
+def blobs_of(change: FileChange) -> list[str]:
+    return [blob for blob in (change.old_blob, change.new_blob) if blob]
 
 
 def split(results: Iterable[Parsed]) -> tuple[list[RegisterAt], list[Broken]]:
