@@ -1,6 +1,6 @@
 """``lzfk diff``, ``lzfk log``, ``lzfk audit`` and ``lzfk check``: git as the audit trail.
 
-The history modules (and GitPython) are imported inside the commands, so ``lzfk validate``
+The history modules are imported inside the commands, so ``lzfk validate``
 never loads them.
 """
 
