@@ -276,6 +276,21 @@ class ResultCache:
             self._db.close()
 
 
+def sealed_value(value: Any) -> bytes:
+    """value as the cache stores it (pickled, under this machine's seal); made where it is computed,
+    e.g. in a worker process, so that the process storing it does not pickle it again.
+    Call ready_to_seal() before forking such workers, so that they share this process's key."""
+    return _dumps(value)
+
+
+def ready_to_seal() -> None:
+    _machine_key()
+
+
+def unsealed_value(blob: bytes, kind: type | tuple[type, ...]) -> Any:
+    return _loads(blob, kind)
+
+
 class ParsedBlobs(ResultCache):
     """Register files of git history as the history commands parsed them, keyed by the git blob
     ids they were parsed from (content-addressed: a blob's content never changes), the path
@@ -292,6 +307,16 @@ class ParsedBlobs(ResultCache):
             except sqlite3.Error:
                 self.close()
                 self._db = None
+
+    def put_sealed(self, items: Iterable[tuple[str, bytes]]) -> None:
+        """Store values already sealed by sealed_value."""
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.executemany(f"INSERT OR REPLACE INTO {self._TABLE} VALUES (?, ?)", list(items))
+        except sqlite3.Error:
+            return
 
     def key(self, *parts: str) -> str:
         return hashlib.blake2b("\0".join((self._stamp, *parts)).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()

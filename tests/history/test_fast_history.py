@@ -148,13 +148,13 @@ def test_log_of_a_register_finds_risk_points_moved_in_from_files_it_never_held(t
 
 def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     counted = [0]
-    real = parsing.parse_all
+    real = parsing.sealed_all
 
-    def counting(items: list[parsing.Item]) -> list[parsing.Parsed]:
+    def counting(items: list[parsing.Item]) -> list[bytes]:
         counted[0] += len(items)
         return real(items)
 
-    monkeypatch.setattr("lianzheng_cli.history.source.parse_all", counting)
+    monkeypatch.setattr("lianzheng_cli.history.source.sealed_all", counting)
     return counted
 
 

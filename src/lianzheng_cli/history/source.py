@@ -11,12 +11,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from lianzheng_cli.cache import ParsedBlobs
+from lianzheng_cli.cache import ParsedBlobs, unsealed_value
 from lianzheng_cli.config import Config
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.history.changes import RegisterAt, department_index
 from lianzheng_cli.history.gitio import FileChange, GitRepo
-from lianzheng_cli.history.parsing import Broken, Item, Pair, Parsed, is_register_path, parse_all, parse_pairs, quiet_gc
+from lianzheng_cli.history.parsing import (
+    Broken,
+    Item,
+    Pair,
+    Parsed,
+    is_register_path,
+    parse_all,
+    quiet_gc,
+    sealed_all,
+    sealed_pairs,
+)
 from lianzheng_cli.loader.decode import decode_source
 from lianzheng_cli.loader.files import config_from_bytes
 from lianzheng_cli.loader.raw import read_bytes
@@ -91,9 +101,10 @@ class Source:
         if todo:
             contents = self.repo.read_blobs(blob for blob, _ in todo)
             items = [(contents.get(blob) or b"", self.display(path)) for blob, path in todo]
-            parsed = dict(zip(todo, parse_all(items), strict=True))
-            self._memo.update(parsed)
-            self.store.put_many((names[key], value) for key, value in parsed.items() if contents.get(key[0]) is not None)
+            sealed = dict(zip(todo, sealed_all(items), strict=True))
+            with quiet_gc():
+                self._memo.update((key, unsealed_value(blob, _PARSED)) for key, blob in sealed.items())
+            self.store.put_sealed((names[key], blob) for key, blob in sealed.items() if contents.get(key[0]) is not None)
         return {key: self._memo[key] for key in keys}
 
     def parse_at(self, rev: str | None, paths: Iterable[str]) -> dict[str, Parsed]:
@@ -145,12 +156,11 @@ class Source:
             elif change.new_blob:
                 new = (contents.get(change.new_blob) or b"", display)
             pairs.append((old, new))
-        parsed = dict(zip(todo, parse_pairs(pairs, risks_only=risks_only), strict=True))
-        complete = {
-            index for index in parsed if index in names and all(contents.get(b) is not None for b in blobs_of(changes[index]))
-        }
-        self.store.put_many((names[index], parsed[index]) for index in complete)
-        done.update(parsed)
+        sealed = dict(zip(todo, sealed_pairs(pairs, risks_only=risks_only), strict=True))
+        with quiet_gc():
+            done.update((index, unsealed_value(blob, tuple)) for index, blob in sealed.items())
+        complete = [i for i in sealed if i in names and all(contents.get(b) is not None for b in blobs_of(changes[i]))]
+        self.store.put_sealed((names[index], sealed[index]) for index in complete)
         return [(done[index][0], unreadable.get(index, done[index][1])) for index in range(len(changes))]
 
     def _pair_key(self, change: FileChange, risks_only: bool) -> str:
