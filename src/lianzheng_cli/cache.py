@@ -314,7 +314,7 @@ class ParsedBlobs(ResultCache):
             return
         try:
             with self._db:
-                self._db.executemany(f"INSERT OR REPLACE INTO {self._TABLE} VALUES (?, ?)", list(items))
+                self._db.executemany(f"INSERT OR REPLACE INTO {self._TABLE} VALUES (?, ?)", items)
         except sqlite3.Error:
             return
 

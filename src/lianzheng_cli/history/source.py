@@ -101,10 +101,15 @@ class Source:
         if todo:
             contents = self.repo.read_blobs(blob for blob, _ in todo)
             items = [(contents.get(blob) or b"", self.display(path)) for blob, path in todo]
-            sealed = dict(zip(todo, sealed_all(items), strict=True))
+            missing = {blob for blob, _ in todo if contents.get(blob) is None}
+            del contents  # memory: the texts are no longer needed once parsed
+            sealed = sealed_all(items)
+            del items
+            self.store.put_sealed((names[key], blob) for key, blob in zip(todo, sealed, strict=True) if key[0] not in missing)
             with quiet_gc():
-                self._memo.update((key, unsealed_value(blob, _PARSED)) for key, blob in sealed.items())
-            self.store.put_sealed((names[key], blob) for key, blob in sealed.items() if contents.get(key[0]) is not None)
+                for index, key in enumerate(todo):
+                    self._memo[key] = unsealed_value(sealed[index], _PARSED)
+                    sealed[index] = b""  # each copy goes as soon as it is unpacked
         return {key: self._memo[key] for key in keys}
 
     def parse_at(self, rev: str | None, paths: Iterable[str]) -> dict[str, Parsed]:
