@@ -291,6 +291,9 @@ def unsealed_value(blob: bytes, kind: type | tuple[type, ...]) -> Any:
     return _loads(blob, kind)
 
 
+_STAMP_KEY = "lzfk-version"  # not a hex digest: never the key of an entry
+
+
 class ParsedBlobs(ResultCache):
     """Register files of git history as the history commands parsed them, keyed by the git blob
     ids they were parsed from (content-addressed: a blob's content never changes), the path
@@ -303,10 +306,22 @@ class ParsedBlobs(ResultCache):
         self._stamp = code_stamp() if self._db is not None else ""
         if self._db is not None:
             try:
-                self._db.execute(f"CREATE TABLE IF NOT EXISTS {self._TABLE} (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+                self._start()
             except sqlite3.Error:
                 self.close()
                 self._db = None
+
+    def _start(self) -> None:
+        """The table, emptied when another version of lzfk wrote it: its entries could never be read again,
+        so it holds only what this lzfk can use (about what the git history holds, parsed)."""
+        assert self._db is not None
+        self._db.execute(f"CREATE TABLE IF NOT EXISTS {self._TABLE} (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        stamp = self._stamp.encode("utf-8", "surrogateescape")
+        row = self._db.execute(f"SELECT value FROM {self._TABLE} WHERE key = ?", (_STAMP_KEY,)).fetchone()
+        if row is None or row[0] != stamp:
+            with self._db:
+                self._db.execute(f"DELETE FROM {self._TABLE}")
+                self._db.execute(f"INSERT INTO {self._TABLE} VALUES (?, ?)", (_STAMP_KEY, stamp))
 
     def put_sealed(self, items: Iterable[tuple[str, bytes]]) -> None:
         """Store values already sealed by sealed_value."""

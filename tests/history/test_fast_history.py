@@ -250,3 +250,22 @@ def test_diff_text_written_to_a_file_is_the_plain_text(two_years: Repo, tmp_path
     target = tmp_path / "对照.txt"
     assert lzfk("diff", "2024", "HEAD", "-o", str(target), cwd=two_years.root).exit_code == 0
     assert target.read_text(encoding="utf-8") == lzfk("diff", "2024", "HEAD", cwd=two_years.root).output
+
+
+def test_the_cache_keeps_only_what_this_lzfk_can_read(two_years: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    database = two_years.root / CACHE_DIR / "results.sqlite3"
+
+    def entries() -> int:
+        with sqlite3.connect(database) as db:
+            return int(db.execute("SELECT COUNT(*) FROM blobs").fetchone()[0])
+
+    audit_json(two_years)
+    filled = entries()
+    assert filled > 1
+    audit_json(two_years)
+    assert entries() == filled
+    monkeypatch.setattr("lianzheng_cli.cache.code_stamp", lambda: "another-lzfk@1")
+    parses = count_parses(monkeypatch)
+    audit_json(two_years)
+    assert entries() == filled  # the old entries were dropped, not kept beside the new ones
+    assert parses[0] > 0
