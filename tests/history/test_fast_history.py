@@ -269,3 +269,27 @@ def test_the_cache_keeps_only_what_this_lzfk_can_read(two_years: Repo, monkeypat
     audit_json(two_years)
     assert entries() == filled  # the old entries were dropped, not kept beside the new ones
     assert parses[0] > 0
+
+
+def test_a_repeated_diff_reads_its_pairs_from_the_cache_and_says_the_same(
+    year_repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    busy_history(year_repo, merge=True)
+    pairs = [0]
+    real = parsing.sealed_pairs
+
+    def counting(items: list[parsing.Pair], *, risks_only: bool = False) -> list[bytes]:
+        pairs[0] += len(items)
+        return real(items, risks_only=risks_only)
+
+    monkeypatch.setattr("lianzheng_cli.history.source.sealed_pairs", counting)
+    runs = [
+        [lzfk("diff", "2024", "HEAD", "-f", name, cwd=year_repo.root).output for name in ("json", "markdown", "text")]
+        for _ in range(2)
+    ]
+    assert runs[0] == runs[1]
+    files = json.loads(runs[0][0])["files_compared"]
+    assert files > 0 and pairs[0] == files  # each changed file parsed once, by the first of the six runs
+    year_repo.write("registers/药剂科/科室.yaml", yearly_2024()["registers/药剂科/科室.yaml"])
+    assert lzfk("diff", "2024", "-f", "json", cwd=year_repo.root).exit_code == 0
+    assert pairs[0] > files  # against the files on disk: parsed every time, never cached
