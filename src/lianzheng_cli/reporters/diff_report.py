@@ -1,9 +1,10 @@
 """Reports of ``lzfk diff``: terminal (rich), Markdown for a pull-request comment, and JSON (docs/history.md).
 
 Off a terminal (a pipe, a file, ``--out``) the text report is written as plain lines without
-rich's layout engine, which was measured to take 30 % of a yearly diff. The lines are the ones
-rich writes there; the summary table too, except that a row never wraps (rich folds cells to fit
-80 columns, splitting department names), see docs/history.md.
+rich's layout engine (measuring and folding every table cell, wrapping every line), which costs
+more than the report is worth there. The lines are the ones rich writes there; the summary table
+too, except that a row never wraps (rich folds cells to fit 80 columns, splitting department
+names), see docs/history.md.
 """
 
 from __future__ import annotations
