@@ -293,3 +293,31 @@ def test_a_repeated_diff_reads_its_pairs_from_the_cache_and_says_the_same(
     year_repo.write("registers/药剂科/科室.yaml", yearly_2024()["registers/药剂科/科室.yaml"])
     assert lzfk("diff", "2024", "-f", "json", cwd=year_repo.root).exit_code == 0
     assert pairs[0] > files  # against the files on disk: parsed every time, never cached
+
+
+def test_facts_found_by_git_grep_are_kept_by_tree(two_years: Repo) -> None:
+    files = yearly_2025()
+    files["registers/财务科/科室.yaml"] = files["registers/财务科/科室.yaml"].replace("名称: 财务科", "名称: 财务资产科")
+    two_years.replace_registers(files)
+    two_years.commit("科室改名", date="2025-06-01T10:00:00+08:00")
+    answers = []
+    for _ in range(2):  # the second time from the cache
+        source = open_source(require_repository(two_years.root))
+        with source.repo:
+            revs = [source.repo.resolve(rev) for rev in ("HEAD~1", "HEAD")]
+            answers.append(
+                [
+                    (source.department_names(rev)["CWK"], [at.path for at in source.registers_with_text(rev, ["CWK-CN-02"])])
+                    for rev in revs
+                ]
+            )
+    assert (
+        answers[0]
+        == answers[1]
+        == [
+            ("财务科", ["registers/财务科/出纳.yaml"]),
+            ("财务资产科", ["registers/财务科/出纳.yaml"]),
+        ]
+    )
+    with sqlite3.connect(two_years.root / CACHE_DIR / "results.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM blobs").fetchone()[0] > 4

@@ -52,6 +52,7 @@ class Source:
         self._configs: dict[str | None, Config] = {None: repository.config}
         self._listings: dict[str, dict[str, str]] = {}
         self._store: ParsedBlobs | None = None
+        self._trees: dict[str, str] = {}
 
     @property
     def store(self) -> ParsedBlobs:
@@ -181,10 +182,36 @@ class Source:
         """Registers at rev (None: on disk) whose file contains any of texts — found by git grep, not by parsing all."""
         if not texts:
             return []
-        return split(self.parse_at(rev, self.repo.grep_files(rev, texts, self.spec)).values())[0]
+        key = self._tree_key(rev, "grep", *texts)
+        found = self.store.get_many([key], list).get(key) if key else None
+        if not isinstance(found, list) or not all(isinstance(path, str) for path in found):
+            found = self.repo.grep_files(rev, texts, self.spec)
+            if key:
+                self.store.put_many([(key, found)])
+        return split(self.parse_at(rev, found).values())[0]
 
     def department_names(self, rev: str | None, known: Iterable[RegisterAt] = ()) -> dict[str, str]:
-        """科室 编号 and 名称 → 名称, for the department registers at rev (found by git grep, names read by a peek)."""
+        """科室 编号 and 名称 → 名称, for the department registers at rev (found by git grep, names read by a peek).
+
+        A git grep reads every file of the tree, so the answer is kept in the cache by the tree's id."""
+        key = self._tree_key(rev, "departments")
+        names = self.store.get_many([key], dict).get(key) if key else None
+        if not isinstance(names, dict):
+            names = self._department_names(rev)
+            if key:
+                self.store.put_many([(key, names)])
+        return {**names, **department_index(known)}
+
+    def _tree_key(self, rev: str | None, *parts: str) -> str:
+        """A cache key for a fact about the register folder's tree at rev ("" on disk, or without the folder)."""
+        if rev is None:
+            return ""
+        if rev not in self._trees:
+            self._trees[rev] = (self.repo.try_run("rev-parse", "--verify", "--quiet", f"{rev}:{self.spec}") or "").strip()
+        tree = self._trees[rev]
+        return self.store.key("tree", tree, self.spec, *parts) if tree else ""
+
+    def _department_names(self, rev: str | None) -> dict[str, str]:
         names: dict[str, str] = {}
         paths = self.repo.grep_files(rev, [_DEPARTMENT_LINE], self.spec, regex=True)
         unclear = []
@@ -194,7 +221,7 @@ class Source:
                 unclear.append(path)
             else:
                 names[peeked[0]] = names[peeked[1]] = peeked[1]
-        names.update(department_index([*split(self.parse_at(rev, unclear).values())[0], *known]))
+        names.update(department_index(split(self.parse_at(rev, unclear).values())[0]))
         return names
 
     def config_at(self, rev: str | None) -> Config:
