@@ -115,16 +115,25 @@ def sealed(data: bytes, mac: str) -> bool:
     return hmac.compare_digest(seal(data), mac)
 
 
+# Classes already allowed and found: thousands of small entries name the same few classes.
+_FOUND: dict[tuple[str, str], Any] = {}
+
+
 class _CacheUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
+        found = _FOUND.get((module, name))
+        if found is not None:
+            return found
         allowed = (
             module.startswith("lianzheng_cli.")
             or (module == "builtins" and name in _SAFE_BUILTINS)
             or (module in ("pathlib", "pathlib._local") and name in _SAFE_PATHS)
+            or (module == "datetime" and name == "date")  # the dates of 审核 and 审定 in parsed registers
         )
         if not allowed:
             raise pickle.UnpicklingError(f"{module}.{name} is not a cache type")
-        return super().find_class(module, name)
+        found = _FOUND[(module, name)] = super().find_class(module, name)
+        return found
 
 
 def _dumps(value: Any) -> bytes:
@@ -198,10 +207,12 @@ def content_key(content_digest: str, suffix: str, fingerprint: str) -> str:
 
 
 class ResultCache:
+    _TABLE = "results"
+
     def __init__(self, root: Path, *, enabled: bool = True) -> None:
         self._db = open_db(root, create=True) if enabled else None
 
-    def get_many(self, keys: list[str], kind: type = object) -> dict[str, Any]:
+    def get_many(self, keys: list[str], kind: type | tuple[type, ...] = object) -> dict[str, Any]:
         """Stored results of keys, each an instance of kind; a corrupt or foreign entry is a miss."""
         if self._db is None or not keys:
             return {}
@@ -210,7 +221,7 @@ class ResultCache:
             for start in range(0, len(keys), _BATCH):
                 chunk = keys[start : start + _BATCH]
                 marks = ",".join("?" * len(chunk))
-                for key, value in self._db.execute(f"SELECT key, value FROM results WHERE key IN ({marks})", chunk):
+                for key, value in self._db.execute(f"SELECT key, value FROM {self._TABLE} WHERE key IN ({marks})", chunk):
                     try:
                         found[key] = _loads(value, kind)
                     except _UNPICKLING_ERRORS:
@@ -225,7 +236,7 @@ class ResultCache:
         rows = [(key, _dumps(value)) for key, value in items]
         try:
             with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", rows)
+                self._db.executemany(f"INSERT OR REPLACE INTO {self._TABLE} VALUES (?, ?)", rows)
         except sqlite3.Error:
             return
 
@@ -273,6 +284,67 @@ class ResultCache:
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
+
+
+def sealed_value(value: Any) -> bytes:
+    """value as the cache stores it (pickled, under this machine's seal); made where it is computed,
+    e.g. in a worker process, so that the process storing it does not pickle it again.
+    Call ready_to_seal() before forking such workers, so that they share this process's key."""
+    return _dumps(value)
+
+
+def ready_to_seal() -> None:
+    _machine_key()
+
+
+def unsealed_value(blob: bytes, kind: type | tuple[type, ...]) -> Any:
+    return _loads(blob, kind)
+
+
+_STAMP_KEY = "lzfk-version"  # not a hex digest: never the key of an entry
+
+
+class ParsedBlobs(ResultCache):
+    """Register files of git history as the history commands parsed them, keyed by the git blob
+    ids they were parsed from (content-addressed: a blob's content never changes), the path
+    they were shown under and lzfk's code. Its own table, so validate's pruning leaves it alone."""
+
+    _TABLE = "blobs"
+
+    def __init__(self, root: Path, *, enabled: bool = True) -> None:
+        super().__init__(root, enabled=enabled)
+        self._stamp = code_stamp() if self._db is not None else ""
+        if self._db is not None:
+            try:
+                self._start()
+            except sqlite3.Error:
+                self.close()
+                self._db = None
+
+    def _start(self) -> None:
+        """The table, emptied when another version of lzfk wrote it: its entries could never be read again,
+        so it holds only what this lzfk can use (about what the git history holds, parsed)."""
+        assert self._db is not None
+        self._db.execute(f"CREATE TABLE IF NOT EXISTS {self._TABLE} (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        stamp = self._stamp.encode("utf-8", "surrogateescape")
+        row = self._db.execute(f"SELECT value FROM {self._TABLE} WHERE key = ?", (_STAMP_KEY,)).fetchone()
+        if row is None or row[0] != stamp:
+            with self._db:
+                self._db.execute(f"DELETE FROM {self._TABLE}")
+                self._db.execute(f"INSERT INTO {self._TABLE} VALUES (?, ?)", (_STAMP_KEY, stamp))
+
+    def put_sealed(self, items: Iterable[tuple[str, bytes]]) -> None:
+        """Store values already sealed by sealed_value."""
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.executemany(f"INSERT OR REPLACE INTO {self._TABLE} VALUES (?, ?)", items)
+        except sqlite3.Error:
+            return
+
+    def key(self, *parts: str) -> str:
+        return hashlib.blake2b("\0".join((self._stamp, *parts)).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
 
 
 # -- replaying a whole run -------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 from lianzheng_cli.history.compare import ensure_history, year_endpoint
 from lianzheng_cli.history.gitio import GitError, GitRepo, ShallowCloneError
 from tests.history.conftest import MakeRepo, Repo
-from tests.history.registers import yearly_2024
+from tests.history.registers import CONFIG, yearly_2024
 
 
 def test_chinese_paths_arrive_unquoted(year_repo: Repo) -> None:
@@ -118,3 +118,23 @@ def test_shallow_clone_is_detected_refused_and_deepened(two_years: Repo, tmp_pat
     assert not repo.is_shallow() and notes
     assert repo.verify("HEAD~1") is not None
     assert repo.tag_commit("2024") is not None  # tags come along, so --year finds them
+
+
+def test_git_missing_from_path_is_a_clear_error(year_repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(year_repo.home))  # a folder without git
+    with pytest.raises(GitError, match="找不到 git 程序") as raised:
+        GitRepo(year_repo.root)
+    assert "git --version" in raised.value.hint
+
+
+def test_git_messages_are_read_in_the_c_locale(year_repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANGUAGE", "zh_CN")
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    with GitRepo(year_repo.root) as repo:
+        with pytest.raises(GitError, match="git 命令失败：fatal: ") as raised:
+            repo.run("cat-file", "-p", "no-such-object")
+        assert repo.read_blobs(["no-such-object", "HEAD:lzfk.yaml"]) == {
+            "no-such-object": None,
+            "HEAD:lzfk.yaml": CONFIG.encode(),
+        }
+    assert "Not a valid object name" in raised.value.message

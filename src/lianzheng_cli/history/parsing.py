@@ -20,6 +20,7 @@ from functools import partial
 from multiprocessing import get_context
 from typing import TypeVar
 
+from lianzheng_cli.cache import ready_to_seal, sealed_value
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.history.changes import PosKey, RegisterAt
 from lianzheng_cli.history.prune import prune_texts
@@ -187,6 +188,18 @@ def parse_all(items: Sequence[Item]) -> list[Parsed]:
     return _bulk(_parse_item, items, PARALLEL_THRESHOLD)
 
 
-def parse_pairs(pairs: Sequence[Pair], *, risks_only: bool = False) -> list[tuple[Parsed, Parsed]]:
-    """Parse many files at two points of history (see ``parse_pair``)."""
-    return _bulk(partial(parse_pair, risks_only=risks_only), pairs, PARALLEL_THRESHOLD // 2)
+def _sealed(func: Callable[[T], R], item: T) -> bytes:
+    return sealed_value(func(item))
+
+
+def sealed_all(items: Sequence[Item]) -> list[bytes]:
+    """parse_all, each result sealed for the cache by the process that parsed it (see cache.sealed_value)."""
+    ready_to_seal()
+    return _bulk(partial(_sealed, _parse_item), items, PARALLEL_THRESHOLD)
+
+
+def sealed_pairs(pairs: Sequence[Pair], *, risks_only: bool = False) -> list[bytes]:
+    """Parse many files at two points of history (see ``parse_pair``), each result sealed for the cache
+    by the process that parsed it."""
+    ready_to_seal()
+    return _bulk(partial(_sealed, partial(parse_pair, risks_only=risks_only)), pairs, PARALLEL_THRESHOLD // 2)

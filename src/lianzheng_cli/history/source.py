@@ -1,7 +1,9 @@
 """Register files of one lzfk repository at any revision, or on disk: read through gitio, parsed once.
 
 Blobs are read in batches; parsing results are memoised by (blob id, path), so ``log``
-and ``audit``, which meet the same blob in many commits, parse it once.
+and ``audit``, which meet the same blob in many commits, parse it once — and kept in the
+repository's cache folder (``cache.ParsedBlobs``), so a register unchanged across years is
+parsed once, not once per run. A broken or missing cache only means parsing again.
 """
 
 from __future__ import annotations
@@ -9,11 +11,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from lianzheng_cli.cache import ParsedBlobs, unsealed_value
 from lianzheng_cli.config import Config
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.history.changes import RegisterAt, department_index
 from lianzheng_cli.history.gitio import FileChange, GitRepo
-from lianzheng_cli.history.parsing import Broken, Item, Pair, Parsed, is_register_path, parse_all, parse_pairs
+from lianzheng_cli.history.parsing import (
+    Broken,
+    Item,
+    Pair,
+    Parsed,
+    is_register_path,
+    parse_all,
+    quiet_gc,
+    sealed_all,
+    sealed_pairs,
+)
 from lianzheng_cli.loader.decode import decode_source
 from lianzheng_cli.loader.files import config_from_bytes
 from lianzheng_cli.loader.raw import read_bytes
@@ -22,6 +35,8 @@ from lianzheng_cli.repository import Repository
 
 _DEPARTMENT_LINE = "^类型:[[:space:]]*[\"']?科室"
 _TOP_SCALAR = re.compile(r"^(编号|名称):[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+_PARSED = (RegisterAt, Broken, type(None))
 
 __all__ = ["Broken", "Parsed", "Source", "is_register_path"]
 
@@ -36,6 +51,15 @@ class Source:
         self._memo: dict[tuple[str, str], Parsed] = {}
         self._configs: dict[str | None, Config] = {None: repository.config}
         self._listings: dict[str, dict[str, str]] = {}
+        self._store: ParsedBlobs | None = None
+        self._trees: dict[str, str] = {}
+
+    @property
+    def store(self) -> ParsedBlobs:
+        """The parsed-blob cache, opened on first use."""
+        if self._store is None:
+            self._store = ParsedBlobs(self.repository.root)
+        return self._store
 
     def display(self, git_path: str) -> str:
         """A repository path as users see it: relative to the folder with lzfk.yaml."""
@@ -70,9 +94,23 @@ class Source:
         keys = [key for key in dict.fromkeys(wanted) if is_register_path(key[1])]
         todo = [key for key in keys if key not in self._memo]
         if todo:
+            names = {key: self.store.key("blob", key[0], self.display(key[1])) for key in todo}
+            with quiet_gc():
+                stored = self.store.get_many(list(names.values()), _PARSED)
+            self._memo.update((key, stored[name]) for key, name in names.items() if name in stored)
+            todo = [key for key in todo if names[key] not in stored]
+        if todo:
             contents = self.repo.read_blobs(blob for blob, _ in todo)
             items = [(contents.get(blob) or b"", self.display(path)) for blob, path in todo]
-            self._memo.update(zip(todo, parse_all(items), strict=True))
+            missing = {blob for blob, _ in todo if contents.get(blob) is None}
+            del contents  # memory: the texts are no longer needed once parsed
+            sealed = sealed_all(items)
+            del items
+            self.store.put_sealed((names[key], blob) for key, blob in zip(todo, sealed, strict=True) if key[0] not in missing)
+            with quiet_gc():
+                for index, key in enumerate(todo):
+                    self._memo[key] = unsealed_value(sealed[index], _PARSED)
+                    sealed[index] = b""  # each copy goes as soon as it is unpacked
         return {key: self._memo[key] for key in keys}
 
     def parse_at(self, rev: str | None, paths: Iterable[str]) -> dict[str, Parsed]:
@@ -95,12 +133,23 @@ class Source:
     def parse_changes(
         self, changes: Sequence[FileChange], *, new_on_disk: bool, risks_only: bool = False
     ) -> list[tuple[Parsed, Parsed]]:
-        """Each changed file before and after, with what did not change dropped from both sides (see parse_pair)."""
-        blobs = {blob for c in changes for blob in (c.old_blob, c.new_blob if not new_on_disk else None) if blob}
+        """Each changed file before and after, with what did not change dropped from both sides (see parse_pair).
+
+        Pairs of blobs are kept in the cache too (a yearly comparison is often run more than once,
+        in more than one format); a file on disk is always parsed.
+        """
+        names = {} if new_on_disk else {index: self._pair_key(change, risks_only) for index, change in enumerate(changes)}
+        with quiet_gc():
+            stored = self.store.get_many(list(names.values()), tuple)
+        done: dict[int, tuple[Parsed, Parsed]] = {index: stored[name] for index, name in names.items() if name in stored}
+        todo = [index for index in range(len(changes)) if index not in done]
+        wanted = (changes[index] for index in todo)
+        blobs = {blob for c in wanted for blob in (c.old_blob, c.new_blob if not new_on_disk else None) if blob}
         contents = self.repo.read_blobs(blobs)
         pairs: list[Pair] = []
         unreadable: dict[int, Broken] = {}
-        for index, change in enumerate(changes):
+        for index in todo:
+            change = changes[index]
             display = self.display(change.path)
             old = (contents.get(change.old_blob) or b"", display) if change.old_blob else None
             new: Item | None = None
@@ -113,8 +162,15 @@ class Source:
             elif change.new_blob:
                 new = (contents.get(change.new_blob) or b"", display)
             pairs.append((old, new))
-        parsed = parse_pairs(pairs, risks_only=risks_only)
-        return [(old, unreadable.get(index, new)) for index, (old, new) in enumerate(parsed)]
+        sealed = dict(zip(todo, sealed_pairs(pairs, risks_only=risks_only), strict=True))
+        with quiet_gc():
+            done.update((index, unsealed_value(blob, tuple)) for index, blob in sealed.items())
+        complete = [i for i in sealed if i in names and all(contents.get(b) is not None for b in blobs_of(changes[i]))]
+        self.store.put_sealed((names[index], sealed[index]) for index in complete)
+        return [(done[index][0], unreadable.get(index, done[index][1])) for index in range(len(changes))]
+
+    def _pair_key(self, change: FileChange, risks_only: bool) -> str:
+        return self.store.key("pair", change.old_blob or "", change.new_blob or "", self.display(change.path), str(risks_only))
 
     # -- facts found without parsing everything -----------------------------------------
 
@@ -126,10 +182,36 @@ class Source:
         """Registers at rev (None: on disk) whose file contains any of texts — found by git grep, not by parsing all."""
         if not texts:
             return []
-        return split(self.parse_at(rev, self.repo.grep_files(rev, texts, self.spec)).values())[0]
+        key = self._tree_key(rev, "grep", *texts)
+        found = self.store.get_many([key], list).get(key) if key else None
+        if not isinstance(found, list) or not all(isinstance(path, str) for path in found):
+            found = self.repo.grep_files(rev, texts, self.spec)
+            if key:
+                self.store.put_many([(key, found)])
+        return split(self.parse_at(rev, found).values())[0]
 
     def department_names(self, rev: str | None, known: Iterable[RegisterAt] = ()) -> dict[str, str]:
-        """科室 编号 and 名称 → 名称, for the department registers at rev (found by git grep, names read by a peek)."""
+        """科室 编号 and 名称 → 名称, for the department registers at rev (found by git grep, names read by a peek).
+
+        A git grep reads every file of the tree, so the answer is kept in the cache by the tree's id."""
+        key = self._tree_key(rev, "departments")
+        names = self.store.get_many([key], dict).get(key) if key else None
+        if not isinstance(names, dict):
+            names = self._department_names(rev)
+            if key:
+                self.store.put_many([(key, names)])
+        return {**names, **department_index(known)}
+
+    def _tree_key(self, rev: str | None, *parts: str) -> str:
+        """A cache key for a fact about the register folder's tree at rev ("" on disk, or without the folder)."""
+        if rev is None:
+            return ""
+        if rev not in self._trees:
+            self._trees[rev] = (self.repo.try_run("rev-parse", "--verify", "--quiet", f"{rev}:{self.spec}") or "").strip()
+        tree = self._trees[rev]
+        return self.store.key("tree", tree, self.spec, *parts) if tree else ""
+
+    def _department_names(self, rev: str | None) -> dict[str, str]:
         names: dict[str, str] = {}
         paths = self.repo.grep_files(rev, [_DEPARTMENT_LINE], self.spec, regex=True)
         unclear = []
@@ -139,7 +221,7 @@ class Source:
                 unclear.append(path)
             else:
                 names[peeked[0]] = names[peeked[1]] = peeked[1]
-        names.update(department_index([*split(self.parse_at(rev, unclear).values())[0], *known]))
+        names.update(department_index(split(self.parse_at(rev, unclear).values())[0]))
         return names
 
     def config_at(self, rev: str | None) -> Config:
@@ -171,6 +253,10 @@ def peek_id_and_name(data: bytes) -> tuple[str, str] | None:
 
 def _config_from(data: bytes | None) -> Config | None:
     return None if data is None else config_from_bytes(data, CONFIG_FILE)[0]
+
+
+def blobs_of(change: FileChange) -> list[str]:
+    return [blob for blob in (change.old_blob, change.new_blob) if blob]
 
 
 def split(results: Iterable[Parsed]) -> tuple[list[RegisterAt], list[Broken]]:

@@ -1,11 +1,20 @@
-"""Reports of ``lzfk diff``: terminal (rich), Markdown for a pull-request comment, and JSON (docs/history.md)."""
+"""Reports of ``lzfk diff``: terminal (rich), Markdown for a pull-request comment, and JSON (docs/history.md).
+
+Off a terminal (a pipe, a file, ``--out``) the text report is written as plain lines without
+rich's layout engine (measuring and folding every table cell, wrapping every line), which costs
+more than the report is worth there. The lines are the ones rich writes there; the summary table
+too, except that a row never wraps (rich folds cells to fit 80 columns, splitting department
+names), see docs/history.md.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 from itertools import groupby
+from typing import IO
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -33,6 +42,9 @@ _STYLE = {
 
 
 def print_text(comparison: Comparison, console: Console) -> None:
+    if not console.is_terminal and console.color_system is None:
+        write_plain(comparison, console.file, console)
+        return
     console.print(Text(f"年度风险变化对照：{comparison.unit}", style="bold"))
     console.print(heading(comparison))
     for broken in comparison.broken:
@@ -53,8 +65,79 @@ def print_text(comparison: Comparison, console: Console) -> None:
     console.print(Text("\n").join(lines))
 
 
+# -- plain text (not a terminal) -------------------------------------------------------------
+
+# What rich treats specially in a line (control characters, and markup or emoji codes in a
+# str): such a line is left to rich, so the output stays what rich writes.
+_RICH_SPECIAL = frozenset(chr(code) for code in (*range(32), 127))
+_TABLE_TITLE = "变化汇总（风险点或登记表个数）"
+
+
+def write_plain(comparison: Comparison, out: IO[str], console: Console) -> None:
+    """The text report as rich writes it off a terminal, without rich's layout engine."""
+    lines = [f"年度风险变化对照：{comparison.unit}"]
+    _plain_lines(out, console, lines)
+    _plain_lines(out, console, [heading(comparison)], markup=True)
+    lines = [f"未纳入对照：{native_path(broken.path)}（{broken.message}）" for broken in comparison.broken]
+    if not comparison.changes:
+        lines.append(f"比较了 {comparison.files} 个有改动的登记表文件：风险点没有变化")
+        _plain_lines(out, console, lines)
+        return
+    _plain_lines(out, console, lines)
+    rows, total = summarise(comparison.changes)
+    table = _plain_table(rows, total)
+    if table is None:
+        console.print(_summary_table(rows, total))
+    else:
+        out.write(table)
+    lines = []
+    for department, by_department in groupby(comparison.changes, key=lambda c: c.department):
+        lines.append(department)
+        for _, by_register in groupby(by_department, key=lambda c: c.register):
+            changes = list(by_register)
+            lines.append(f"  {changes[0].register_name}（{native_path(changes[0].path)}）")
+            lines += ["".join(text for text, _ in _change_parts(change)) for change in changes]
+    lines.append(f"比较了 {comparison.files} 个有改动的登记表文件，共 {len(comparison.changes)} 项变化")
+    _plain_lines(out, console, lines)
+
+
+def _plain_lines(out: IO[str], console: Console, lines: list[str], *, markup: bool = False) -> None:
+    for line in lines:
+        if _RICH_SPECIAL.isdisjoint(line) and not (markup and ("[" in line or ":" in line)):
+            out.write(line + "\n")
+        else:
+            console.print(line if markup else Text(line))
+
+
+def _plain_table(rows: list[Row], total: Row) -> str | None:
+    """The summary table drawn as rich draws it when it fits (heavy head, one space of padding,
+    counts right-aligned); None for a cell rich would change (a control character)."""
+    header = ["部门", *(title for _, title, _ in COLUMNS)]
+    body = [
+        [row.department, *(str(row.counts[key]) if row.counts[key] else "" for key, _, _ in COLUMNS)] for row in [*rows, total]
+    ]
+    if any(not _RICH_SPECIAL.isdisjoint(cell) for row in body for cell in row[:1]):
+        return None
+    widths = [max(cell_len(row[index]) for row in [header, *body]) for index in range(len(header))]
+
+    def line(cells: list[str], edge: str, middle: str) -> str:
+        padded = [
+            f" {cell}{' ' * (width - cell_len(cell))} " if index == 0 else f" {' ' * (width - cell_len(cell))}{cell} "
+            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return edge + middle.join(padded) + edge + "\n"
+
+    def rule(left: str, fill: str, middle: str, right: str) -> str:
+        return left + middle.join(fill * (width + 2) for width in widths) + right + "\n"
+
+    parts = [_TABLE_TITLE + "\n", rule("┏", "━", "┳", "┓"), line(header, "┃", "┃"), rule("┡", "━", "╇", "┩")]
+    parts += [line(cells, "│", "│") for cells in body]
+    parts.append(rule("└", "─", "┴", "┘"))
+    return "".join(parts)
+
+
 def _summary_table(rows: list[Row], total: Row) -> Table:
-    table = Table(title="变化汇总（风险点或登记表个数）", title_justify="left", show_lines=False)
+    table = Table(title=_TABLE_TITLE, title_justify="left", show_lines=False)
     table.add_column("部门", overflow="fold")
     for _, title, _ in COLUMNS:
         table.add_column(title, justify="right", overflow="fold")
@@ -64,16 +147,22 @@ def _summary_table(rows: list[Row], total: Row) -> Table:
     return table
 
 
-def _change_line(change: Change) -> Text:
-    line = Text("    ")
-    line.append(change.kind.label, style=_STYLE.get(change.kind, ""))
-    line.append(f"  {change.id} ")
+def _change_parts(change: Change) -> list[tuple[str, str]]:
+    """One change's line as (text, style) pieces: styled for a terminal, joined for plain text."""
+    parts = [("    ", ""), (change.kind.label, _STYLE.get(change.kind, "")), (f"  {change.id} ", "")]
     if not change.kind.is_register_level:
-        line.append(f"{change.name}：")
-    line.append(describe(change))
+        parts.append((f"{change.name}：", ""))
+    parts.append((describe(change), ""))
     reason = note(change)
     if reason:
-        line.append(f"（{reason}）", style="bold red" if unexplained(change) else "dim")
+        parts.append((f"（{reason}）", "bold red" if unexplained(change) else "dim"))
+    return parts
+
+
+def _change_line(change: Change) -> Text:
+    line = Text()
+    for text, style in _change_parts(change):
+        line.append(text, style=style)
     return line
 
 
