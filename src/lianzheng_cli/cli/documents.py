@@ -151,6 +151,13 @@ def build_command(
     pdf: Annotated[
         bool, typer.Option("--pdf", help="每个 Word 文件旁再生成 PDF（需要 LibreOffice，一次调用转换全部文件）")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="全部文档重新生成（不跳过未变的文档），并更新生成记录")
+    ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option("--no-cache", help="不使用也不更新缓存（.lzfk_cache/）：全部文档重新生成，流程图也重新绘制"),
+    ] = False,
 ) -> int:
     """从登记表生成正式文档：各岗位、科室、单位的廉政风险防控表，提示书，风险点目录，部门权力清单，进展情况表和工作手册。"""
     from lianzheng_cli.render.assemble import unapproved
@@ -187,6 +194,8 @@ def build_command(
             open_problems=tuple(f"{f.path}:{f.line}:{f.column}：{f.message}（{f.hint}）" for f in open_findings),
             pdf=pdf,
             progress=hook,
+            use_cache=not no_cache,
+            force=force,
         )
         result = build(unit, loaded.ledger, loaded.root, options)
     for problem in result.problems:
@@ -196,6 +205,8 @@ def build_command(
         f"已生成 {len(result.written)} 个文件到 {out}/：{counts['posts']} 个岗位、{counts['departments']} 个科室，"
         f"{counts['risks']} 个风险点、{counts['measures']} 条防控措施，{counts['flowcharts']} 张流程图"
     )
+    if result.unchanged:
+        console.print(Text(f"其中 {result.unchanged} 个文件的内容来源没有变化，未重新生成（--force 全部重新生成）", style="dim"))
     if result.pdf_fonts:
         console.print(f"PDF 中嵌入的字体：{'、'.join(result.pdf_fonts)}（缺少的中文字体见 docs/documents.md 的“字体”）")
     if result.removed:
