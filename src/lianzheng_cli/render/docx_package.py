@@ -38,6 +38,16 @@ IMAGE_NAMESPACES = {
 }
 EMU_PER_TWIP = 635
 COMPRESS_LEVEL = 5
+# Every part is dated the same (the zip format's earliest date), so that the same content
+# always gives the same bytes: a rebuild can be compared with the file it replaces.
+PART_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def part(name: str, compress_type: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
+    """A zip entry for a generated document's part, with the fixed date."""
+    info = zipfile.ZipInfo(name, date_time=PART_DATE)
+    info.compress_type = compress_type
+    return info
 
 
 @dataclass
@@ -140,9 +150,10 @@ class ReferenceDocument:
             with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as package:
                 for name, data in self.parts.items():
                     if name != _DOCUMENT:
-                        package.writestr(name, self._patched(name, data, title, images, update_fields, mirror_margins))
-                for _, part, data in images.entries:
-                    package.writestr(part, data, compress_type=zipfile.ZIP_STORED)
+                        patched = self._patched(name, data, title, images, update_fields, mirror_margins)
+                        package.writestr(part(name), patched, compresslevel=COMPRESS_LEVEL)
+                for _, image, data in images.entries:
+                    package.writestr(part(image, zipfile.ZIP_STORED), data)
                 with package.open(_DOCUMENT, "w", force_zip64=True) as stream:
                     stream.write(head.encode("utf-8"))
                     stream.write(b"<w:body>")

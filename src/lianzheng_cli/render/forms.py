@@ -22,6 +22,7 @@ from docxtpl import DocxTemplate
 
 from lianzheng_cli.render.context import View
 from lianzheng_cli.render.docx_check import OUTPUT_HINT, check_xml, read_package
+from lianzheng_cli.render.docx_package import part as docx_part
 from lianzheng_cli.render.jinja_env import TemplateError, guarded, reason, render_bounded
 
 _BODY_OPEN = re.compile(r"<w:body[^>]*>")
@@ -81,7 +82,7 @@ class FormTemplate:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
             for part, data in self._parts.items():
                 if part != _DOCUMENT:
-                    package.writestr(part, data)
+                    package.writestr(docx_part(part), data)
         return buffer.getvalue()
 
     def body(self, context: View) -> str:
@@ -119,7 +120,7 @@ class FormTemplate:
         document = f"{self._prefix}{body}{self._suffix}".encode()
         buffer = io.BytesIO(self._base)
         with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as package:
-            package.writestr(_DOCUMENT, document)
+            package.writestr(docx_part(_DOCUMENT), document)
         return buffer.getvalue()
 
     def _render_slow(self, context: View) -> bytes:
