@@ -54,14 +54,16 @@ def part(name: str, compress_type: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInf
 class Images:
     """PNG pictures embedded in one document, each under its own relationship id."""
 
-    entries: list[tuple[str, str, bytes]] = field(default_factory=list)  # (rId, part name, data)
+    # (rId, part name, data): a file's data is read only when the document is written, so
+    # that a handbook of thousands of charts never holds them all.
+    entries: list[tuple[str, str, bytes | Path]] = field(default_factory=list)
 
-    def add(self, data: bytes, max_width: int, max_height: int) -> str:
-        """The inline-picture run for data, scaled to fit max_width × max_height twips."""
+    def add(self, data: bytes | Path, max_width: int, max_height: int) -> str:
+        """The inline-picture run for data (a PNG, or its file), scaled to fit max_width × max_height twips."""
         number = len(self.entries) + 1
         rid = f"rIdLzfkImg{number}"
         self.entries.append((rid, f"word/media/lzfk_image{number}.png", data))
-        width_px, height_px = png_size(data)
+        width_px, height_px = png_size(data if isinstance(data, bytes) else _head(data))
         dpi = 200
         cx = int(width_px / dpi * 1440 * EMU_PER_TWIP)
         cy = int(height_px / dpi * 1440 * EMU_PER_TWIP)
@@ -86,6 +88,11 @@ def _default_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as stream:
+        return stream.read(24)
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -153,7 +160,7 @@ class ReferenceDocument:
                         patched = self._patched(name, data, title, images, update_fields, mirror_margins)
                         package.writestr(part(name), patched, compresslevel=COMPRESS_LEVEL)
                 for _, image, data in images.entries:
-                    package.writestr(part(image, zipfile.ZIP_STORED), data)
+                    package.writestr(part(image, zipfile.ZIP_STORED), data if isinstance(data, bytes) else data.read_bytes())
                 with package.open(_DOCUMENT, "w", force_zip64=True) as stream:
                     stream.write(head.encode("utf-8"))
                     stream.write(b"<w:body>")

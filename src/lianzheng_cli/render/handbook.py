@@ -258,7 +258,10 @@ def _main_matter(data: HandbookInput, heading: Headings, images: Images, footers
     yield heading(names(f"{CATALOGUE_TITLE}（按风险等级）"), 1)
     for number, group in enumerate(rows_by_grade(unit["目录"], unit["等级"]), 1):
         yield heading(f"{chinese_number(number)}、{group['等级']}风险（{len(group['风险点'])}个）", 2)
-        yield tables.catalogue_table(group["风险点"]) if group["风险点"] else layout.body("（无）")
+        if group["风险点"]:
+            yield from tables.catalogue_parts(group["风险点"])
+        else:
+            yield layout.body("（无）")
     yield section_break(layout.sect_pr(footers, landscape=True))
     yield from _statistics(data.statistics, heading(names("统计"), 1))
 
@@ -319,7 +322,7 @@ def _charts(department: View, charts: dict[str, Chart], images: Images) -> Itera
         caption = f"{power['名称']}权力运行流程图（{power['编号']}）"
         chart = charts.get(power["编号"])
         if chart is not None:
-            picture = images.add(chart.png.read_bytes(), layout.TYPE_WIDTH, layout.TYPE_HEIGHT - 2 * layout.LINE_PITCH)
+            picture = images.add(chart.png, layout.TYPE_WIDTH, layout.TYPE_HEIGHT - 2 * layout.LINE_PITCH)
             yield layout.para(picture, layout.ppr("Figure"))
             yield layout.text_para(caption, "Caption", layout.RPR_KAI)
         else:
@@ -355,7 +358,7 @@ def write_catalogue(target: Path, unit: View, reference: ReferenceDocument) -> N
         groups = unit["目录分组"]
         for number, group in enumerate(groups, 1):
             yield layout.heading(f"{chinese_number(number)}、{group['科室']}（{len(group['风险点'])}个）", 2)
-            yield tables.catalogue_table(group["风险点"])
+            yield from tables.catalogue_parts(group["风险点"])
         if not groups:
             yield layout.body("（登记表中没有风险点。）")
         yield layout.sect_pr(reference.footers, landscape=True)

@@ -205,13 +205,14 @@ def render_streamed(
     guarded(stream, name, seconds=RENDER_SECONDS * scale)
 
 
-def guarded(work: Callable[[], T], name: str, located: Locate | None = None, *, seconds: float = RENDER_SECONDS) -> T:
+def guarded(work: Callable[[], T], name: str, located: Locate | None = None, *, seconds: float | None = None) -> T:
     """Run template work within RENDER_SECONDS; whatever goes wrong in it becomes a TemplateError.
 
     located turns an exception raised inside the template into the error to show (default
     describe(), which names the template and its line).
     """
     locate = located or describe
+    seconds = RENDER_SECONDS if seconds is None else seconds
     try:
         with deadline(seconds):
             return work()
