@@ -151,9 +151,7 @@ def build_command(
     pdf: Annotated[
         bool, typer.Option("--pdf", help="每个 Word 文件旁再生成 PDF（需要 LibreOffice，一次调用转换全部文件）")
     ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="全部文档重新生成（不跳过未变的文档），并更新生成记录")
-    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="全部文档重新生成（不跳过未变的文档），并更新生成记录")] = False,
     no_cache: Annotated[
         bool,
         typer.Option("--no-cache", help="不使用也不更新缓存（.lzfk_cache/）：全部文档重新生成，流程图也重新绘制"),

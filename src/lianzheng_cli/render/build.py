@@ -138,7 +138,9 @@ class Renderer:
         """Render a long text document straight into path (atomically), never holding all of it."""
         template = self.template(name, suffix)
         with fsutil.atomic_stream(path, hint=_OUTPUT_HINT) as stream:
-            render_streamed(template, context, f"{name}.{suffix}.j2", lambda text: stream.write(text.encode("utf-8")), scale=scale)
+            render_streamed(
+                template, context, f"{name}.{suffix}.j2", lambda text: stream.write(text.encode("utf-8")), scale=scale
+            )
 
     def write(
         self, job: Job, out: Path, formats: Sequence[str], fragment_key: str | None = None, fragments: Fragments | None = None
@@ -253,7 +255,9 @@ def build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions) 
             fragments.close(prune=False)
 
 
-def _build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions, chart_root: Path, fragments: Fragments) -> BuildResult:
+def _build(
+    unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions, chart_root: Path, fragments: Fragments
+) -> BuildResult:
     result = BuildResult()
     out = options.out
     previous = _read_manifest(out)
@@ -343,9 +347,7 @@ def _build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions,
     return result
 
 
-def _plan_forms(
-    plan: _Plan, digests: dict[int, str], keys: _Keys, options: BuildOptions, *, with_bodies: bool
-) -> dict[int, str]:
+def _plan_forms(plan: _Plan, digests: dict[int, str], keys: _Keys, options: BuildOptions, *, with_bodies: bool) -> dict[int, str]:
     """Which forms to write, and which Word bodies the handbook needs rendered; the body keys by view."""
     body_keys: dict[int, str] = {}
     wanted = options.formats if "forms" in options.documents else ()
@@ -632,8 +634,13 @@ class _UnitDocuments:
                 path = out / f"{PROGRESS}.{suffix}"
                 self.paths.append(path)
                 if not keys.fresh(path, key, suffix):
-                    tasks[path.name] = functools.partial(lambda p, s: list(write_progress(self.renderer, p, out, (s,))), progress, suffix)
-            for title, writer in ((handbook.CATALOGUE_NAME, handbook.write_catalogue), (handbook.POWERS_TITLE, handbook.write_powers)):
+                    tasks[path.name] = functools.partial(
+                        lambda p, s: list(write_progress(self.renderer, p, out, (s,))), progress, suffix
+                    )
+            for title, writer in (
+                (handbook.CATALOGUE_NAME, handbook.write_catalogue),
+                (handbook.POWERS_TITLE, handbook.write_powers),
+            ):
                 key = keys.of(title, self.unit_digest)
                 for suffix in options.formats:
                     path = out / f"{title}.{suffix}"

@@ -159,8 +159,9 @@ class ReferenceDocument:
                     if name != _DOCUMENT:
                         patched = self._patched(name, data, title, images, update_fields, mirror_margins)
                         package.writestr(part(name), patched, compresslevel=COMPRESS_LEVEL)
-                for _, image, data in images.entries:
-                    package.writestr(part(image, zipfile.ZIP_STORED), data if isinstance(data, bytes) else data.read_bytes())
+                for _, image, source in images.entries:
+                    picture = source if isinstance(source, bytes) else source.read_bytes()
+                    package.writestr(part(image, zipfile.ZIP_STORED), picture)
                 with package.open(_DOCUMENT, "w", force_zip64=True) as stream:
                     stream.write(head.encode("utf-8"))
                     stream.write(b"<w:body>")

@@ -17,6 +17,7 @@ from or written to the cache: the fragments of this one build are kept in a temp
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -165,10 +166,8 @@ class BuildRecord:
     def discard(self) -> None:
         """Forget every entry (a draft or a PDF build rewrites files after rendering them)."""
         if self.location is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self.location.unlink()
-            except OSError:
-                pass
 
 
 def _read_record(location: Path, out: Path) -> dict[str, Entry]:
@@ -207,21 +206,19 @@ def _read_sealed(path: Path) -> str | None:
 def _write_sealed(path: Path, text: str) -> None:
     """Write a sealed cache file; a cache that cannot be written only costs the next build time."""
     body = text.encode("utf-8")
-    temp: str | None = None
+    temp: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.parent.is_symlink():
             return
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        temp = Path(name)
         with os.fdopen(fd, "wb") as stream:
             stream.write(seal(body).encode("ascii") + b"\n" + body)
-        os.replace(temp, path)
+        temp.replace(path)
     except OSError:
         if temp is not None:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
+            temp.unlink(missing_ok=True)
 
 
 class Fragments:
@@ -252,7 +249,7 @@ class Fragments:
         return store
 
     def has(self, key: str) -> bool:
-        return os.path.isfile(self.folder / f"{key}.xml")
+        return (self.folder / f"{key}.xml").is_file()
 
     def get(self, key: str) -> str | None:
         self.used.add(key)
@@ -269,15 +266,13 @@ class Fragments:
         if not prune:
             return
         try:
-            names = os.listdir(self.folder)
+            kept = list(self.folder.glob("*.xml"))
         except OSError:
             return
-        for name in names:
-            if name.endswith(".xml") and name[:-4] not in self.used:
-                try:
-                    os.unlink(self.folder / name)
-                except OSError:
-                    continue
+        for path in kept:
+            if path.stem not in self.used:
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
 
 def content_digest(data: bytes) -> str:

@@ -217,9 +217,7 @@ def guarded(work: Callable[[], T], name: str, located: Locate | None = None, *, 
         with deadline(seconds):
             return work()
     except TimeLimitExceeded:
-        raise TemplateError(
-            f"模板 {name} 渲染超过 {seconds:g} 秒，已中止", hint="检查模板中的循环和宏是否会无限重复"
-        ) from None
+        raise TemplateError(f"模板 {name} 渲染超过 {seconds:g} 秒，已中止", hint="检查模板中的循环和宏是否会无限重复") from None
     except jinja2.TemplateError as exc:
         raise locate(exc, getattr(exc, "name", None) or name) from exc
     except (LzfkError, KeyboardInterrupt):
