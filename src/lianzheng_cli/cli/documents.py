@@ -88,7 +88,9 @@ def _near(path: Path) -> Path:
         return path
 
 
-def _checked_source(start: Path, *, draft: bool = False) -> tuple[LoadedRepository, Unit, list[Finding]] | None:
+def _checked_source(
+    start: Path, *, draft: bool = False, parallel: bool = True
+) -> tuple[LoadedRepository, Unit, list[Finding]] | None:
     """Load and check: final documents are built only from registers that pass lzfk validate;
     a draft (征求意见稿) from whatever can be read, with the errors returned for its list."""
     from lianzheng_cli.loading import load_repository
@@ -97,7 +99,7 @@ def _checked_source(start: Path, *, draft: bool = False) -> tuple[LoadedReposito
 
     repository, config_findings, _ = open_repository(start)
     with spinner("正在读取和检查登记表……"):
-        loaded = load_repository(repository, parallel=True) if repository is not None else None
+        loaded = load_repository(repository, parallel=parallel) if repository is not None else None
     errors = config_findings if loaded is None else loaded.errors
     config_failed = loaded is None or loaded.result.config_failed
     if loaded is None or config_failed or (errors and not draft):
@@ -131,7 +133,13 @@ def build_command(
     ] = False,
     jobs: Annotated[
         int,
-        typer.Option("--jobs", "-j", min=0, help="生成表单的并行进程数；不写或写 0 时自动决定（最多 2 个）", show_default=False),
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            help="并行的工作进程数；不写或写 0 时自动决定（最多 2 个），写 1 时全部在一个进程中完成",
+            show_default=False,
+        ),
     ] = 0,
     edition: Annotated[
         Edition,
@@ -163,7 +171,7 @@ def build_command(
 
     if edition is Edition.public and (formats or only or static_toc or as_of or draft):
         raise UsageError("--edition public 生成公示网站和公示一览表，不与 --format、--only、--static-toc、--as-of、--draft 同用")
-    checked = _checked_source(Path.cwd(), draft=draft)
+    checked = _checked_source(Path.cwd(), draft=draft, parallel=jobs != 1)
     if checked is None:
         return ExitCode.FINDINGS
     loaded, unit, open_findings = checked
