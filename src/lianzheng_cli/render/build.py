@@ -312,7 +312,7 @@ def _build(
                 pending.pool.shutdown(cancel_futures=True)
     finally:
         _PLAN = None
-    if handbook_docx and not book_fresh:
+    if handbook_docx and not book_fresh and incremental:
         fragments.close(prune=True)  # the fragments this handbook did not use are of registers gone or changed
     if options.draft:
         from lianzheng_cli.render.draft import finish_draft
