@@ -471,27 +471,23 @@ class _Pending:
     pool: ProcessPoolExecutor
     chunks: list[tuple[Future[list[Path]], int]]
     documents: list[Future[list[Path]]]
-    by_view: dict[int, Future[list[Path]]]
+    by_view: dict[int, int]  # id of a form's view → the chunk that renders its body
     progress: ProgressHook
     total: int
     done: int = 0
-    awaited: set[int] = field(default_factory=set)
+    awaited: int = 0  # chunks before this one are done and counted
 
-    def wait(self, future: Future[list[Path]]) -> None:
-        """The future's outcome (its error raised here); progress counted once per chunk."""
-        for index, (chunk, size) in enumerate(self.chunks):
-            if index in self.awaited:
-                continue
-            if chunk is future or chunk.done():
-                chunk.result()
-                self.awaited.add(index)
-                self.done += size
-                self.progress(FORMS_STAGE, self.done, self.total)
-        future.result()
+    def wait(self, chunk: int) -> None:
+        """Until the chunk is done (its error, or an earlier one's, raised here); progress counted in order."""
+        while self.awaited <= chunk:
+            future, size = self.chunks[self.awaited]
+            future.result()
+            self.awaited += 1
+            self.done += size
+            self.progress(FORMS_STAGE, self.done, self.total)
 
     def finish(self) -> None:
-        for chunk, _ in self.chunks:
-            self.wait(chunk)
+        self.wait(len(self.chunks) - 1)
         for document in self.documents:
             document.result()
 
@@ -508,7 +504,7 @@ def _start(plan: _Plan, root: Path | None, options: BuildOptions) -> _Pending | 
         context = get_context("spawn")
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_spawned, initargs=(root,))
     chunks: list[tuple[Future[list[Path]], int]] = []
-    by_view: dict[int, Future[list[Path]]] = {}
+    by_view: dict[int, int] = {}
     for start in range(0, len(plan.items), CHUNK):
         items = plan.items[start : start + CHUNK]
         if forked:
@@ -516,10 +512,10 @@ def _start(plan: _Plan, root: Path | None, options: BuildOptions) -> _Pending | 
         else:
             given = [(plan.jobs[index], suffixes, key) for index, suffixes, key in items]
             future = pool.submit(_run_spawned, given, plan.out, plan.fragments.folder)
-        chunks.append((future, len(items)))
         for index, _, key in items:
             if key is not None:
-                by_view[id(plan.jobs[index].view)] = future
+                by_view[id(plan.jobs[index].view)] = len(chunks)
+        chunks.append((future, len(items)))
     documents = [pool.submit(_run_document, name) for name in plan.documents] if forked else []
     pending = _Pending(pool, chunks, documents, by_view, options.progress, len(plan.items))
     if not forked:  # spawned workers cannot share the unit's view: the main process writes these
@@ -541,8 +537,8 @@ class _BodySource:
         key = self.keys.get(id(view))
         if key is None:
             return handbook.fragment(template, view)
-        if self.pending is not None and (future := self.pending.by_view.get(id(view))) is not None:
-            self.pending.wait(future)
+        if self.pending is not None and (chunk := self.pending.by_view.get(id(view))) is not None:
+            self.pending.wait(chunk)
         text = self.fragments.get(key)
         return text if text is not None else handbook.fragment(template, view)
 
