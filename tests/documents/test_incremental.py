@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from lianzheng_cli.paths import CACHE_DIR
-from lianzheng_cli.render.incremental import CACHE_FOLDER, FRAGMENTS
+from lianzheng_cli.render.incremental import CACHE_FOLDER
 from tests.conftest import Invoke
 from tests.documents.conftest import build_sample
 
@@ -107,14 +107,22 @@ def test_a_broken_or_forged_record_only_means_a_full_build(sample: Path, tmp_pat
     assert_same_as_clean_build(sample, out, tmp_path)
 
 
-def test_forged_fragments_are_not_embedded(sample: Path, tmp_path: Path) -> None:
+def test_forged_or_damaged_kept_bodies_are_not_embedded(sample: Path, tmp_path: Path) -> None:
     out = sample / "out"
     build_sample(sample, out)
-    fragments = list((sample / CACHE_DIR / CACHE_FOLDER / FRAGMENTS).glob("*.xml"))
-    assert len(fragments) == 31 + 12 + 1  # every post, department and unit form in the handbook
-    for path in fragments:
-        mac, _, _ = path.read_bytes().partition(b"\n")
-        path.write_bytes(mac + b"\n<w:p><w:r><w:t>forged</w:t></w:r></w:p>")
+    packs = list((sample / CACHE_DIR / CACHE_FOLDER).glob("*.pack"))
+    assert len(packs) == 1
+    pack = packs[0]
+    data = bytearray(pack.read_bytes())
+    assert data.count(b"<w:tbl>") >= 31 + 12 + 1  # every post, department and unit form in the handbook
+    start = data.index(b"<w:tbl>")
+    data[start : start + 7] = b"<w:XXX>"  # a body damaged: its digest no longer matches
+    pack.write_bytes(bytes(data))
+    edit_measure(sample)
+    build_sample(sample, out)
+    assert_same_as_clean_build(sample, out, tmp_path)
+    text = pack.read_bytes()
+    pack.write_bytes(text.replace(b"<w:tbl>", b"<w:p/><w:tbl>", 1)[: len(text)])  # shifted: index and seal no longer fit
     edit_measure(sample)
     build_sample(sample, out)
     assert_same_as_clean_build(sample, out, tmp_path)

@@ -142,27 +142,25 @@ class Renderer:
                 template, context, f"{name}.{suffix}.j2", lambda text: stream.write(text.encode("utf-8")), scale=scale
             )
 
-    def write(
-        self, job: Job, out: Path, formats: Sequence[str], fragment_key: str | None = None, fragments: Fragments | None = None
-    ) -> list[Path]:
-        """Write the job's files in formats; with fragment_key, also keep its Word body for the handbook."""
+    def write(self, job: Job, out: Path, formats: Sequence[str], *, body: bool = False) -> tuple[list[Path], str | None]:
+        """Write the job's files in formats; with body, also return its Word body as the handbook embeds it."""
         written = []
         context = handbook.form_context(job.view)
-        body: str | None = None
+        kept: str | None = None
         for suffix in formats:
             path = out / f"{job.base}.{suffix}"
-            if suffix == "docx" and fragment_key is not None:
+            if suffix == "docx" and body:
                 data, inner = self.form(job.template).render_with_fragment(context)
-                body = handbook.strip_bookmarks(inner)
+                kept = handbook.strip_bookmarks(inner)
                 write_atomic(path, data)
             elif suffix == "docx":
                 write_atomic(path, self.form(job.template).render(context))
             else:
                 write_text_atomic(path, self.text(job.template, suffix, context))
             written.append(path)
-        if fragment_key is not None and fragments is not None:
-            fragments.put(fragment_key, body if body is not None else handbook.fragment(self.form(job.template), job.view))
-        return written
+        if body and kept is None:
+            kept = handbook.fragment(self.form(job.template), job.view)
+        return written, kept
 
 
 _OUTPUT_HINT = "检查目录是否可写、文件是否正在 Word 中打开"
@@ -196,7 +194,8 @@ def form_jobs(unit_view: View) -> list[Job]:
 
 # --- One build: what is up to date, what is left to do, and who does it ---------------------
 
-FormItem = tuple[int, tuple[str, ...], str | None]  # job index, the suffixes to write, the fragment key
+FormItem = tuple[int, tuple[str, ...], bool]  # job index, the suffixes to write, whether the handbook needs its body
+Done = tuple[list[Path], list[tuple[int, str]]]  # files written; (job index, Word body) for the handbook
 
 
 @dataclass
@@ -215,15 +214,22 @@ _PLAN: _Plan | None = None
 _WORKER: Renderer | None = None  # a spawned worker's own templates (no fork: jobs are pickled)
 
 
-def _run_items(items: list[FormItem]) -> list[Path]:
+def _run_items(items: list[FormItem]) -> Done:
     assert _PLAN is not None
-    plan = _PLAN
-    fragments = plan.fragments
-    return [
-        path
-        for index, suffixes, key in items
-        for path in plan.renderer.write(plan.jobs[index], plan.out, suffixes, key, fragments if key else None)
-    ]
+    return _write_items(
+        _PLAN.renderer, [(_PLAN.jobs[index], index, suffixes, body) for index, suffixes, body in items], _PLAN.out
+    )
+
+
+def _write_items(renderer: Renderer, items: list[tuple[Job, int, tuple[str, ...], bool]], out: Path) -> Done:
+    written: list[Path] = []
+    bodies: list[tuple[int, str]] = []
+    for job, index, suffixes, body in items:
+        paths, text = renderer.write(job, out, suffixes, body=body)
+        written += paths
+        if text is not None:
+            bodies.append((index, text))
+    return written, bodies
 
 
 def _run_document(name: str) -> list[Path]:
@@ -236,10 +242,9 @@ def _init_spawned(root: Path | None) -> None:
     _WORKER = Renderer(root)
 
 
-def _run_spawned(items: list[tuple[Job, tuple[str, ...], str | None]], out: Path, folder: Path | None) -> list[Path]:
+def _run_spawned(items: list[tuple[Job, int, tuple[str, ...], bool]], out: Path) -> Done:
     assert _WORKER is not None
-    fragments = Fragments.at(folder) if folder is not None else None
-    return [path for job, suffixes, key in items for path in _WORKER.write(job, out, suffixes, key, fragments if key else None)]
+    return _write_items(_WORKER, items, out)
 
 
 def build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions) -> BuildResult:
@@ -248,11 +253,11 @@ def build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions) 
     refuse_special_folder(out)
     with tempfile.TemporaryDirectory(prefix="lzfk-build-") as scratch:
         cache_root = (root or out) if options.use_cache else None
-        fragments = Fragments(cache_root)
+        fragments = Fragments(cache_root, out)
         try:
             return _build(unit, ledger, root, options, cache_root or Path(scratch), fragments)
         finally:
-            fragments.close(prune=False)
+            fragments.close()
 
 
 def _build(
@@ -269,7 +274,7 @@ def _build(
     )
     result.problems.extend(chart_set.problems)
     incremental = not (options.draft or options.pdf)
-    record = BuildRecord.open(None if fragments.temporary else chart_root, out, read=incremental and not options.force)
+    record = BuildRecord.open(None if not options.use_cache else chart_root, out, read=incremental and not options.force)
     keys = _Keys(build_stamp(renderer.dirs, unit.config), record)
     result.written.extend(_attach_charts(view, chart_set.charts, out, keys))
     jobs = form_jobs(view)
@@ -293,17 +298,18 @@ def _build(
     _PLAN = plan
     try:
         parallel = len(jobs) >= PARALLEL_THRESHOLD and (plan.items or plan.documents)
-        pending = _start(plan, root, options) if parallel else None
+        source = _BodySource(plan, body_keys)
+        pending = source.pending = _start(plan, root, options, source.keep) if parallel else None
         try:
             if pending is None:
                 for done, item in enumerate(plan.items, 1):
-                    _run_items([item])
+                    source.keep(_run_items([item])[1])
                     options.progress(FORMS_STAGE, done, len(plan.items))
                 for name in plan.documents:
                     _run_document(name)
             if handbook_docx:
                 if not book_fresh:
-                    toc_jobs += _write_handbook(book_path, unit_docs, _BodySource(fragments, body_keys, pending))
+                    toc_jobs += _write_handbook(book_path, unit_docs, source)
                 result.written.append(book_path)
             if pending is not None:
                 pending.finish()
@@ -313,7 +319,7 @@ def _build(
     finally:
         _PLAN = None
     if handbook_docx and not book_fresh and incremental:
-        fragments.close(prune=True)  # the fragments this handbook did not use are of registers gone or changed
+        fragments.commit()  # this handbook's bodies, and only those, kept for the next build
     if options.draft:
         from lianzheng_cli.render.draft import finish_draft
 
@@ -355,13 +361,12 @@ def _plan_forms(plan: _Plan, digests: dict[int, str], keys: _Keys, options: Buil
         digest = digests[id(job.view)]
         key = keys.of(job.template, digest)
         suffixes = tuple(suffix for suffix in wanted if not keys.fresh(plan.out / f"{job.base}.{suffix}", key, suffix))
-        body_key = None
+        body = False
         if with_bodies and job.template in HANDBOOK_FORMS:
             body_keys[id(job.view)] = keys.of("fragment", job.template, digest)
-            if not plan.fragments.has(body_keys[id(job.view)]):
-                body_key = body_keys[id(job.view)]
-        if suffixes or body_key is not None:
-            plan.items.append((index, suffixes, body_key))
+            body = not plan.fragments.has(body_keys[id(job.view)])
+        if suffixes or body:
+            plan.items.append((index, suffixes, body))
     return body_keys
 
 
@@ -469,19 +474,22 @@ class _Pending:
     """The worker processes and what they were given, awaited in the handbook's order."""
 
     pool: ProcessPoolExecutor
-    chunks: list[tuple[Future[list[Path]], int]]
+    chunks: list[tuple[Future[Done], int]]
     documents: list[Future[list[Path]]]
     by_view: dict[int, int]  # id of a form's view → the chunk that renders its body
     progress: ProgressHook
     total: int
+    deliver: Callable[[list[tuple[int, str]]], None]
     done: int = 0
-    awaited: int = 0  # chunks before this one are done and counted
+    awaited: int = 0  # chunks before this one are done, delivered and counted
 
     def wait(self, chunk: int) -> None:
         """Until the chunk is done (its error, or an earlier one's, raised here); progress counted in order."""
         while self.awaited <= chunk:
             future, size = self.chunks[self.awaited]
-            future.result()
+            _, bodies = future.result()
+            self.deliver(bodies)
+            bodies.clear()  # kept on disk now (Fragments.add); the future need not hold them
             self.awaited += 1
             self.done += size
             self.progress(FORMS_STAGE, self.done, self.total)
@@ -492,7 +500,9 @@ class _Pending:
             document.result()
 
 
-def _start(plan: _Plan, root: Path | None, options: BuildOptions) -> _Pending | None:
+def _start(
+    plan: _Plan, root: Path | None, options: BuildOptions, deliver: Callable[[list[tuple[int, str]]], None]
+) -> _Pending | None:
     """Hand the forms (and, forked, the unit-wide documents) to one worker per core."""
     workers = options.jobs or min(os.cpu_count() or 1, 2)
     if workers <= 1:
@@ -503,21 +513,21 @@ def _start(plan: _Plan, root: Path | None, options: BuildOptions) -> _Pending | 
     else:
         context = get_context("spawn")
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_spawned, initargs=(root,))
-    chunks: list[tuple[Future[list[Path]], int]] = []
+    chunks: list[tuple[Future[Done], int]] = []
     by_view: dict[int, int] = {}
     for start in range(0, len(plan.items), CHUNK):
         items = plan.items[start : start + CHUNK]
         if forked:
             future = pool.submit(_run_items, items)
         else:
-            given = [(plan.jobs[index], suffixes, key) for index, suffixes, key in items]
-            future = pool.submit(_run_spawned, given, plan.out, plan.fragments.folder)
-        for index, _, key in items:
-            if key is not None:
+            given = [(plan.jobs[index], index, suffixes, body) for index, suffixes, body in items]
+            future = pool.submit(_run_spawned, given, plan.out)
+        for index, _, body in items:
+            if body:
                 by_view[id(plan.jobs[index].view)] = len(chunks)
         chunks.append((future, len(items)))
     documents = [pool.submit(_run_document, name) for name in plan.documents] if forked else []
-    pending = _Pending(pool, chunks, documents, by_view, options.progress, len(plan.items))
+    pending = _Pending(pool, chunks, documents, by_view, options.progress, len(plan.items), deliver)
     if not forked:  # spawned workers cannot share the unit's view: the main process writes these
         for name in plan.documents:
             plan.documents[name]()
@@ -525,13 +535,18 @@ def _start(plan: _Plan, root: Path | None, options: BuildOptions) -> _Pending | 
 
 
 class _BodySource:
-    """The forms' Word bodies for the handbook, in its order: from the fragments, as soon as
-    the worker that renders one has finished it; rendered here when none was kept."""
+    """The forms' Word bodies for the handbook, in its order: each as soon as the worker that
+    renders it has finished it, or kept from the last build; rendered here when neither."""
 
-    def __init__(self, fragments: Fragments, keys: dict[int, str], pending: _Pending | None) -> None:
-        self.fragments = fragments
+    def __init__(self, plan: _Plan, keys: dict[int, str]) -> None:
+        self.plan = plan
         self.keys = keys
-        self.pending = pending
+        self.pending: _Pending | None = None
+
+    def keep(self, bodies: list[tuple[int, str]]) -> None:
+        """Bodies the workers rendered, into the new pack (on disk, not held)."""
+        for index, text in bodies:
+            self.plan.fragments.add(self.keys[id(self.plan.jobs[index].view)], text)
 
     def __call__(self, template: FormTemplate, view: View) -> str:
         key = self.keys.get(id(view))
@@ -539,8 +554,12 @@ class _BodySource:
             return handbook.fragment(template, view)
         if self.pending is not None and (chunk := self.pending.by_view.get(id(view))) is not None:
             self.pending.wait(chunk)
-        text = self.fragments.get(key)
-        return text if text is not None else handbook.fragment(template, view)
+        fragments = self.plan.fragments
+        text = fragments.get(key)
+        if text is None:
+            text = handbook.fragment(template, view)
+        fragments.add(key, text)
+        return text
 
 
 def _attach_charts(view: View, charts: dict[str, Any], out: Path, keys: _Keys) -> list[Path]:

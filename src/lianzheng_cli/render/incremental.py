@@ -12,7 +12,7 @@ rebuilt for one changed register renders one form again, not all of them.
 Both live in the cache (``.lzfk_cache/build/``) and carry a seal under this machine's key
 (``cache.seal``), like every cached artefact: a record or fragment that cannot be read or
 verified is a miss, and a miss only means more work. With ``--no-cache`` nothing is read
-from or written to the cache: the fragments of this one build are kept in a temporary folder.
+from or written to the cache: the fragments of this one build are kept in a temporary file.
 """
 
 from __future__ import annotations
@@ -21,21 +21,19 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
+from typing import Any, BinaryIO
 
 from lianzheng_cli.cache import code_stamp, digest, seal, sealed
 from lianzheng_cli.cache import folder as cache_folder
 from lianzheng_cli.config import Config
 
 CACHE_FOLDER = "build"
-FRAGMENTS = "fragments"
 RECORD_FORMAT = 1
 _LIBRARIES = ("jinja2", "markupsafe", "docxtpl", "python-docx", "lxml", "markdown-it-py")
 
@@ -121,8 +119,7 @@ class BuildRecord:
     def open(cls, cache_root: Path | None, out: Path, *, read: bool) -> BuildRecord:
         if cache_root is None:
             return cls(None, out)
-        name = hashlib.blake2b(str(out.resolve()).encode("utf-8"), digest_size=12).hexdigest()
-        location = cache_folder(cache_root, CACHE_FOLDER) / f"{name}.json"
+        location = cache_folder(cache_root, CACHE_FOLDER) / f"{_name(out)}.json"
         record = cls(location, out)
         if read:
             record.entries = _read_record(location, out)
@@ -222,57 +219,131 @@ def _write_sealed(path: Path, text: str) -> None:
 
 
 class Fragments:
-    """The forms' Word bodies for the handbook, one sealed file per key.
+    """The forms' Word bodies the last handbook embedded: one pack file per output folder.
 
-    In the cache when it may be used, else in a temporary folder for this build only.
+    A pack is the bodies one after another, then their index (key → offset, length, digest)
+    as JSON, the index's length (8 bytes) and its seal. A build reuses the bodies it can from
+    the last pack and writes every body its handbook embeds into a new pack, which replaces
+    the old one once the handbook is complete: a pack holds nothing but one handbook's bodies,
+    and costs one file, not one per form. Without a cache (``--no-cache``, or none can be
+    written) the new pack is a temporary file, read back only within this build.
     """
 
-    def __init__(self, cache_root: Path | None) -> None:
-        self.temporary = cache_root is None
+    def __init__(self, cache_root: Path | None, out: Path) -> None:
+        self.location: Path | None = None
         if cache_root is not None:
-            self.folder = cache_folder(cache_root, CACHE_FOLDER) / FRAGMENTS
-            try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                if self.folder.is_symlink() or self.folder.parent.is_symlink():
-                    raise OSError("the fragment folder is a link")
-            except OSError:
-                self.temporary = True
-        if self.temporary:
-            self.folder = Path(tempfile.mkdtemp(prefix="lzfk-fragments-"))
-        self.used: set[str] = set()
+            self.location = cache_folder(cache_root, CACHE_FOLDER) / f"{_name(out)}.pack"
+        self.old: dict[str, tuple[int, int, str]] = {}
+        self._old: BinaryIO | None = None
+        self.new: dict[str, tuple[int, int, str]] = {}
+        self._new: BinaryIO | None = None
+        self._new_path: Path | None = None
+        if self.location is not None:
+            self._open_old(self.location)
 
-    @classmethod
-    def at(cls, folder: Path) -> Fragments:
-        """The store another process opened (a spawned worker's view of it)."""
-        store = cls.__new__(cls)
-        store.folder, store.temporary, store.used = folder, False, set()
-        return store
+    @property
+    def temporary(self) -> bool:
+        return self.location is None
 
-    def has(self, key: str) -> bool:
-        return (self.folder / f"{key}.xml").is_file()
-
-    def get(self, key: str) -> str | None:
-        self.used.add(key)
-        return _read_sealed(self.folder / f"{key}.xml")
-
-    def put(self, key: str, text: str) -> None:
-        _write_sealed(self.folder / f"{key}.xml", text)
-
-    def close(self, *, prune: bool) -> None:
-        """Remove the temporary folder; after a whole handbook, the fragments it no longer uses."""
-        if self.temporary:
-            shutil.rmtree(self.folder, ignore_errors=True)
-            return
-        if not prune:
-            return
+    def _open_old(self, location: Path) -> None:
         try:
-            kept = list(self.folder.glob("*.xml"))
+            if location.is_symlink() or not location.is_file():
+                return
+            handle = location.open("rb")
         except OSError:
             return
-        for path in kept:
-            if path.stem not in self.used:
-                with contextlib.suppress(OSError):
-                    path.unlink()
+        try:
+            handle.seek(-(8 + _SEAL_SIZE), os.SEEK_END)
+            size = int.from_bytes(handle.read(8), "big")
+            mac = handle.read(_SEAL_SIZE).decode("ascii")
+            handle.seek(-(8 + _SEAL_SIZE + size), os.SEEK_END)
+            index = handle.read(size)
+            if not sealed(index, mac):
+                raise ValueError("not sealed here")
+            self.old = {str(key): (int(a), int(b), str(c)) for key, (a, b, c) in json.loads(index).items()}
+            self._old = handle
+        except (OSError, ValueError, TypeError, AttributeError, UnicodeDecodeError):
+            handle.close()
+            self.old = {}
+
+    def has(self, key: str) -> bool:
+        return key in self.old or key in self.new
+
+    def get(self, key: str) -> str | None:
+        """A kept body, or None when there is none (or it does not read back as written)."""
+        for index, handle in ((self.new, self._new), (self.old, self._old)):
+            if key not in index or handle is None:
+                continue
+            offset, length, expected = index[key]
+            try:
+                position = handle.tell()
+                handle.seek(offset)
+                data = handle.read(length)
+                handle.seek(position)
+                if digest(data) == expected:
+                    return data.decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+        return None
+
+    def add(self, key: str, text: str) -> None:
+        """Keep a body the handbook being written embeds (in the new pack)."""
+        if key in self.new:
+            return
+        try:
+            handle = self._new_handle()
+            data = text.encode("utf-8")
+            handle.seek(0, os.SEEK_END)
+            self.new[key] = (handle.tell(), len(data), digest(data))
+            handle.write(data)
+        except OSError:
+            self.new.pop(key, None)
+
+    def _new_handle(self) -> BinaryIO:
+        if self._new is None:
+            folder = self.location.parent if self.location is not None else None
+            if folder is not None:
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    if folder.is_symlink():
+                        raise OSError("the cache folder is a link")
+                    fd, name = tempfile.mkstemp(dir=folder, prefix=".pack-", suffix=".tmp")
+                    self._new, self._new_path = os.fdopen(fd, "w+b"), Path(name)
+                except OSError:
+                    self.location = None
+            if self._new is None:
+                self._new = tempfile.TemporaryFile()  # noqa: SIM115 — open for the build, closed by close()
+        return self._new
+
+    def commit(self) -> None:
+        """The new pack (a complete handbook's bodies) replaces the old one."""
+        if self._new is None or self._new_path is None or self.location is None:
+            return
+        index = json.dumps(self.new, separators=(",", ":")).encode("utf-8")
+        try:
+            self._new.seek(0, os.SEEK_END)
+            self._new.write(index + len(index).to_bytes(8, "big") + seal(index).encode("ascii"))
+            self._new.flush()
+            self._new_path.replace(self.location)
+            self._new_path = None
+        except OSError:
+            return
+
+    def close(self) -> None:
+        for handle in (self._old, self._new):
+            if handle is not None:
+                handle.close()
+        self._old = self._new = None
+        if self._new_path is not None:
+            self._new_path.unlink(missing_ok=True)
+            self._new_path = None
+
+
+_SEAL_SIZE = 64
+
+
+def _name(out: Path) -> str:
+    return hashlib.blake2b(str(out.resolve()).encode("utf-8"), digest_size=12).hexdigest()
 
 
 def content_digest(data: bytes) -> str:
