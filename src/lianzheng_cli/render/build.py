@@ -274,7 +274,7 @@ def _build(
     )
     result.problems.extend(chart_set.problems)
     incremental = not (options.draft or options.pdf)
-    record = BuildRecord.open(None if not options.use_cache else chart_root, out, read=incremental and not options.force)
+    record = BuildRecord.open(chart_root if options.use_cache else None, out, read=incremental and not options.force)
     keys = _Keys(build_stamp(renderer.dirs, unit.config), record)
     result.written.extend(_attach_charts(view, chart_set.charts, out, keys))
     jobs = form_jobs(view)
@@ -293,31 +293,9 @@ def _build(
         result.written.extend(out / f"{job.base}.{suffix}" for job in jobs for suffix in options.formats)
     plan.documents = unit_docs.plan()
     result.written.extend(unit_docs.paths)
-    toc_jobs: list[TocJob] = []
-    global _PLAN
-    _PLAN = plan
-    try:
-        parallel = len(jobs) >= PARALLEL_THRESHOLD and (plan.items or plan.documents)
-        source = _BodySource(plan, body_keys)
-        pending = source.pending = _start(plan, root, options, source.keep) if parallel else None
-        try:
-            if pending is None:
-                for done, item in enumerate(plan.items, 1):
-                    source.keep(_run_items([item])[1])
-                    options.progress(FORMS_STAGE, done, len(plan.items))
-                for name in plan.documents:
-                    _run_document(name)
-            if handbook_docx:
-                if not book_fresh:
-                    toc_jobs += _write_handbook(book_path, unit_docs, source)
-                result.written.append(book_path)
-            if pending is not None:
-                pending.finish()
-        finally:
-            if pending is not None:
-                pending.pool.shutdown(cancel_futures=True)
-    finally:
-        _PLAN = None
+    toc_jobs = _run(plan, _BodySource(plan, body_keys), root, options, unit_docs if not book_fresh else None)
+    if handbook_docx:
+        result.written.append(book_path)
     if handbook_docx and not book_fresh and incremental:
         fragments.commit()  # this handbook's bodies, and only those, kept for the next build
     if options.draft:
@@ -351,6 +329,33 @@ def _build(
         "flowcharts": len(chart_set.charts),
     }
     return result
+
+
+def _run(plan: _Plan, source: _BodySource, root: Path | None, options: BuildOptions, book: _UnitDocuments | None) -> list[TocJob]:
+    """Do what the plan says (in the workers when it is large), and the Word handbook when book is given."""
+    global _PLAN
+    _PLAN = plan
+    toc_jobs: list[TocJob] = []
+    try:
+        parallel = len(plan.jobs) >= PARALLEL_THRESHOLD and (plan.items or plan.documents)
+        pending = source.pending = _start(plan, root, options, source.keep) if parallel else None
+        try:
+            if pending is None:
+                for done, item in enumerate(plan.items, 1):
+                    source.keep(_run_items([item])[1])
+                    options.progress(FORMS_STAGE, done, len(plan.items))
+                for name in plan.documents:
+                    _run_document(name)
+            if book is not None:
+                toc_jobs = _write_handbook(plan.out / f"{handbook.HANDBOOK_TITLE}.docx", book, source)
+            if pending is not None:
+                pending.finish()
+        finally:
+            if pending is not None:
+                pending.pool.shutdown(cancel_futures=True)
+    finally:
+        _PLAN = None
+    return toc_jobs
 
 
 def _plan_forms(plan: _Plan, digests: dict[int, str], keys: _Keys, options: BuildOptions, *, with_bodies: bool) -> dict[int, str]:
