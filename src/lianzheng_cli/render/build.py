@@ -317,7 +317,7 @@ def _build(
         record.discard()
     result.unchanged = keys.unchanged
     if whole:
-        result.removed = _remove_stale(out, previous, result.written)
+        result.removed = _remove_stale(out, previous, result.written, set(digests_now))
         _write_manifest(out, digests_now)
     else:
         _write_manifest(out, digests_now, carried=previous)
@@ -365,7 +365,7 @@ def _plan_forms(plan: _Plan, digests: dict[int, str], keys: _Keys, options: Buil
     for index, job in enumerate(plan.jobs):
         digest = digests[id(job.view)]
         key = keys.of(job.template, digest)
-        suffixes = tuple(suffix for suffix in wanted if not keys.fresh(plan.out / f"{job.base}.{suffix}", key, suffix))
+        suffixes = tuple(suffix for suffix in wanted if not keys.fresh(f"{job.base}.{suffix}", key, suffix))
         body = False
         if with_bodies and job.template in HANDBOOK_FORMS:
             body_keys[id(job.view)] = keys.of("fragment", job.template, digest)
@@ -424,9 +424,9 @@ class _Keys:
     def of(self, *parts: str) -> str:
         return key_of(self.stamp, *parts)
 
-    def fresh(self, path: Path, key: str, suffix: str) -> bool:
-        """Whether path is up to date (and to be left alone) for the inputs that key stands for."""
-        name = path.relative_to(self.record.out).as_posix()
+    def fresh(self, path: Path | str, key: str, suffix: str) -> bool:
+        """Whether path (or its name relative to out) is up to date for the inputs that key stands for."""
+        name = path if isinstance(path, str) else path.relative_to(self.record.out).as_posix()
         key = key_of(key, suffix)
         self.names[name] = key
         if self.record.fresh(name, key):
@@ -732,8 +732,16 @@ def _content_digest(path: Path) -> str:
     return content_digest(read_bytes(path)[0])
 
 
-def _remove_stale(out: Path, previous: dict[str, str], written: list[Path]) -> list[Path]:
-    """Delete what the last build wrote and this one did not; never anything else."""
+def _remove_stale(out: Path, previous: dict[str, str], written: list[Path], names: set[str] | None = None) -> list[Path]:
+    """Delete what the last build wrote and this one did not; never anything else.
+
+    names: what this build wrote, relative to out; a previous name among them is kept without
+    resolving every path (most rebuilds remove nothing).
+    """
+    if names is not None:
+        previous = {name: value for name, value in previous.items() if name not in names}
+        if not previous:
+            return []
     now = {path.resolve() for path in written}
     removed = []
     base = out.resolve()
