@@ -531,10 +531,13 @@ def _start(
             if body:
                 by_view[id(plan.jobs[index].view)] = len(chunks)
         chunks.append((future, len(items)))
-    documents = [pool.submit(_run_document, name) for name in plan.documents] if forked else []
+    # The long texts go to the workers; the tables keep the main process busy until the forms'
+    # bodies arrive (spawned workers cannot share the unit's view: there the main process writes all).
+    given_out = [name for name in plan.documents if forked and name.startswith(handbook.HANDBOOK_TITLE)]
+    documents = [pool.submit(_run_document, name) for name in given_out]
     pending = _Pending(pool, chunks, documents, by_view, options.progress, len(plan.items), deliver)
-    if not forked:  # spawned workers cannot share the unit's view: the main process writes these
-        for name in plan.documents:
+    for name in plan.documents:
+        if name not in given_out:
             plan.documents[name]()
     return pending
 
