@@ -11,11 +11,19 @@ operating system (``os.wait4``; a step that starts workers adds their peak, from
 - pandoc: the same handbook content as Markdown (lzfk's own Markdown rendering),
   converted to .docx by pandoc (skipped with a message when pandoc is missing).
 
-Targets (issue “Official forms and the 工作手册”): the handbook in at most half of
-pandoc's time, with a peak under 500 MB.
+Then ``lzfk build`` itself, the whole command (every document, every format), on units of
+each ``--build-posts`` size (default 2,000 and 4,000): a first build (flowcharts drawn),
+a second one with nothing changed, and one after a single post register was edited; each
+with wall and CPU seconds (user + system, the workers included), peak RSS of the largest
+process and core use (CPU / wall / 2 cores).
 
-    .venv/bin/python bench/documents.py              # 4,000 posts
-    .venv/bin/python bench/documents.py --quick      # 400 posts
+Targets (issue “Official forms and the 工作手册”): the handbook in at most half of
+pandoc's time, with a peak under 500 MB. Issue 15: both cores at least 80 % busy over a
+build, memory flat (100,000 posts under 1 GiB) and one edited register rebuilt in under 2 s.
+
+    .venv/bin/python bench/documents.py              # 4,000 posts; builds of 2,000 and 4,000
+    .venv/bin/python bench/documents.py --quick      # 400 posts; builds of 200 and 400
+    .venv/bin/python bench/documents.py --build-only --build-posts 2000,4000,8000
 """
 
 from __future__ import annotations
@@ -62,6 +70,61 @@ def step(name: str, repo: Path, out: Path) -> None:
     print(json.dumps({"load": loaded, "files": len(result.written), "children_mb": children, "problems": result.problems}))
 
 
+CORES = 2
+
+
+def measure_build(command: list[str], cwd: Path) -> tuple[float, float, float, int]:
+    """Wall seconds, CPU seconds (user + system, with the workers it waited for), peak MB, exit code."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def edit_one_register(repo: Path) -> Path:
+    """Change one measure of one post register (the middle one), as a clerk would."""
+    from generate import post_files
+
+    files = post_files(repo)
+    path = files[len(files) // 2]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("内容: ", "内容: （修订）", 1), encoding="utf-8")
+    return path
+
+
+def run_builds(sizes: list[int], work: Path) -> int:
+    """lzfk build: first, unchanged, one register edited; per size."""
+    from generate import generate
+
+    lzfk = str(Path(sys.executable).with_name("lzfk"))
+    print(f"{'lzfk build (all documents, all formats)':42s} {'wall':>8s} {'CPU':>8s} {'peak':>8s} {'cores':>6s}")
+    peaks: list[tuple[int, float]] = []
+    for posts in sizes:
+        repo = work / f"build-{posts}"
+        generate(repo, posts)
+        for label, prepare in (("first build", None), ("nothing changed", None), ("one register edited", edit_one_register)):
+            if prepare is not None:
+                prepare(repo)
+            wall, cpu, peak, code = measure_build([lzfk, "build", "--out", "out", "--as-of", AS_OF.isoformat()], repo)
+            if code != 0:
+                print(f"build of {posts} posts ({label}): failed (exit {code})")
+                return 1
+            use = cpu / wall / CORES if wall else 0.0
+            print(f"{f'{posts} posts, {label}':42s} {wall:7.2f}s {cpu:7.2f}s {peak:6.0f}MB {use:6.0%}")
+            if label == "first build":
+                peaks.append((posts, peak))
+        shutil.rmtree(repo, ignore_errors=True)
+    if len(peaks) >= 2:
+        (small, low), (large, high) = peaks[0], peaks[-1]
+        per_thousand = (high - low) / (large - small) * 1000
+        print(
+            f"memory: {per_thousand:.0f} MB per 1,000 posts (peak {low:.0f} → {high:.0f} MB); "
+            f"100,000 posts extrapolated ≈ {low + per_thousand * (100_000 - small) / 1000:.0f} MB (target < 1024 MB)"
+        )
+    return 0
+
+
 def measure(command: list[str]) -> tuple[float, float, int, str]:
     """Wall seconds, peak MB (the process, or its largest child if larger), exit code, stdout."""
     started = time.perf_counter()
@@ -84,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--posts", type=int, default=4000)
     parser.add_argument("--quick", action="store_true", help="400 posts")
     parser.add_argument("--keep", type=Path, help="keep the generated unit and outputs in this folder")
+    parser.add_argument("--build-posts", default="2000,4000", help="unit sizes for the lzfk build runs (comma-separated)")
+    parser.add_argument("--build-only", action="store_true", help="only the lzfk build runs")
     parser.add_argument("--step", choices=("flowcharts", "handbook", "forms", "markdown"), help=argparse.SUPPRESS)
     parser.add_argument("--repo", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -92,9 +157,11 @@ def main(argv: list[str] | None = None) -> int:
         step(args.step, args.repo, args.out)
         return 0
     posts = 400 if args.quick else args.posts
+    sizes = [200, 400] if args.quick else [int(size) for size in args.build_posts.split(",") if size]
     work = args.keep or Path(tempfile.mkdtemp(prefix="lzfk-bench-documents-"))
     try:
-        return run(posts, work)
+        code = 0 if args.build_only else run(posts, work)
+        return run_builds(sizes, work) or code
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -7,9 +7,11 @@ import os
 import stat
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from lianzheng_cli.errors import WriteError
 
@@ -53,6 +55,14 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True, hint: str = _
 
     durable=False skips the fsync, for generated files that can always be built again.
     """
+    with atomic_stream(path, durable=durable, hint=hint) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def atomic_stream(path: Path, *, durable: bool = False, hint: str = _HINT) -> Iterator[BinaryIO]:
+    """A file to write piece by piece that replaces path in one step when the block ends
+    (and is removed, leaving path as it was, when the block fails)."""
     refuse_special(path)
     mode = path.stat().st_mode & 0o777 if path.exists() else _default_mode()
     temp: Path | None = None
@@ -61,7 +71,7 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True, hint: str = _
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         temp = Path(name)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -71,6 +81,10 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True, hint: str = _
         if temp is not None:
             temp.unlink(missing_ok=True)
         raise WriteError(f"无法写入 {path}：{exc.strerror or exc}", hint=hint) from exc
+    except BaseException:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+        raise
 
 
 _UMASK = threading.Lock()

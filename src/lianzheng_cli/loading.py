@@ -10,8 +10,12 @@ trees are dropped once a file is checked (they would double a large build's memo
 from __future__ import annotations
 
 import copy
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
@@ -89,8 +93,12 @@ class LoadedRepository:
         return self.repository.config.grades[grade.rank]
 
 
-def load_repository(start: Path | Repository) -> LoadedRepository:
-    """Load the repository at or above start (ConfigError when lzfk.yaml is missing or invalid)."""
+def load_repository(start: Path | Repository, *, parallel: bool = False) -> LoadedRepository:
+    """Load the repository at or above start (ConfigError when lzfk.yaml is missing or invalid).
+
+    parallel: parse and check the files in one forked worker per core (``lzfk build``, where
+    the load is the one phase that would otherwise keep a core idle).
+    """
     repository = start if isinstance(start, Repository) else require_repository(start)
     try:
         checker = Checker.for_repository(repository)
@@ -99,30 +107,65 @@ def load_repository(start: Path | Repository) -> LoadedRepository:
     files, _ = list_files(repository)
     loaded = LoadedRepository(repository, ValidationResult(repository.root), ruleset=checker.ruleset)
     outcomes: list[tuple[str, FileOutcome]] = []
-    for path in files:
-        parsed = parse_register_file(path, repository.display(path), repository.root)
-        outcome, grades = check_parsed(parsed, checker)
+    for parsed, outcome, grades, complete in _checked_files(repository, checker, files, parallel=parallel):
         outcomes.append((parsed.path, outcome))
-        _keep(loaded, parsed, grades, checker)
+        _keep(loaded, parsed, grades, complete)
     facts = [outcome.facts for _, outcome in outcomes if outcome.facts is not None]
     loaded.ledger = load_ledger(repository.root, known_ids(facts))
     loaded.result = assemble(repository.root, repository.config, outcomes, loaded.ledger, checker.ruleset)
     return loaded
 
 
-def _keep(loaded: LoadedRepository, parsed: ParsedFile, grades: list[Grade], checker: Checker) -> None:
-    if parsed.register is not None:
-        loaded.graded.append(GradedRegister(parsed.path, parsed.register, grades))
-    elif not parsed.is_register:
-        loaded.chapters.append(parsed)
-        return
-    else:
+Checked = tuple[ParsedFile, FileOutcome, list[Grade], bool]  # bool: graded complete (see GradedRegister)
+PARALLEL_THRESHOLD = 400  # files; below it a pool costs more than it saves
+_CHUNK = 100
+_STATE: tuple[Repository, Checker] | None = None  # what forked workers inherit
+
+
+def _check_file(repository: Repository, checker: Checker, path: Path) -> Checked:
+    """One file parsed and checked; a register's tree is dropped (a stand-in register made first)."""
+    parsed = parse_register_file(path, repository.display(path), repository.root)
+    outcome, grades = check_parsed(parsed, checker)
+    complete = True
+    if parsed.is_register and parsed.register is None:
         stand_in = _with_unfilled_grades(parsed)
         if stand_in is not None:
-            config = checker.config
-            grades = [grade_risk(risk, stand_in, checker.ruleset, config) for risk in stand_in.risks]
-            loaded.graded.append(GradedRegister(parsed.path, stand_in, grades, complete=False))
-    parsed.tree = None
+            parsed.register, complete = stand_in, False
+            grades = [grade_risk(risk, stand_in, checker.ruleset, checker.config) for risk in stand_in.risks]
+    if parsed.is_register:
+        parsed.tree = None
+    return parsed, outcome, grades, complete
+
+
+def _check_chunk(paths: list[Path]) -> list[Checked]:
+    assert _STATE is not None
+    repository, checker = _STATE
+    return [_check_file(repository, checker, path) for path in paths]
+
+
+def _checked_files(repository: Repository, checker: Checker, files: list[Path], *, parallel: bool) -> Iterator[Checked]:
+    """Every file checked, in order: here, or by one forked worker per core."""
+    workers = min(os.cpu_count() or 1, 2)
+    if not parallel or workers < 2 or len(files) < PARALLEL_THRESHOLD or "fork" not in get_all_start_methods():
+        for path in files:
+            yield _check_file(repository, checker, path)
+        return
+    global _STATE
+    _STATE = (repository, checker)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+            chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
+            for checked in pool.map(_check_chunk, chunks):
+                yield from checked
+    finally:
+        _STATE = None
+
+
+def _keep(loaded: LoadedRepository, parsed: ParsedFile, grades: list[Grade], complete: bool) -> None:
+    if not parsed.is_register:
+        loaded.chapters.append(parsed)
+    elif parsed.register is not None:
+        loaded.graded.append(GradedRegister(parsed.path, parsed.register, grades, complete=complete))
 
 
 def _with_unfilled_grades(parsed: ParsedFile) -> Register | None:

@@ -88,7 +88,9 @@ def _near(path: Path) -> Path:
         return path
 
 
-def _checked_source(start: Path, *, draft: bool = False) -> tuple[LoadedRepository, Unit, list[Finding]] | None:
+def _checked_source(
+    start: Path, *, draft: bool = False, parallel: bool = True
+) -> tuple[LoadedRepository, Unit, list[Finding]] | None:
     """Load and check: final documents are built only from registers that pass lzfk validate;
     a draft (征求意见稿) from whatever can be read, with the errors returned for its list."""
     from lianzheng_cli.loading import load_repository
@@ -97,7 +99,7 @@ def _checked_source(start: Path, *, draft: bool = False) -> tuple[LoadedReposito
 
     repository, config_findings, _ = open_repository(start)
     with spinner("正在读取和检查登记表……"):
-        loaded = load_repository(repository) if repository is not None else None
+        loaded = load_repository(repository, parallel=parallel) if repository is not None else None
     errors = config_findings if loaded is None else loaded.errors
     config_failed = loaded is None or loaded.result.config_failed
     if loaded is None or config_failed or (errors and not draft):
@@ -131,7 +133,13 @@ def build_command(
     ] = False,
     jobs: Annotated[
         int,
-        typer.Option("--jobs", "-j", min=0, help="生成表单的并行进程数；不写或写 0 时自动决定（最多 2 个）", show_default=False),
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            help="并行的工作进程数；不写或写 0 时自动决定（最多 2 个），写 1 时全部在一个进程中完成",
+            show_default=False,
+        ),
     ] = 0,
     edition: Annotated[
         Edition,
@@ -151,6 +159,11 @@ def build_command(
     pdf: Annotated[
         bool, typer.Option("--pdf", help="每个 Word 文件旁再生成 PDF（需要 LibreOffice，一次调用转换全部文件）")
     ] = False,
+    force: Annotated[bool, typer.Option("--force", help="全部文档重新生成（不跳过未变的文档），并更新生成记录")] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option("--no-cache", help="不使用也不更新缓存（.lzfk_cache/）：全部文档重新生成，流程图也重新绘制"),
+    ] = False,
 ) -> int:
     """从登记表生成正式文档：各岗位、科室、单位的廉政风险防控表，提示书，风险点目录，部门权力清单，进展情况表和工作手册。"""
     from lianzheng_cli.render.assemble import unapproved
@@ -158,7 +171,7 @@ def build_command(
 
     if edition is Edition.public and (formats or only or static_toc or as_of or draft):
         raise UsageError("--edition public 生成公示网站和公示一览表，不与 --format、--only、--static-toc、--as-of、--draft 同用")
-    checked = _checked_source(Path.cwd(), draft=draft)
+    checked = _checked_source(Path.cwd(), draft=draft, parallel=jobs != 1)
     if checked is None:
         return ExitCode.FINDINGS
     loaded, unit, open_findings = checked
@@ -187,6 +200,8 @@ def build_command(
             open_problems=tuple(f"{f.path}:{f.line}:{f.column}：{f.message}（{f.hint}）" for f in open_findings),
             pdf=pdf,
             progress=hook,
+            use_cache=not no_cache,
+            force=force,
         )
         result = build(unit, loaded.ledger, loaded.root, options)
     for problem in result.problems:
@@ -196,6 +211,8 @@ def build_command(
         f"已生成 {len(result.written)} 个文件到 {out}/：{counts['posts']} 个岗位、{counts['departments']} 个科室，"
         f"{counts['risks']} 个风险点、{counts['measures']} 条防控措施，{counts['flowcharts']} 张流程图"
     )
+    if result.unchanged:
+        console.print(Text(f"其中 {result.unchanged} 个文件的内容来源没有变化，未重新生成（--force 全部重新生成）", style="dim"))
     if result.pdf_fonts:
         console.print(f"PDF 中嵌入的字体：{'、'.join(result.pdf_fonts)}")
     if result.pdf_substitutes:

@@ -1,17 +1,24 @@
 """``lzfk build`` as a function: registers in, documents written, a report of what was done.
 
-The separate forms and notices are rendered by worker processes (one per core) while the
-main process writes the handbook and the unit-wide documents. Files written by the
+The registers come loaded and graded (``loading``: one load, shared with the checks). Every
+output is keyed by its inputs (``incremental``): what is up to date is left as it is. The
+rest goes to worker processes, one per core, forked after the unit's view is built so that
+only indices cross: the forms and notices first (each form's Word body rendered once, for
+its own file and, kept as a fragment, for the handbook), then the unit-wide documents,
+longest first. Meanwhile the main process writes the Word handbook, taking each form's
+body as soon as it is done; every long document streams to disk. Files written by the
 previous build and not by this one are removed (only those: a manifest lists them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_all_start_methods, get_context
@@ -25,6 +32,7 @@ from lianzheng_cli import fsutil
 from lianzheng_cli.errors import WriteError
 from lianzheng_cli.fsutil import refuse_special_folder
 from lianzheng_cli.ledger import Ledger
+from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.paths import BUILD_MANIFEST
 from lianzheng_cli.render import handbook, pdf
 from lianzheng_cli.render.assemble import Unit, rows_by_grade, unit_context
@@ -32,7 +40,15 @@ from lianzheng_cli.render.context import DEPARTMENT_FORM, NOTICE, POST_FORM, UNI
 from lianzheng_cli.render.docx_package import ReferenceDocument
 from lianzheng_cli.render.flowchart import render_charts
 from lianzheng_cli.render.forms import FormTemplate
-from lianzheng_cli.render.jinja_env import describe, environment, find_template, render_bounded, template_dirs
+from lianzheng_cli.render.incremental import BuildRecord, Fragments, build_stamp, content_digest, key_of, view_digest
+from lianzheng_cli.render.jinja_env import (
+    describe,
+    environment,
+    find_template,
+    render_bounded,
+    render_streamed,
+    template_dirs,
+)
 from lianzheng_cli.render.markdown_docx import to_html
 from lianzheng_cli.render.progress import count_registers, progress_view, statistics_view
 from lianzheng_cli.render.sanitize import unique_file_names
@@ -64,16 +80,19 @@ class BuildOptions:
     open_problems: tuple[str, ...] = ()
     pdf: bool = False  # also a PDF beside each Word document (LibreOffice, one batched call)
     progress: ProgressHook = no_progress
+    use_cache: bool = True  # False (--no-cache): nothing read from or written to .lzfk_cache/
+    force: bool = False  # --force: every document written again, the build record renewed
 
 
 @dataclass
 class BuildResult:
-    written: list[Path] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)  # every file of this build, those left as they were included
     removed: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     pdf_fonts: list[str] = field(default_factory=list)  # faces embedded in the PDFs
     pdf_substitutes: list[tuple[str, str]] = field(default_factory=list)  # (family named, face printed instead)
+    unchanged: int = 0  # files of written that were up to date and not written again
 
 
 @dataclass(frozen=True)
@@ -83,6 +102,10 @@ class Job:
     template: str
     view: View
     base: str
+
+
+# The forms whose Word bodies the handbook embeds (the notices are not in it).
+HANDBOOK_FORMS = frozenset((POST_FORM, DEPARTMENT_FORM, UNIT_FORM))
 
 
 class Renderer:
@@ -98,29 +121,47 @@ class Renderer:
             self._forms[name] = FormTemplate(find_template(f"{name}.docx", self.dirs), self.env)
         return self._forms[name]
 
-    def text(self, name: str, suffix: str, context: View) -> str:
+    def template(self, name: str, suffix: str) -> jinja2.Template:
         template_name = f"{name}.{suffix}.j2"
         try:
-            template = self.env.get_template(template_name)
+            return self.env.get_template(template_name)
         except jinja2.TemplateNotFound as exc:
             if exc.name == template_name:
                 find_template(template_name, self.dirs)
             raise describe(exc, template_name) from exc
         except jinja2.TemplateError as exc:
             raise describe(exc, getattr(exc, "name", None) or template_name) from exc
-        return render_bounded(template, context, template_name)
 
-    def write(self, job: Job, out: Path, formats: Sequence[str]) -> list[Path]:
+    def text(self, name: str, suffix: str, context: View) -> str:
+        return render_bounded(self.template(name, suffix), context, f"{name}.{suffix}.j2")
+
+    def stream(self, name: str, suffix: str, context: View, path: Path, *, scale: int = 1) -> None:
+        """Render a long text document straight into path (atomically), never holding all of it."""
+        template = self.template(name, suffix)
+        with fsutil.atomic_stream(path, hint=_OUTPUT_HINT) as stream:
+            render_streamed(
+                template, context, f"{name}.{suffix}.j2", lambda text: stream.write(text.encode("utf-8")), scale=scale
+            )
+
+    def write(self, job: Job, out: Path, formats: Sequence[str], *, body: bool = False) -> tuple[list[Path], str | None]:
+        """Write the job's files in formats; with body, also return its Word body as the handbook embeds it."""
         written = []
         context = handbook.form_context(job.view)
+        kept: str | None = None
         for suffix in formats:
             path = out / f"{job.base}.{suffix}"
-            if suffix == "docx":
+            if suffix == "docx" and body:
+                data, inner = self.form(job.template).render_with_fragment(context)
+                kept = handbook.strip_bookmarks(inner)
+                write_atomic(path, data)
+            elif suffix == "docx":
                 write_atomic(path, self.form(job.template).render(context))
             else:
                 write_text_atomic(path, self.text(job.template, suffix, context))
             written.append(path)
-        return written
+        if body and kept is None:
+            kept = handbook.fragment(self.form(job.template), job.view)
+        return written, kept
 
 
 _OUTPUT_HINT = "检查目录是否可写、文件是否正在 Word 中打开"
@@ -133,19 +174,6 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     write_atomic(path, text.encode("utf-8"))
-
-
-_WORKER: Renderer | None = None
-
-
-def _init_worker(root: Path | None) -> None:
-    global _WORKER
-    _WORKER = Renderer(root)
-
-
-def _run_chunk(jobs: list[Job], out: Path, formats: tuple[str, ...]) -> list[Path]:
-    assert _WORKER is not None
-    return [path for job in jobs for path in _WORKER.write(job, out, formats)]
 
 
 def form_jobs(unit_view: View) -> list[Job]:
@@ -165,38 +193,112 @@ def form_jobs(unit_view: View) -> list[Job]:
     return jobs
 
 
+# --- One build: what is up to date, what is left to do, and who does it ---------------------
+
+FormItem = tuple[int, tuple[str, ...], bool]  # job index, the suffixes to write, whether the handbook needs its body
+Done = tuple[list[Path], list[tuple[int, str]]]  # files written; (job index, Word body) for the handbook
+
+
+@dataclass
+class _Plan:
+    """What a build has to do; forked workers inherit it (only indices and names cross processes)."""
+
+    renderer: Renderer
+    jobs: list[Job]
+    out: Path
+    fragments: Fragments
+    items: list[FormItem] = field(default_factory=list)
+    documents: dict[str, Callable[[], list[Path]]] = field(default_factory=dict)  # unit-wide, in workers
+
+
+_PLAN: _Plan | None = None
+_WORKER: Renderer | None = None  # a spawned worker's own templates (no fork: jobs are pickled)
+
+
+def _run_items(items: list[FormItem]) -> Done:
+    assert _PLAN is not None
+    return _write_items(
+        _PLAN.renderer, [(_PLAN.jobs[index], index, suffixes, body) for index, suffixes, body in items], _PLAN.out
+    )
+
+
+def _write_items(renderer: Renderer, items: list[tuple[Job, int, tuple[str, ...], bool]], out: Path) -> Done:
+    written: list[Path] = []
+    bodies: list[tuple[int, str]] = []
+    for job, index, suffixes, body in items:
+        paths, text = renderer.write(job, out, suffixes, body=body)
+        written += paths
+        if text is not None:
+            bodies.append((index, text))
+    return written, bodies
+
+
+def _run_document(name: str) -> list[Path]:
+    assert _PLAN is not None
+    return _PLAN.documents[name]()
+
+
+def _init_spawned(root: Path | None) -> None:
+    global _WORKER
+    _WORKER = Renderer(root)
+
+
+def _run_spawned(items: list[tuple[Job, int, tuple[str, ...], bool]], out: Path) -> Done:
+    assert _WORKER is not None
+    return _write_items(_WORKER, items, out)
+
+
 def build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions) -> BuildResult:
-    """Write every document into options.out."""
-    result = BuildResult()
+    """Write every document into options.out; unchanged ones are left as they are (see incremental)."""
     out = options.out
     refuse_special_folder(out)
+    with tempfile.TemporaryDirectory(prefix="lzfk-build-") as scratch:
+        cache_root = (root or out) if options.use_cache else None
+        fragments = Fragments(cache_root, out)
+        try:
+            return _build(unit, ledger, root, options, cache_root or Path(scratch), fragments)
+        finally:
+            fragments.close()
+
+
+def _build(
+    unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions, chart_root: Path, fragments: Fragments
+) -> BuildResult:
+    result = BuildResult()
+    out = options.out
     previous = _read_manifest(out)
     renderer = Renderer(root)
     view = unit_context(unit)
     counts = count_registers(unit)
     chart_set = render_charts(
-        [(power["编号"], power) for department in view["科室"] for power in department["权力清单"]], root or out, view["等级"]
+        [(power["编号"], power) for department in view["科室"] for power in department["权力清单"]], chart_root, view["等级"]
     )
     result.problems.extend(chart_set.problems)
-    result.written.extend(_attach_charts(view, chart_set.charts, out))
-    toc_jobs: list[TocJob] = []
-    jobs = form_jobs(view) if "forms" in options.documents else []
-    pending = _start_forms(jobs, root, out, options) if len(jobs) >= PARALLEL_THRESHOLD else None
-    if pending is None:
-        for done, job in enumerate(jobs, 1):
-            result.written.extend(renderer.write(job, out, options.formats))
-            options.progress(FORMS_STAGE, done, len(jobs))
-    try:
-        result.written.extend(_unit_documents(renderer, unit, ledger, view, counts, chart_set.charts, out, options, toc_jobs))
-    finally:
-        if pending is not None:
-            pool, futures = pending
-            try:
-                for done, future in enumerate(futures, 1):
-                    result.written.extend(future.result())
-                    options.progress(FORMS_STAGE, min(done * CHUNK, len(jobs)), len(jobs))
-            finally:
-                pool.shutdown(cancel_futures=True)
+    incremental = not (options.draft or options.pdf)
+    record = BuildRecord.open(chart_root if options.use_cache else None, out, read=incremental and not options.force)
+    keys = _Keys(build_stamp(renderer.dirs, unit.config), record)
+    result.written.extend(_attach_charts(view, chart_set.charts, out, keys))
+    jobs = form_jobs(view)
+    digests = {id(job.view): view_digest(job.view) for job in jobs}
+    unit_digest = _unit_digest(view, digests)
+    statistics = statistics_view(counts)
+    unit_docs = _UnitDocuments(
+        renderer, unit, ledger, view, counts, statistics, chart_set.charts, options, keys, unit_digest, len(jobs)
+    )
+    book_path = out / f"{handbook.HANDBOOK_TITLE}.docx"
+    handbook_docx = "handbook" in options.documents and "docx" in options.formats
+    book_fresh = not handbook_docx or keys.fresh(book_path, unit_docs.handbook_key, "docx")
+    plan = _Plan(renderer, jobs, out, fragments)
+    body_keys = _plan_forms(plan, digests, keys, options, with_bodies=not book_fresh)
+    if "forms" in options.documents:
+        result.written.extend(out / f"{job.base}.{suffix}" for job in jobs for suffix in options.formats)
+    plan.documents = unit_docs.plan()
+    result.written.extend(unit_docs.paths)
+    toc_jobs = _run(plan, _BodySource(plan, body_keys), root, options, unit_docs if not book_fresh else None)
+    if handbook_docx:
+        result.written.append(book_path)
+    if handbook_docx and not book_fresh and incremental:
+        fragments.commit()  # this handbook's bodies, and only those, kept for the next build
     if options.draft:
         from lianzheng_cli.render.draft import finish_draft
 
@@ -209,13 +311,18 @@ def build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions) 
         if converted.problem:
             result.problems.append(converted.problem)
         toc_jobs = [job for job in toc_jobs if _number_contents(job)]
-    if toc_jobs:
+    if toc_jobs or (handbook_docx and book_fresh and not options.static_toc):
         result.problems.append(TOC_NOTE)
-    if options.documents == frozenset(DOCUMENT_KINDS) and tuple(sorted(options.formats)) == tuple(sorted(FORMATS)):
-        result.removed = _remove_stale(out, previous, result.written)
-        _write_manifest(out, result.written)
+    whole = options.documents == frozenset(DOCUMENT_KINDS) and tuple(sorted(options.formats)) == tuple(sorted(FORMATS))
+    digests_now = keys.finish(out, result.written, save=incremental, whole=whole)
+    if not incremental:
+        record.discard()
+    result.unchanged = keys.unchanged
+    if whole:
+        result.removed = _remove_stale(out, previous, result.written, set(digests_now))
+        _write_manifest(out, digests_now)
     else:
-        _write_manifest(out, result.written, carried=previous)
+        _write_manifest(out, digests_now, carried=previous)
     result.counts = {
         "posts": counts.posts,
         "departments": counts.departments,
@@ -224,6 +331,60 @@ def build(unit: Unit, ledger: Ledger, root: Path | None, options: BuildOptions) 
         "flowcharts": len(chart_set.charts),
     }
     return result
+
+
+def _run(plan: _Plan, source: _BodySource, root: Path | None, options: BuildOptions, book: _UnitDocuments | None) -> list[TocJob]:
+    """Do what the plan says (in the workers when it is large), and the Word handbook when book is given."""
+    global _PLAN
+    _PLAN = plan
+    toc_jobs: list[TocJob] = []
+    try:
+        parallel = len(plan.jobs) >= PARALLEL_THRESHOLD and (plan.items or plan.documents)
+        pending = source.pending = _start(plan, root, options, source.keep) if parallel else None
+        try:
+            if pending is None:
+                for done, item in enumerate(plan.items, 1):
+                    source.keep(_run_items([item])[1])
+                    options.progress(FORMS_STAGE, done, len(plan.items))
+                for name in plan.documents:
+                    _run_document(name)
+            if book is not None:
+                toc_jobs = _write_handbook(plan.out / f"{handbook.HANDBOOK_TITLE}.docx", book, source)
+            if pending is not None:
+                pending.finish()
+        finally:
+            if pending is not None:
+                pending.pool.shutdown(cancel_futures=True)
+    finally:
+        _PLAN = None
+    return toc_jobs
+
+
+def _plan_forms(plan: _Plan, digests: dict[int, str], keys: _Keys, options: BuildOptions, *, with_bodies: bool) -> dict[int, str]:
+    """Which forms to write, and which Word bodies the handbook needs rendered; the body keys by view."""
+    body_keys: dict[int, str] = {}
+    wanted = options.formats if "forms" in options.documents else ()
+    for index, job in enumerate(plan.jobs):
+        digest = digests[id(job.view)]
+        key = keys.of(job.template, digest)
+        suffixes = tuple(suffix for suffix in wanted if not keys.fresh(f"{job.base}.{suffix}", key, suffix))
+        body = False
+        if with_bodies and job.template in HANDBOOK_FORMS:
+            body_keys[id(job.view)] = keys.of("fragment", job.template, digest)
+            body = not plan.fragments.has(body_keys[id(job.view)])
+        if suffixes or body:
+            plan.items.append((index, suffixes, body))
+    return body_keys
+
+
+def _write_handbook(path: Path, docs: _UnitDocuments, source: _BodySource) -> list[TocJob]:
+    renderer, options = docs.renderer, docs.options
+    forms = handbook.Forms(renderer.form(POST_FORM), renderer.form(DEPARTMENT_FORM), renderer.form(UNIT_FORM))
+    data = handbook.HandbookInput(
+        docs.view, docs.unit.chapters, docs.statistics, docs.charts, forms, static_toc=options.static_toc, form_body=source
+    )
+    entries = handbook.write_handbook(path, data, docs.reference)
+    return [] if options.static_toc else [TocJob(path, data, docs.reference, entries)]
 
 
 TOC_NOTE = (
@@ -253,19 +414,165 @@ def _number_contents(job: TocJob) -> bool:
     return pdf.convert([job.path]).problem is not None
 
 
-def _start_forms(
-    jobs: list[Job], root: Path | None, out: Path, options: BuildOptions
-) -> tuple[ProcessPoolExecutor, list[Future[list[Path]]]] | None:
+class _Keys:
+    """Each output's key, checked against the build record, and noted once the file is written."""
+
+    def __init__(self, stamp: str, record: BuildRecord) -> None:
+        self.stamp = stamp
+        self.record = record
+        self.names: dict[str, str] = {}  # output relative to out → its key
+        self.unchanged = 0
+
+    def of(self, *parts: str) -> str:
+        return key_of(self.stamp, *parts)
+
+    def fresh(self, path: Path | str, key: str, suffix: str) -> bool:
+        """Whether path (or its name relative to out) is up to date for the inputs that key stands for."""
+        name = path if isinstance(path, str) else path.relative_to(self.record.out).as_posix()
+        key = key_of(key, suffix)
+        self.names[name] = key
+        if self.record.fresh(name, key):
+            self.unchanged += 1
+            return True
+        return False
+
+    def finish(self, out: Path, written: list[Path], *, save: bool, whole: bool) -> dict[str, str]:
+        """The content digest of every file of the build (the record's for those left alone); the record saved."""
+        digests: dict[str, str] = {}
+        for path in sorted(set(written)):
+            try:
+                name = path.relative_to(out).as_posix()
+            except ValueError:
+                continue
+            value = self.record.digest_of(name)
+            if value is None:
+                try:
+                    value = content_digest(read_bytes(path)[0])
+                except OSError:
+                    continue
+                if name in self.names:
+                    self.record.note(name, self.names[name], value)
+            digests[name] = value
+        if save:
+            self.record.save(keep_others=not whole)
+        return digests
+
+
+def _unit_digest(view: View, digests: dict[int, str]) -> str:
+    """The whole-unit view's digest, each form standing in by its own digest (already taken).
+
+    The catalogue rows and groups are left out: unit_context derives them from the forms.
+    """
+    shallow = {key: value for key, value in view.items() if key not in ("目录", "目录分组", "已撤销", "单位表", "科室")}
+    shallow["单位表"] = [digests[id(form)] for form in view["单位表"]]
+    shallow["科室"] = [
+        {
+            **department,
+            "科室表": digests[id(department["科室表"])] if department["科室表"] is not None else None,
+            "岗位": [digests[id(post)] for post in department["岗位"]],
+        }
+        for department in view["科室"]
+    ]
+    return view_digest(shallow)
+
+
+@dataclass
+class _Pending:
+    """The worker processes and what they were given, awaited in the handbook's order."""
+
+    pool: ProcessPoolExecutor
+    chunks: list[tuple[Future[Done], int]]
+    documents: list[Future[list[Path]]]
+    by_view: dict[int, int]  # id of a form's view → the chunk that renders its body
+    progress: ProgressHook
+    total: int
+    deliver: Callable[[list[tuple[int, str]]], None]
+    done: int = 0
+    awaited: int = 0  # chunks before this one are done, delivered and counted
+
+    def wait(self, chunk: int) -> None:
+        """Until the chunk is done (its error, or an earlier one's, raised here); progress counted in order."""
+        while self.awaited <= chunk:
+            future, size = self.chunks[self.awaited]
+            _, bodies = future.result()
+            self.deliver(bodies)
+            bodies.clear()  # kept on disk now (Fragments.add); the future need not hold them
+            self.awaited += 1
+            self.done += size
+            self.progress(FORMS_STAGE, self.done, self.total)
+
+    def finish(self) -> None:
+        self.wait(len(self.chunks) - 1)
+        for document in self.documents:
+            document.result()
+
+
+def _start(
+    plan: _Plan, root: Path | None, options: BuildOptions, deliver: Callable[[list[tuple[int, str]]], None]
+) -> _Pending | None:
+    """Hand the forms (and, forked, the unit-wide documents) to one worker per core."""
     workers = options.jobs or min(os.cpu_count() or 1, 2)
     if workers <= 1:
         return None
-    method = "fork" if "fork" in get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method), initializer=_init_worker, initargs=(root,))
-    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-    return pool, [pool.submit(_run_chunk, chunk, out, options.formats) for chunk in chunks]
+    forked = "fork" in get_all_start_methods()
+    if forked:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"))
+    else:
+        context = get_context("spawn")
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_spawned, initargs=(root,))
+    chunks: list[tuple[Future[Done], int]] = []
+    by_view: dict[int, int] = {}
+    for start in range(0, len(plan.items), CHUNK):
+        items = plan.items[start : start + CHUNK]
+        if forked:
+            future = pool.submit(_run_items, items)
+        else:
+            given = [(plan.jobs[index], index, suffixes, body) for index, suffixes, body in items]
+            future = pool.submit(_run_spawned, given, plan.out)
+        for index, _, body in items:
+            if body:
+                by_view[id(plan.jobs[index].view)] = len(chunks)
+        chunks.append((future, len(items)))
+    # The long texts go to the workers; the tables keep the main process busy until the forms'
+    # bodies arrive (spawned workers cannot share the unit's view: there the main process writes all).
+    given_out = [name for name in plan.documents if forked and name.startswith(handbook.HANDBOOK_TITLE)]
+    documents = [pool.submit(_run_document, name) for name in given_out]
+    pending = _Pending(pool, chunks, documents, by_view, options.progress, len(plan.items), deliver)
+    for name in plan.documents:
+        if name not in given_out:
+            plan.documents[name]()
+    return pending
 
 
-def _attach_charts(view: View, charts: dict[str, Any], out: Path) -> list[Path]:
+class _BodySource:
+    """The forms' Word bodies for the handbook, in its order: each as soon as the worker that
+    renders it has finished it, or kept from the last build; rendered here when neither."""
+
+    def __init__(self, plan: _Plan, keys: dict[int, str]) -> None:
+        self.plan = plan
+        self.keys = keys
+        self.pending: _Pending | None = None
+
+    def keep(self, bodies: list[tuple[int, str]]) -> None:
+        """Bodies the workers rendered, into the new pack (on disk, not held)."""
+        for index, text in bodies:
+            self.plan.fragments.add(self.keys[id(self.plan.jobs[index].view)], text)
+
+    def __call__(self, template: FormTemplate, view: View) -> str:
+        key = self.keys.get(id(view))
+        if key is None:
+            return handbook.fragment(template, view)
+        if self.pending is not None and (chunk := self.pending.by_view.get(id(view))) is not None:
+            self.pending.wait(chunk)
+        fragments = self.plan.fragments
+        text = fragments.get(key)
+        if text is None:
+            text = handbook.fragment(template, view)
+        fragments.add(key, text)
+        return text
+
+
+def _attach_charts(view: View, charts: dict[str, Any], out: Path, keys: _Keys) -> list[Path]:
     written = []
     powers = [power for department in view["科室"] for power in department["权力清单"]]
     stems = dict(zip((id(p) for p in powers), unique_file_names([p["编号"] for p in powers]), strict=True))
@@ -276,12 +583,15 @@ def _attach_charts(view: View, charts: dict[str, Any], out: Path) -> list[Path]:
                 continue
             stem = stems[id(power)]
             target = out / CHARTS_DIR / f"{stem}.png"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                shutil.copyfile(chart.png, target)
-            except OSError as exc:
-                raise WriteError(f"无法写入 {target}：{exc.strerror or exc}") from exc
-            write_text_atomic(target.with_suffix(".svg"), chart.svg)
+            key = keys.of("chart", chart.png.name, view_digest(chart.svg))
+            if not keys.fresh(target, key, "png"):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    shutil.copyfile(chart.png, target)
+                except OSError as exc:
+                    raise WriteError(f"无法写入 {target}：{exc.strerror or exc}") from exc
+            if not keys.fresh(target.with_suffix(".svg"), key, "svg"):
+                write_text_atomic(target.with_suffix(".svg"), chart.svg)
             written += [target, target.with_suffix(".svg")]
             power["流程图"] = {"文件": stem, "svg": Markup(chart.svg)}
     return written
@@ -298,57 +608,93 @@ def chapter_names(unit_view: View, chapters: Sequence[Any]) -> dict[str, str]:
     return result
 
 
-def _unit_documents(
-    renderer: Renderer,
-    unit: Unit,
-    ledger: Ledger,
-    view: View,
-    counts: Any,
-    charts: dict[str, Any],
-    out: Path,
-    options: BuildOptions,
-    pending_toc: list[TocJob],
-) -> Iterator[Path]:
-    formats = options.formats
-    reference = ReferenceDocument(find_template(STYLE_TEMPLATE, renderer.dirs))
-    statistics = statistics_view(counts)
-    if "tables" in options.documents:
-        progress = progress_view(unit, ledger, options.as_of, counts)
-        yield from write_progress(renderer, progress, out, formats)
-        for title, writer in (
-            (handbook.CATALOGUE_NAME, handbook.write_catalogue),
-            (handbook.POWERS_TITLE, handbook.write_powers),
-        ):
-            for suffix in formats:
-                path = out / f"{title}.{suffix}"
-                if suffix == "docx":
-                    writer(path, view, reference)
-                else:
-                    write_text_atomic(path, renderer.text(title, suffix, view))
-                yield path
-    if "handbook" not in options.documents:
-        return
-    forms = handbook.Forms(renderer.form(POST_FORM), renderer.form(DEPARTMENT_FORM), renderer.form(UNIT_FORM))
-    for suffix in formats:
-        path = out / f"{handbook.HANDBOOK_TITLE}.{suffix}"
+@dataclass
+class _UnitDocuments:
+    """The unit-wide documents: the progress table, catalogue and power list, and the handbook."""
+
+    renderer: Renderer
+    unit: Unit
+    ledger: Ledger
+    view: View
+    counts: Any
+    statistics: View
+    charts: dict[str, Any]
+    options: BuildOptions
+    keys: _Keys
+    unit_digest: str
+    forms: int
+    paths: list[Path] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.reference = ReferenceDocument(find_template(STYLE_TEMPLATE, self.renderer.dirs))
+
+    @property
+    def handbook_key(self) -> str:
+        chapters = [[chapter.path, chapter.title, chapter.body] for chapter in self.unit.chapters]
+        return self.keys.of(
+            "handbook",
+            self.unit_digest,
+            view_digest(chapters),
+            view_digest(self.statistics),
+            str(self.options.static_toc),
+            *sorted(chart.png.name for chart in self.charts.values()),
+        )
+
+    def plan(self) -> dict[str, Callable[[], list[Path]]]:
+        """What is out of date, longest first; the paths of all of them (fresh or not) in paths."""
+        options, out, keys = self.options, self.options.out, self.keys
+        tasks: dict[str, Callable[[], list[Path]]] = {}
+        if "handbook" in options.documents:
+            key = self.handbook_key
+            for suffix in options.formats:
+                path = out / f"{handbook.HANDBOOK_TITLE}.{suffix}"
+                if suffix != "docx" and not keys.fresh(path, key, suffix):
+                    tasks[path.name] = functools.partial(self._handbook_text, path, suffix)
+                if suffix != "docx":
+                    self.paths.append(path)
+        if "tables" in options.documents:
+            progress = progress_view(self.unit, self.ledger, options.as_of, self.counts)
+            key = keys.of(PROGRESS, view_digest(progress))
+            for suffix in options.formats:
+                path = out / f"{PROGRESS}.{suffix}"
+                self.paths.append(path)
+                if not keys.fresh(path, key, suffix):
+                    tasks[path.name] = functools.partial(
+                        lambda p, s: list(write_progress(self.renderer, p, out, (s,))), progress, suffix
+                    )
+            for title, writer in (
+                (handbook.CATALOGUE_NAME, handbook.write_catalogue),
+                (handbook.POWERS_TITLE, handbook.write_powers),
+            ):
+                key = keys.of(title, self.unit_digest)
+                for suffix in options.formats:
+                    path = out / f"{title}.{suffix}"
+                    self.paths.append(path)
+                    if not keys.fresh(path, key, suffix):
+                        tasks[path.name] = functools.partial(self._table, path, title, writer, suffix)
+        return tasks
+
+    def _table(self, path: Path, title: str, writer: Callable[[Path, View, ReferenceDocument], None], suffix: str) -> list[Path]:
         if suffix == "docx":
-            data = handbook.HandbookInput(view, unit.chapters, statistics, charts, forms, static_toc=options.static_toc)
-            entries = handbook.write_handbook(path, data, reference)
-            if not options.static_toc:
-                pending_toc.append(TocJob(path, data, reference, entries))
+            writer(path, self.view, self.reference)
         else:
-            context = {
-                **view,
-                "统计": statistics,
-                "按等级": rows_by_grade(view["目录"], view["等级"]),
-                "章名": chapter_names(view, unit.chapters),
-                "章节": [
-                    {"标题": chapter.title, "markdown": Markup(chapter.body), "html": to_html(chapter.body)}
-                    for chapter in unit.chapters
-                ],
-            }
-            write_text_atomic(path, renderer.text(handbook.HANDBOOK_TITLE, suffix, context))
-        yield path
+            write_text_atomic(path, self.renderer.text(title, suffix, self.view))
+        return [path]
+
+    def _handbook_text(self, path: Path, suffix: str) -> list[Path]:
+        view = self.view
+        context = {
+            **view,
+            "统计": self.statistics,
+            "按等级": rows_by_grade(view["目录"], view["等级"]),
+            "章名": chapter_names(view, self.unit.chapters),
+            "章节": [
+                {"标题": chapter.title, "markdown": Markup(chapter.body), "html": to_html(chapter.body)}
+                for chapter in self.unit.chapters
+            ],
+        }
+        self.renderer.stream(handbook.HANDBOOK_TITLE, suffix, context, path, scale=1 + self.forms // 1000)
+        return [path]
 
 
 def write_progress(renderer: Renderer, progress: View, out: Path, formats: Sequence[str]) -> Iterator[Path]:
@@ -377,15 +723,10 @@ def _read_manifest(out: Path) -> dict[str, str]:
     return {name: value for name, value in files.items() if isinstance(name, str) and isinstance(value, str)}
 
 
-def _write_manifest(out: Path, written: list[Path], carried: dict[str, str] | None = None) -> None:
+def _write_manifest(out: Path, digests: dict[str, str], carried: dict[str, str] | None = None) -> None:
     """Record what this build wrote; carried entries (a partial build) keep their old digests,
     so a file changed since is never adopted as lzfk's."""
-    names = dict(carried or {})
-    for path in sorted(set(written)):
-        try:
-            names[path.relative_to(out).as_posix()] = _content_digest(path)
-        except (OSError, ValueError):
-            continue
+    names = {**(carried or {}), **digests}
     write_text_atomic(
         out / MANIFEST,
         json.dumps({"generator": "lzfk build", "files": dict(sorted(names.items()))}, ensure_ascii=False, indent=1) + "\n",
@@ -393,14 +734,19 @@ def _write_manifest(out: Path, written: list[Path], carried: dict[str, str] | No
 
 
 def _content_digest(path: Path) -> str:
-    from lianzheng_cli.cache import digest
-    from lianzheng_cli.loader.raw import read_bytes
-
-    return digest(read_bytes(path)[0])
+    return content_digest(read_bytes(path)[0])
 
 
-def _remove_stale(out: Path, previous: dict[str, str], written: list[Path]) -> list[Path]:
-    """Delete what the last build wrote and this one did not; never anything else."""
+def _remove_stale(out: Path, previous: dict[str, str], written: list[Path], names: set[str] | None = None) -> list[Path]:
+    """Delete what the last build wrote and this one did not; never anything else.
+
+    names: what this build wrote, relative to out; a previous name among them is kept without
+    resolving every path (most rebuilds remove nothing).
+    """
+    if names is not None:
+        previous = {name: value for name, value in previous.items() if name not in names}
+        if not previous:
+            return []
     now = {path.resolve() for path in written}
     removed = []
     base = out.resolve()

@@ -8,7 +8,7 @@ built-in templates are generated from the same definitions (tools/make_templates
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -218,6 +218,11 @@ def row_xml(
 
 
 def table_xml(widths: Sequence[int], rows: Iterable[str], *, jc: str = "center") -> str:
+    return "".join(table_parts(widths, rows, jc=jc))
+
+
+def table_parts(widths: Sequence[int], rows: Iterable[str], *, jc: str = "center") -> Iterator[str]:
+    """table_xml piece by piece (a 10,000-row table need never be one string)."""
     total = sum(widths)
     borders = "".join(
         f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
@@ -230,7 +235,9 @@ def table_xml(widths: Sequence[int], rows: Iterable[str], *, jc: str = "center")
         'w:noHBand="0" w:noVBand="1"/></w:tblPr>'
     )
     grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
-    return f"<w:tbl>{props}<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    yield f"<w:tbl>{props}<w:tblGrid>{grid}</w:tblGrid>"
+    yield from rows
+    yield "</w:tbl>"
 
 
 def field_runs(instruction: str, result: str, props: str = "") -> str:

@@ -40,20 +40,32 @@ IMAGE_NAMESPACES = {
 }
 EMU_PER_TWIP = 635
 COMPRESS_LEVEL = 5
+# Every part is dated the same (the zip format's earliest date), so that the same content
+# always gives the same bytes: a rebuild can be compared with the file it replaces.
+PART_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def part(name: str, compress_type: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
+    """A zip entry for a generated document's part, with the fixed date."""
+    info = zipfile.ZipInfo(name, date_time=PART_DATE)
+    info.compress_type = compress_type
+    return info
 
 
 @dataclass
 class Images:
     """PNG pictures embedded in one document, each under its own relationship id."""
 
-    entries: list[tuple[str, str, bytes]] = field(default_factory=list)  # (rId, part name, data)
+    # (rId, part name, data): a file's data is read only when the document is written, so
+    # that a handbook of thousands of charts never holds them all.
+    entries: list[tuple[str, str, bytes | Path]] = field(default_factory=list)
 
-    def add(self, data: bytes, max_width: int, max_height: int) -> str:
-        """The inline-picture run for data, scaled to fit max_width × max_height twips."""
+    def add(self, data: bytes | Path, max_width: int, max_height: int) -> str:
+        """The inline-picture run for data (a PNG, or its file), scaled to fit max_width × max_height twips."""
         number = len(self.entries) + 1
         rid = f"rIdLzfkImg{number}"
         self.entries.append((rid, f"word/media/lzfk_image{number}.png", data))
-        width_px, height_px = png_size(data)
+        width_px, height_px = png_size(data if isinstance(data, bytes) else _head(data))
         dpi = 200
         cx = int(width_px / dpi * 1440 * EMU_PER_TWIP)
         cy = int(height_px / dpi * 1440 * EMU_PER_TWIP)
@@ -87,6 +99,11 @@ def _default_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as stream:
+        return stream.read(24)
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -151,12 +168,14 @@ class ReferenceDocument:
             with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as package:
                 for name, data in self.parts.items():
                     if name != _DOCUMENT:
-                        package.writestr(name, self._patched(name, data, title, images, update_fields, mirror_margins))
+                        patched = self._patched(name, data, title, images, update_fields, mirror_margins)
+                        package.writestr(part(name), patched, compresslevel=COMPRESS_LEVEL)
                 if self.footers is not None:
-                    for part, xml in landscape_footers().items():
-                        package.writestr(part, xml)
-                for _, part, data in images.entries:
-                    package.writestr(part, data, compress_type=zipfile.ZIP_STORED)
+                    for footer, xml in landscape_footers().items():
+                        package.writestr(part(footer), xml, compresslevel=COMPRESS_LEVEL)
+                for _, image, source in images.entries:
+                    picture = source if isinstance(source, bytes) else source.read_bytes()
+                    package.writestr(part(image, zipfile.ZIP_STORED), picture)
                 with package.open(_DOCUMENT, "w", force_zip64=True) as stream:
                     stream.write(head.encode("utf-8"))
                     stream.write(b"<w:body>")

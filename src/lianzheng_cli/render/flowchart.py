@@ -233,8 +233,11 @@ def _run_dot(dot: str, cache: Path, digests: list[str]) -> str:
 
 
 _SVG_START = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
+# dot names the graph of every file but the first of one call "page0,1_graph0": which call
+# drew a chart (all at once, or only the changed ones) must not change its text.
+_PAGE_ID = re.compile(r'\bid="page[0-9]+,[0-9]+_')
 
 
 def _inline_svg(svg: str) -> str:
     """SVG text for embedding in HTML: without the XML declaration and doctype."""
-    return _SVG_START.sub("", svg, count=1)
+    return _PAGE_ID.sub('id="', _SVG_START.sub("", svg, count=1))

@@ -22,6 +22,7 @@ from docxtpl import DocxTemplate
 
 from lianzheng_cli.render.context import View
 from lianzheng_cli.render.docx_check import OUTPUT_HINT, check_xml, read_package
+from lianzheng_cli.render.docx_package import part as docx_part
 from lianzheng_cli.render.jinja_env import TemplateError, guarded, reason, render_bounded
 
 _BODY_OPEN = re.compile(r"<w:body[^>]*>")
@@ -81,7 +82,7 @@ class FormTemplate:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
             for part, data in self._parts.items():
                 if part != _DOCUMENT:
-                    package.writestr(part, data)
+                    package.writestr(docx_part(part), data)
         return buffer.getvalue()
 
     def body(self, context: View) -> str:
@@ -102,18 +103,25 @@ class FormTemplate:
         """A complete .docx for one form."""
         if not self.fast:
             return self._render_slow(context)
-        document = f"{self._prefix}{self.body(context)}{self._suffix}".encode()
-        buffer = io.BytesIO(self._base)
-        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as package:
-            package.writestr(_DOCUMENT, document)
-        return buffer.getvalue()
+        return self._package(self.body(context))
 
     def fragment(self, context: View) -> str:
         """The form's content for embedding in a longer document: no body wrapper, no final section."""
-        xml = self.body(context) if self.fast else self._slow_body(context)
-        opening = _BODY_OPEN.match(xml)
-        inner = xml[opening.end() if opening else 0 : xml.rfind("</w:body>")]
-        return _FINAL_SECT.sub("", inner)
+        return _inner(self.body(context) if self.fast else self._slow_body(context))
+
+    def render_with_fragment(self, context: View) -> tuple[bytes, str]:
+        """The complete .docx and the fragment (see fragment) from one rendering of the body."""
+        if not self.fast:
+            return self._render_slow(context), _inner(self._slow_body(context))
+        body = self.body(context)
+        return self._package(body), _inner(body)
+
+    def _package(self, body: str) -> bytes:
+        document = f"{self._prefix}{body}{self._suffix}".encode()
+        buffer = io.BytesIO(self._base)
+        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as package:
+            package.writestr(docx_part(_DOCUMENT), document)
+        return buffer.getvalue()
 
     def _render_slow(self, context: View) -> bytes:
         template = self._full_render(context)
@@ -146,3 +154,10 @@ class FormTemplate:
             f"Word 模板 {self.name} {where}：{reason(exc)}",
             hint="在 Word 中打开该模板修改；可用的字段见 docs/documents.md 的“模板中可用的字段”",
         )
+
+
+def _inner(xml: str) -> str:
+    """The children of a rendered <w:body>, without its final section properties."""
+    opening = _BODY_OPEN.match(xml)
+    inner = xml[opening.end() if opening else 0 : xml.rfind("</w:body>")]
+    return _FINAL_SECT.sub("", inner)

@@ -55,7 +55,12 @@ def form_context(view: View) -> View:
 
 
 def fragment(template: FormTemplate, view: View) -> str:
-    return _BOOKMARKS.sub("", template.fragment(form_context(view)))
+    return strip_bookmarks(template.fragment(form_context(view)))
+
+
+def strip_bookmarks(inner: str) -> str:
+    """A form's body as the handbook embeds it: its own bookmarks would clash with the contents'."""
+    return _BOOKMARKS.sub("", inner)
 
 
 @dataclass
@@ -153,6 +158,8 @@ class HandbookInput:
     forms: Forms
     static_toc: bool = False
     toc_numbers: Mapping[str, str] = field(default_factory=dict)  # bookmark → page, see toc_numbers
+    # Where each form's body comes from: rendered here by default; the build hands its cached ones.
+    form_body: Callable[[FormTemplate, View], str] = fragment
 
 
 def write_handbook(target: Path, data: HandbookInput, reference: ReferenceDocument) -> list[tuple[int, str, str]]:
@@ -243,7 +250,7 @@ def _main_matter(data: HandbookInput, heading: Headings, images: Images, footers
     if unit["单位表"]:
         yield heading(names("单位层面廉政风险防控"), 1)
         for number, form in enumerate(unit["单位表"]):
-            yield (BREAK if number else "") + fragment(data.forms.unit, form)
+            yield (BREAK if number else "") + data.form_body(data.forms.unit, form)
     yield heading(names("科室和岗位廉政风险防控"), 1)
     for index, department in enumerate(unit["科室"]):
         yield from _department(department, index, data, heading, images)
@@ -251,7 +258,10 @@ def _main_matter(data: HandbookInput, heading: Headings, images: Images, footers
     yield heading(names(f"{CATALOGUE_TITLE}（按风险等级）"), 1)
     for number, group in enumerate(rows_by_grade(unit["目录"], unit["等级"]), 1):
         yield heading(f"{chinese_number(number)}、{group['等级']}风险（{len(group['风险点'])}个）", 2)
-        yield tables.catalogue_table(group["风险点"]) if group["风险点"] else layout.body("（无）")
+        if group["风险点"]:
+            yield from tables.catalogue_parts(group["风险点"])
+        else:
+            yield layout.body("（无）")
     yield section_break(layout.sect_pr(footers, landscape=True))
     yield from _statistics(data.statistics, heading(names("统计"), 1))
 
@@ -288,9 +298,9 @@ def _department(department: View, index: int, data: HandbookInput, heading: Head
         yield heading(f"（{chinese_number(number)}）{title}", 3)
         yield from content()
     if department["科室表"] is not None:
-        yield BREAK + fragment(data.forms.department, department["科室表"])
+        yield BREAK + data.form_body(data.forms.department, department["科室表"])
     for post in department["岗位"]:
-        yield BREAK + fragment(data.forms.post, post)
+        yield BREAK + data.form_body(data.forms.post, post)
 
 
 def _duties(department: View) -> Iterator[str]:
@@ -312,7 +322,7 @@ def _charts(department: View, charts: dict[str, Chart], images: Images) -> Itera
         caption = f"{power['名称']}权力运行流程图（{power['编号']}）"
         chart = charts.get(power["编号"])
         if chart is not None:
-            picture = images.add(chart.png.read_bytes(), layout.TYPE_WIDTH, layout.TYPE_HEIGHT - 2 * layout.LINE_PITCH)
+            picture = images.add(chart.png, layout.TYPE_WIDTH, layout.TYPE_HEIGHT - 2 * layout.LINE_PITCH)
             yield layout.para(picture, layout.ppr("Figure"))
             yield layout.text_para(caption, "Caption", layout.RPR_KAI)
         else:
@@ -348,7 +358,7 @@ def write_catalogue(target: Path, unit: View, reference: ReferenceDocument) -> N
         groups = unit["目录分组"]
         for number, group in enumerate(groups, 1):
             yield layout.heading(f"{chinese_number(number)}、{group['科室']}（{len(group['风险点'])}个）", 2)
-            yield tables.catalogue_table(group["风险点"])
+            yield from tables.catalogue_parts(group["风险点"])
         if not groups:
             yield layout.body("（登记表中没有风险点。）")
         yield layout.sect_pr(reference.footers, landscape=True)

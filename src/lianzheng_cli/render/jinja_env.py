@@ -176,20 +176,48 @@ def render_bounded(template: jinja2.Template, context: Any, name: str, located: 
     return guarded(lambda: _collect(template.generate(context), name), name, located)
 
 
-def guarded(work: Callable[[], T], name: str, located: Locate | None = None) -> T:
+def render_streamed(
+    template: jinja2.Template, context: Any, name: str, write: Callable[[str], object], *, scale: int = 1
+) -> None:
+    """Render piece by piece into write, never holding the whole text (the handbook's Markdown and HTML).
+
+    The bounds grow with scale (about one per thousand forms), so that a large unit's handbook
+    is not taken for a runaway template.
+    """
+    scale = max(1, scale)
+
+    def stream() -> None:
+        pending: list[str] = []
+        size = kept = 0
+        for chunk in template.generate(context):
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS * scale:
+                raise TemplateError(
+                    f"模板 {name} 的输出超过 {MAX_OUTPUT_CHARS * scale // (1024 * 1024)} MB，已中止",
+                    hint="检查模板中的循环是否会无限重复",
+                )
+            pending.append(chunk)
+            if size - kept > 1 << 20:
+                write("".join(pending))
+                pending, kept = [], size
+        write("".join(pending))
+
+    guarded(stream, name, seconds=RENDER_SECONDS * scale)
+
+
+def guarded(work: Callable[[], T], name: str, located: Locate | None = None, *, seconds: float | None = None) -> T:
     """Run template work within RENDER_SECONDS; whatever goes wrong in it becomes a TemplateError.
 
     located turns an exception raised inside the template into the error to show (default
     describe(), which names the template and its line).
     """
     locate = located or describe
+    seconds = RENDER_SECONDS if seconds is None else seconds
     try:
-        with deadline(RENDER_SECONDS):
+        with deadline(seconds):
             return work()
     except TimeLimitExceeded:
-        raise TemplateError(
-            f"模板 {name} 渲染超过 {RENDER_SECONDS:g} 秒，已中止", hint="检查模板中的循环和宏是否会无限重复"
-        ) from None
+        raise TemplateError(f"模板 {name} 渲染超过 {seconds:g} 秒，已中止", hint="检查模板中的循环和宏是否会无限重复") from None
     except jinja2.TemplateError as exc:
         raise locate(exc, getattr(exc, "name", None) or name) from exc
     except (LzfkError, KeyboardInterrupt):

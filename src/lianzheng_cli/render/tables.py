@@ -9,7 +9,7 @@ catalogue small and fast.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from lianzheng_cli.render import docx_layout as layout
 from lianzheng_cli.render.context import View
@@ -74,8 +74,17 @@ def _grade_cell(row: View) -> str:
 
 def catalogue_table(rows: Sequence[View]) -> str:
     """Risk points with type, grade, manifestations and measures by stage; landscape width."""
+    return "".join(catalogue_parts(rows))
+
+
+def catalogue_parts(rows: Sequence[View]) -> Iterator[str]:
+    """catalogue_table row by row, for documents that stream it."""
+    return layout.table_parts(CATALOGUE_WIDTHS, _catalogue_rows(rows))
+
+
+def _catalogue_rows(rows: Sequence[View]) -> Iterator[str]:
     widths = CATALOGUE_WIDTHS
-    out = [_header(CATALOGUE_LABELS, widths)]
+    yield _header(CATALOGUE_LABELS, widths)
     for number, row in enumerate(rows, 1):
         owner = row["科室"] if row["层次"] != "岗位" else f"{row['科室']}\n{row['所属']}"
         if row["层次"] == "科室":
@@ -89,8 +98,7 @@ def catalogue_table(rows: Sequence[View]) -> str:
             _text(numbered(row["表现形式"])),
             _runs(measures_text(row)),
         ]
-        out.append(layout.row_xml(cells, widths, cant_split=False))
-    return layout.table_xml(widths, out)
+        yield layout.row_xml(cells, widths, cant_split=False)
 
 
 POWER_WIDTHS_PORTRAIT = (640, 1800, 1000, 2200, 1900, layout.TYPE_WIDTH - 640 - 1800 - 1000 - 2200 - 1900)
