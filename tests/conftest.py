@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from lianzheng_cli import checking
 from lianzheng_cli.cli import app
 
 GITHUB_VARIABLES = ("GITHUB_ACTIONS", "GITHUB_WORKFLOW", "GITHUB_STEP_SUMMARY")
@@ -33,3 +34,17 @@ def invoke(monkeypatch: pytest.MonkeyPatch, no_github_env: None) -> Invoke:
         return runner.invoke(app, list(args), env=env, catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files actually parsed and checked (not answered from the cache), in order."""
+    seen: list[str] = []
+    check_text = checking.check_text
+
+    def spy(text: str, display: str, **kwargs: object) -> checking.FileOutcome:
+        seen.append(display)
+        return check_text(text, display, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checking, "check_text", spy)
+    return seen

@@ -5,27 +5,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
-
-from lianzheng_cli import checking, validation
+from lianzheng_cli import validation
 from tests.conftest import Invoke
 from tests.helpers import INVALID, VALID, copy_case, line_of
 
 CACHE = ".lzfk_cache"
-
-
-@pytest.fixture
-def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The files actually parsed and checked (not answered from the cache), in order."""
-    seen: list[str] = []
-    check_text = checking.check_text
-
-    def spy(text: str, display: str, **kwargs: object) -> checking.FileOutcome:
-        seen.append(display)
-        return check_text(text, display, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(checking, "check_text", spy)
-    return seen
 
 
 def _full(result: validation.ValidationResult) -> list[tuple[str, str, str, str]]:

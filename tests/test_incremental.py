@@ -14,25 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from lianzheng_cli import cache, checking, validation
+from lianzheng_cli import cache, validation
 from lianzheng_cli.results import ValidationResult
 from tests.helpers import INVALID, VALID, copy_case
 
 CACHE_DB = Path(".lzfk_cache") / "results.sqlite3"
-
-
-@pytest.fixture
-def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The files actually parsed and checked (not answered from the cache)."""
-    seen: list[str] = []
-    check_text = checking.check_text
-
-    def spy(text: str, display: str, **kwargs: object) -> checking.FileOutcome:
-        seen.append(display)
-        return check_text(text, display, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(checking, "check_text", spy)
-    return seen
 
 
 def _answer(result: ValidationResult) -> tuple[object, ...]:
