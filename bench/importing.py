@@ -232,6 +232,33 @@ def copier(template: Path, work: Path) -> Callable[[], Path]:
     return fresh
 
 
+def import_figure(
+    work: Path,
+    empty: Path,
+    source: Path,
+    name: str,
+    repeat: int,
+    what: str,
+    peer_command: list[str],
+    peer_label: str,
+    target: float,
+    *,
+    expected: int,
+) -> list[str]:
+    """Time lzfk import of source (real and dry run) beside its floor; the outputs of failed runs."""
+    runs = repeated([*LZFK, "import", str(source)], work, repeat, copier(empty, work / f"{name}-run"))
+    written = sum(1 for _ in (work / f"{name}-run" / "run" / "registers").rglob("*.yaml"))
+    dry = repeated([*LZFK, "import", "--dry-run", str(source)], empty, repeat)
+    peer = repeated(peer_command, work, repeat)
+    met = statistics.median(r.wall for r in runs) < target
+    print(f"import {what}, {written} files written        min    med    max")
+    print(line("lzfk import", runs))
+    print(line("lzfk import --dry-run", dry))
+    print(line(f"floor: {peer_label}", peer))
+    print(f"  target < {target:g} s: {'met' if met else 'NOT met'}")
+    return [r.output for r in runs if r.code not in (0, 1) or written < expected]
+
+
 def run(forms: int, rows: int, posts: int, work: Path, repeat: int) -> int:
     from generate import generate
 
@@ -239,30 +266,31 @@ def run(forms: int, rows: int, posts: int, work: Path, repeat: int) -> int:
     empty = repository(work / "empty")
 
     make_forms(work / "forms", forms)
-    runs = repeated([*LZFK, "import", str(work / "forms")], work, repeat, copier(empty, work / "forms-run"))
-    written = sum(1 for _ in (work / "forms-run" / "run" / "registers").rglob("*.yaml"))
-    failed += [r.output for r in runs if r.code not in (0, 1) or written < forms]
-    dry = repeated([*LZFK, "import", "--dry-run", str(work / "forms")], empty, repeat)
-    peer = repeated(floor("docx", work / "forms"), work, repeat)
-    met = statistics.median(r.wall for r in runs) < 20
-    print(f"import {forms:,} forms (.docx), {written} files written        min    med    max")
-    print(line("lzfk import", runs))
-    print(line("lzfk import --dry-run", dry))
-    print(line("floor: python-docx reading the cells", peer))
-    print(f"  target < 20 s: {'met' if met else 'NOT met'}")
-
+    failed += import_figure(
+        work,
+        empty,
+        work / "forms",
+        "forms",
+        repeat,
+        f"{forms:,} forms (.docx)",
+        floor("docx", work / "forms"),
+        "python-docx reading the cells",
+        20,
+        expected=forms,
+    )
     make_workbook(work / "一览表.xlsx", rows)
-    runs = repeated([*LZFK, "import", str(work / "一览表.xlsx")], work, repeat, copier(empty, work / "sheet-run"))
-    written = sum(1 for _ in (work / "sheet-run" / "run" / "registers").rglob("*.yaml"))
-    failed += [r.output for r in runs if r.code not in (0, 1) or written == 0]
-    dry = repeated([*LZFK, "import", "--dry-run", str(work / "一览表.xlsx")], empty, repeat)
-    peer = repeated(floor("calamine", work / "一览表.xlsx"), work, repeat)
-    met = statistics.median(r.wall for r in runs) < 3
-    print(f"import one {rows:,}-row .xlsx, {written} files written")
-    print(line("lzfk import", runs))
-    print(line("lzfk import --dry-run", dry))
-    print(line("floor: python-calamine reading it", peer))
-    print(f"  target < 3 s: {'met' if met else 'NOT met'}")
+    failed += import_figure(
+        work,
+        empty,
+        work / "一览表.xlsx",
+        "sheet",
+        repeat,
+        f"one {rows:,}-row .xlsx",
+        floor("calamine", work / "一览表.xlsx"),
+        "python-calamine reading it",
+        3,
+        expected=1,
+    )
 
     unit = work / "unit"
     generate(unit, posts)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -105,3 +107,13 @@ def make_checker(config: Config | None = None, root: Path = VALID / "minimal-con
 
 def check(text: str, *, markdown: bool = False, checker: Checker | None = None, path: str = "t.yaml") -> FileOutcome:
     return check_text(text, path, markdown=markdown, checker=checker or make_checker())
+
+
+def generate_unit(root: Path, posts: int) -> None:
+    """A synthetic unit of posts post registers, written by bench/generate.py (its generate() is its interface)."""
+    spec = importlib.util.spec_from_file_location("bench_generate", REPO_ROOT / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_generate"] = module  # dataclasses look their module up while being defined
+    spec.loader.exec_module(module)
+    module.generate(root, posts)

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 from lianzheng_cli.loading import PARALLEL_THRESHOLD, load_repository
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-def _generate(root: Path, posts: int) -> None:
-    spec = importlib.util.spec_from_file_location("bench_generate", REPO_ROOT / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_generate"] = module  # dataclasses look their module up while being defined
-    spec.loader.exec_module(module)
-    module.generate(root, posts)
+from tests.helpers import generate_unit
 
 
 def test_parallel_and_serial_loads_agree(tmp_path: Path) -> None:
     root = tmp_path / "unit"
-    _generate(root, 400)
+    generate_unit(root, 400)
     posts = sorted(root.glob("registers/D*/D*-P*.yaml"))
     assert len(list(root.rglob("*.yaml"))) >= PARALLEL_THRESHOLD
     unfilled = posts[10]  # its risk points' 等级 left out: graded with a stand-in, complete=False

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,7 +11,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import Invoke
-from tests.helpers import REPO_ROOT
+from tests.helpers import REPO_ROOT, generate_unit
 from tests.history.conftest import git_env
 from tests.importing.conftest import read_register
 
@@ -148,19 +146,10 @@ def test_bad_values_and_stale_files_are_refused(invoke: Invoke, sample: Path) ->
     assert _snapshot(sample) == before
 
 
-def _generate(root: Path, posts: int) -> None:
-    spec = importlib.util.spec_from_file_location("bench_generate", REPO_ROOT / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_generate"] = module  # dataclasses look their module up while being defined
-    spec.loader.exec_module(module)
-    module.generate(root, posts)
-
-
 def test_no_edit_changes_zero_bytes_on_a_2000_post_unit(invoke: Invoke, tmp_path: Path) -> None:
     """The commands a clerk runs, on a committed unit of 2,000 posts (the 最近修改 column filled)."""
     root = tmp_path / "unit"
-    _generate(root, 2000)
+    generate_unit(root, 2000)
     env = git_env(tmp_path)
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "登记表"]):
         subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
