@@ -135,3 +135,14 @@ def test_official_documents_carry_no_tool_words_paths_commit_ids_or_iso_dates(bu
         body = re.sub(r"<w:instrText[^>]*>.*?</w:instrText>", "", body)
         text = re.sub(r"<[^>]+>", "", body) + re.sub(r"<[^>]+>", " ", properties)
         assert not forbidden.search(text), (path.name, forbidden.search(text))
+
+
+def test_no_part_of_a_word_package_names_the_tool(built: Built) -> None:
+    # Word shows picture names in its selection pane and bookmark names in Insert > Bookmark.
+    import zipfile
+
+    for path in built.out.rglob("*.docx"):
+        with zipfile.ZipFile(path) as package:
+            for part in package.namelist():
+                assert "lzfk" not in part.lower(), (path.name, part)
+                assert b"lzfk" not in package.read(part).lower(), (path.name, part)

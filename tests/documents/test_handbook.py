@@ -128,8 +128,8 @@ def test_tables_repeat_header_rows_and_long_rows_split(built: Built) -> None:
 def test_toc_is_a_word_field_with_linked_entries(built: Built) -> None:
     xml = part(built.out / HANDBOOK, "word/document.xml")
     assert re.search(r"<w:instrText[^>]*> TOC \\o &quot;1-2&quot; \\h \\z \\u </w:instrText>|TOC \\o \"1-2\"", xml)
-    anchors = re.findall(r'<w:hyperlink w:anchor="(_Toc_lzfk_\d+)"', xml)
-    bookmarks = set(re.findall(r'<w:bookmarkStart w:id="\d+" w:name="(_Toc_lzfk_\d+)"/>', xml))
+    anchors = re.findall(r'<w:hyperlink w:anchor="(_Toc_ch_\d+)"', xml)
+    bookmarks = set(re.findall(r'<w:bookmarkStart w:id="\d+" w:name="(_Toc_ch_\d+)"/>', xml))
     assert anchors and set(anchors) == bookmarks
     text = document_text(built.out / HANDBOOK)
     toc = text[text.index("目　录") : text.index("目　录") + 3000]

@@ -278,10 +278,10 @@ class FooterRefs:
 # quarter (read from top to bottom), near the bottom on odd pages (portrait: right) and near the
 # top on even pages (portrait: left). These two footers come with every document lzfk writes
 # from the reference template (docx_package); the template's own footers serve portrait pages.
-LANDSCAPE_FOOTERS = FooterRefs("rIdLzfkLandscapeOdd", "rIdLzfkLandscapeEven")
+LANDSCAPE_FOOTERS = FooterRefs("rIdLandscapeOdd", "rIdLandscapeEven")
 LANDSCAPE_FOOTER_PARTS = {
-    LANDSCAPE_FOOTERS.odd: "word/lzfk_footer_landscape_odd.xml",
-    LANDSCAPE_FOOTERS.even: "word/lzfk_footer_landscape_even.xml",
+    LANDSCAPE_FOOTERS.odd: "word/footer_landscape_odd.xml",
+    LANDSCAPE_FOOTERS.even: "word/footer_landscape_even.xml",
 }
 _PT_PER_MM = 72 / 25.4
 # Across the landscape page (the portrait height): the number's line, 23–28 mm from the portrait
@@ -308,7 +308,7 @@ def landscape_page_number_footer(odd: bool) -> str:
         f"{run('— ', props)}{number}{run(' —', props)}</w:p>"
     )
     shape = (
-        f'<w:r><w:pict><v:rect id="lzfkPageNumber{"Odd" if odd else "Even"}" style="{style}" filled="f" stroked="f">'
+        f'<w:r><w:pict><v:rect id="PageNumber{"Odd" if odd else "Even"}" style="{style}" filled="f" stroked="f">'
         f'<v:textbox style="layout-flow:vertical" inset="0,0,0,0"><w:txbxContent>{inner}</w:txbxContent></v:textbox>'
         "</v:rect></w:pict></w:r>"
     )

@@ -63,8 +63,8 @@ class Images:
     def add(self, data: bytes | Path, max_width: int, max_height: int) -> str:
         """The inline-picture run for data (a PNG, or its file), scaled to fit max_width × max_height twips."""
         number = len(self.entries) + 1
-        rid = f"rIdLzfkImg{number}"
-        self.entries.append((rid, f"word/media/lzfk_image{number}.png", data))
+        rid = f"rIdChart{number}"
+        self.entries.append((rid, f"word/media/chart_{number}.png", data))
         width_px, height_px = png_size(data if isinstance(data, bytes) else _head(data))
         dpi = 200
         cx = int(width_px / dpi * 1440 * EMU_PER_TWIP)
@@ -78,7 +78,7 @@ class Images:
             f'<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:docPr id="{number}" name="流程图 {number}"/>'
             f'<wp:cNvGraphicFramePr><a:graphicFrameLocks xmlns:a="{drawing}" noChangeAspect="1"/></wp:cNvGraphicFramePr>'
             f'<a:graphic xmlns:a="{drawing}"><a:graphicData uri="{pic}"><pic:pic xmlns:pic="{pic}">'
-            f'<pic:nvPicPr><pic:cNvPr id="{number}" name="lzfk_image{number}.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+            f'<pic:nvPicPr><pic:cNvPr id="{number}" name="流程图{number}"/><pic:cNvPicPr/></pic:nvPicPr>'
             f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
             f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
             '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'

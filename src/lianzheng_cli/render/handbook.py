@@ -74,7 +74,7 @@ class Headings:
         if level > TOC_LEVELS:
             return layout.heading(text, level)
         self.counter += 1
-        name = f"_Toc_lzfk_{self.counter}"
+        name = f"_Toc_ch_{self.counter}"
         self.entries.append((level, text, name))
         return layout.heading(text, level, bookmark=name, bookmark_id=self.counter)
 
