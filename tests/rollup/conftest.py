@@ -45,6 +45,12 @@ def export_to(tmp_path: Path) -> ExportUnit:
     return run
 
 
+def before_the_digest(*folders: Path) -> None:
+    """Make exports as lzfk wrote them before schema 1.1 (no digest.parquet): read table by table."""
+    for folder in folders:
+        (folder / "digest.parquet").unlink()
+
+
 @pytest.fixture
 def three_units() -> list[Unit]:
     return [

@@ -17,7 +17,7 @@ from lianzheng_cli.exporting.tables import SCHEMAS
 from lianzheng_cli.rollup import engine, reuse
 from lianzheng_cli.rollup.result import RollupResult
 from tests.conftest import Invoke
-from tests.rollup.conftest import ExportUnit
+from tests.rollup.conftest import ExportUnit, before_the_digest
 from tests.rollup.units import Unit
 
 AS_OF = dt.date(2025, 12, 1)
@@ -57,7 +57,8 @@ def reading_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
 def several(tmp_path: Path, export_to: ExportUnit, three_units: list[Unit]) -> list[Path]:
     folders = [export_to(unit) for unit in three_units]
     folders.append(export_to(dataclasses.replace(three_units[0], year=2024), "A001-2024", date="2024-03-01T10:00:00+08:00"))
-    (folders[1] / "risk_points.parquet").write_bytes(b"PAR1 cut")  # a damaged export: its finding is kept too
+    before_the_digest(folders[3])  # an export of schema 1.0 among them: read table by table
+    (folders[1] / "digest.parquet").write_bytes(b"PAR1 cut")  # a damaged export: its finding is kept too
     return folders
 
 
@@ -92,6 +93,7 @@ def test_a_changed_file_is_read_again_even_with_its_size_and_mtime_kept(
     tmp_path: Path, export_to: ExportUnit, three_units: list[Unit]
 ) -> None:
     folders = [export_to(unit) for unit in three_units]
+    before_the_digest(*folders)  # units.parquet is read
     first = engine.run_rollup([tmp_path / "exports"], as_of=AS_OF)
     units_file = folders[0] / "units.parquet"
     before = units_file.stat()

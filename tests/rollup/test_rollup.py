@@ -19,7 +19,7 @@ from lianzheng_cli.rollup.engine import run_rollup
 from lianzheng_cli.rollup.result import RollupResult
 from lianzheng_cli.validation import validate
 from tests.conftest import Invoke
-from tests.rollup.conftest import ExportUnit
+from tests.rollup.conftest import ExportUnit, before_the_digest
 from tests.rollup.units import Post, Risk, Unit, commit_unit, units_total
 
 AS_OF = dt.date(2025, 12, 1)
@@ -152,6 +152,7 @@ def test_missing_corrupt_and_foreign_exports_are_reported_and_the_rest_rolled_up
 ) -> None:
     extra = [dataclasses.replace(three_units[0], code=f"B00{i}", name=f"单位{i}") for i in range(1, 4)]
     folders = [export_to(unit) for unit in [*three_units, *extra]]
+    before_the_digest(*folders)  # the damaged tables are read (a digest would stand in for them)
     (folders[0] / "posts.parquet").unlink()  # incomplete
     risk_file = folders[1] / "risk_points.parquet"
     risk_file.write_bytes(risk_file.read_bytes()[:200])  # cut short in transfer
@@ -231,7 +232,7 @@ def test_a_merged_export_rolls_up_like_its_units(tmp_path: Path, export_to: Expo
         assert [(f.name, str(f.type), f.nullable) for f in merged.schema] == [
             (f.name, str(f.type), f.nullable) for f in SCHEMAS[name]
         ]
-        assert pq.read_metadata(tmp_path / "county" / f"{name}.parquet").metadata[b"lzfk.schema_version"] == b"1"
+        assert pq.read_metadata(tmp_path / "county" / f"{name}.parquet").metadata[b"lzfk.schema_version"] == b"1.1"
     assert pq.read_table(tmp_path / "county" / "units.parquet").num_rows == 4
     city = run_rollup([tmp_path / "county"], as_of=AS_OF)
     assert city.findings == [] and city.units == 3 and city.exports == 1
@@ -256,9 +257,10 @@ def test_progress_bar_on_a_terminal(
 def test_a_damaged_units_file_does_not_undo_the_duplicate_check(
     tmp_path: Path, export_to: ExportUnit, three_units: list[Unit]
 ) -> None:
-    first = export_to(three_units[0])
+    first, second = export_to(three_units[0]), export_to(three_units[1])
+    before_the_digest(first, second)
     shutil.copytree(first, tmp_path / "exports" / "A001-副本")
-    (export_to(three_units[1]) / "units.parquet").write_bytes(b"PAR1 not really")
+    (second / "units.parquet").write_bytes(b"PAR1 not really")
     result = run_rollup([tmp_path / "exports"], as_of=AS_OF)
     assert sorted(codes(result)) == [("LZ805", "units.parquet"), ("LZ807", "A001-副本")]
     assert result.units == 1 and result.snapshots == 1
@@ -269,6 +271,7 @@ def test_an_export_missing_a_column_is_reported_and_extra_columns_are_fine(
     tmp_path: Path, export_to: ExportUnit, three_units: list[Unit]
 ) -> None:
     first, second = export_to(three_units[0]), export_to(three_units[1])
+    before_the_digest(first, second)
     risks = pq.read_table(first / "risk_points.parquet")
     pq.write_table(risks.drop_columns(["grade_rank"]), first / "risk_points.parquet")
     posts = pq.read_table(second / "posts.parquet")
@@ -319,6 +322,7 @@ def test_a_cut_short_file_is_found_without_probing_every_export(
     from lianzheng_cli.rollup import engine
 
     folders = [export_to(unit) for unit in three_units]
+    before_the_digest(*folders)
     risk_file = folders[2] / "risk_points.parquet"
     risk_file.write_bytes(risk_file.read_bytes()[:-1])  # the last byte lost in transfer
     probed: list[str] = []

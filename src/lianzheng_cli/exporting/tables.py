@@ -5,6 +5,13 @@ The schema below is the contract that offices' rollups, Spark and Trino jobs rea
 takes them unquoted; additions are allowed, renames and drops are not. Every row carries
 the unit code, the 年度 and the commit it was exported from; a file's metadata carries
 ``lzfk.schema_version``.
+
+Beside the tables, a Parquet export has ``digest.parquet``: copies of the rows and columns the
+shipped rollup queries read (units, posts, risk points, approvals, findings), all in one file,
+so that a rollup of thousands of units opens one file a unit instead of five (opening a small
+file, not reading its rows, is what costs). Its columns are generic slots (``text_1``, …) because
+each column costs every file it is in, whatever its rows hold; DIGEST_COLUMNS maps them back.
+The digest is derived from the tables alone (build_digest), so it never says anything they don't.
 """
 
 from __future__ import annotations
@@ -26,7 +33,8 @@ from lianzheng_cli.findings import Finding
 from lianzheng_cli.fsutil import write_atomic
 from lianzheng_cli.models import DepartmentRegister, PostRegister, Register, Review, UnitRegister
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "1.1"  # 1.1: digest.parquet added; readers of 1 ignore it
+SCHEMA_MAJOR = SCHEMA_VERSION.split(".")[0]  # what a reader requires: additions raise only the minor
 META_SCHEMA_VERSION = b"lzfk.schema_version"
 META_TABLE = b"lzfk.table"
 META_LZFK_VERSION = b"lzfk.version"
@@ -142,6 +150,65 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
 }
 TABLE_NAMES = tuple(SCHEMAS)
+
+DIGEST = "digest"
+DIGEST_SCHEMA = pa.schema(
+    [
+        *_COMMON,
+        _field("schema_version", _TEXT, "数据表版本（同文件元数据中的 lzfk.schema_version）", nullable=False),
+        _field("table_name", _TEXT, "该行抄自哪张表", nullable=False),
+        _field("id", _TEXT, "编号"),
+        _field("name", _TEXT, "名称"),
+        *(_field(f"text_{n}", _TEXT, "文本（含义随 table_name）") for n in range(1, 6)),
+        _field("number", pa.int32(), "数值（含义随 table_name）"),
+        *(_field(f"time_{n}", pa.timestamp("us", tz="UTC"), "时间（含义随 table_name）") for n in (1, 2)),
+        *(_field(f"date_{n}", pa.date32(), "日期（含义随 table_name）") for n in (1, 2)),
+    ]
+)
+# table → {its column: the digest column holding it}. Exactly what the shipped queries read
+# (tests/rollup checks it), so a shipped rollup reads the digest alone.
+DIGEST_COLUMNS: dict[str, dict[str, str]] = {
+    "units": {
+        "name": "name",
+        "parent_code": "text_1",
+        "review_period_days": "number",
+        "committed_at": "time_1",
+        "exported_at": "time_2",
+    },
+    "posts": {"post_id": "id", "name": "name", "department_name": "text_1", "path": "text_2"},
+    "risk_points": {
+        "risk_id": "id",
+        "name": "name",
+        "owner_kind": "text_1",
+        "owner_id": "text_2",
+        "risk_type": "text_3",
+        "grade": "text_4",
+        "standard_id": "text_5",
+        "grade_rank": "number",
+    },
+    "approvals": {"register_id": "id", "path": "text_2", "approved_on": "date_1", "approval_due": "date_2"},
+    "findings": {"severity": "text_1", "path": "text_2"},
+}
+
+
+def build_digest(tables: dict[str, pa.Table]) -> pa.Table:
+    """The digest of tables (one unit's, or a merged export's): their rows, in table order, in the digest's slots."""
+    parts = []
+    for name, slots in DIGEST_COLUMNS.items():
+        table = tables[name]
+        rows = table.num_rows
+        columns: dict[str, pa.Array | pa.ChunkedArray] = {c: table.column(c) for c in ("unit_code", "year", "commit_id")}
+        columns["schema_version"] = pa.array([SCHEMA_VERSION] * rows, _TEXT)
+        columns["table_name"] = pa.array([name] * rows, _TEXT)
+        for column, slot in slots.items():
+            columns[slot] = table.column(column).cast(DIGEST_SCHEMA.field(slot).type)
+        parts.append(
+            pa.table(
+                [columns.get(f.name, pa.nulls(rows, f.type)) for f in DIGEST_SCHEMA],
+                schema=DIGEST_SCHEMA,
+            )
+        )
+    return pa.concat_tables(parts).replace_schema_metadata(file_metadata(DIGEST))
 
 
 @dataclass(frozen=True)
@@ -363,15 +430,25 @@ def _date(review: Review | None) -> dt.date | None:
 
 
 def write_parquet(tables: dict[str, pa.Table], out: Path) -> list[Path]:
-    """One <table>.parquet per table in out (each written atomically), in TABLE_NAMES order."""
+    """One <table>.parquet per table in out (each written atomically), in TABLE_NAMES order, then
+    digest.parquet (last, so a digest is never older than the tables beside it)."""
     written = []
     for name in TABLE_NAMES:
-        buffer = io.BytesIO()
-        pq.write_table(tables[name], buffer, compression="zstd")
-        target = out / f"{name}.parquet"
-        write_atomic(target, buffer.getvalue())
-        written.append(target)
+        written.append(_write(tables[name], out / f"{name}.parquet", compression="zstd"))
+    written.append(_write(build_digest(tables), out / f"{DIGEST}.parquet", **DIGEST_WRITE_OPTIONS))
     return written
+
+
+# Plain encoding, no statistics: a reader of thousands of digests pays for every page it
+# decompresses and every statistic it parses, and a digest is small anyway.
+DIGEST_WRITE_OPTIONS: dict[str, Any] = {"compression": "none", "use_dictionary": False, "write_statistics": False}
+
+
+def _write(table: pa.Table, target: Path, **options: Any) -> Path:
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, **options)
+    write_atomic(target, buffer.getvalue())
+    return target
 
 
 def write_ndjson(tables: dict[str, pa.Table], out: Path) -> list[Path]:

@@ -21,15 +21,34 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from lianzheng_cli.exporting.tables import META_SCHEMA_VERSION, SCHEMA_VERSION, SCHEMAS, file_metadata, write_parquet
+from lianzheng_cli.exporting.tables import (
+    DIGEST,
+    DIGEST_COLUMNS,
+    DIGEST_SCHEMA,
+    META_SCHEMA_VERSION,
+    SCHEMA_MAJOR,
+    SCHEMAS,
+    file_metadata,
+    write_parquet,
+)
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.rollup import reuse
-from lianzheng_cli.rollup.inputs import ExportFolder, Progress, collect, input_finding, looks_whole, probe
+from lianzheng_cli.rollup.inputs import (
+    COMMON,
+    ExportFolder,
+    Progress,
+    collect,
+    digest_slots,
+    input_finding,
+    looks_whole,
+    probe,
+    served,
+    version_finding,
+)
 from lianzheng_cli.rollup.queryset import QuerySet, query_sets
 from lianzheng_cli.rollup.result import QueryResult, RollupResult
 from lianzheng_cli.rollup.standard import load_standard
 
-COMMON = ("unit_code", "year", "commit_id")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CHECK_THREADS = 4
 
@@ -125,15 +144,14 @@ def _load(
         for check in (None, _probe_if_broken, probe):
             if check is not None:
                 exports = _drop_damaged(exports, columns, findings, check)
-            versions: list[Finding] = []  # kept only from the round whose load succeeds
-            usable = _versions_ok(connection, exports, versions)
+            problems: list[Finding] = []  # kept only from the round whose load succeeds
             try:
-                loaded = _load_usable(connection, usable, columns, findings, progress)
+                loaded = _load_usable(connection, exports, columns, problems, progress)
             except duckdb.Error:
                 if check is probe:
                     raise
                 continue
-            findings.extend(versions)
+            findings.extend(problems)
             return loaded
         raise AssertionError("unreachable: the last round returns or raises")
     finally:
@@ -166,28 +184,37 @@ def _drop_damaged(
     return kept
 
 
+def _file(folder: ExportFolder, stem: str) -> str:
+    return os.path.join(folder.path, f"{stem}.parquet")
+
+
 def _load_usable(
     connection: duckdb.DuckDBPyConnection,
     exports: list[ExportFolder],
     columns: dict[str, list[str]],
-    findings: list[Finding],
+    problems: list[Finding],
     progress: Progress | None,
 ) -> list[ExportFolder]:
-    """units first (one export per snapshot), then the other tables; raises duckdb.Error on a damaged file."""
-    duplicates: list[Finding] = []
-    unique = _load_units(connection, exports, columns["units"], duplicates)
-    _create_tables(connection, unique, {name: wanted for name, wanted in columns.items() if name != "units"}, progress)
-    findings.extend(duplicates)  # only once the load has succeeded (a failed one is retried)
+    """The digests, then units (one export per snapshot), then the other tables; raises
+    duckdb.Error on a damaged file. Other schema versions and copies sent twice go to problems."""
+    from_digest = served(columns)
+    digested = [folder for folder in exports if from_digest and folder.has_digest]
+    plain = _versions_ok(connection, [folder for folder in exports if not (from_digest and folder.has_digest)], problems)
+    usable = {*_load_digest(connection, digested, columns, problems), *plain}
+    unique = _load_units(connection, [folder for folder in exports if folder in usable], columns["units"], problems, from_digest)
+    rest = {name: wanted for name, wanted in columns.items() if name != "units"}
+    _create_tables(connection, unique, rest, progress, from_digest)
+    connection.execute("DROP TABLE IF EXISTS _digest")
     return unique
 
 
 def _versions_ok(
     connection: duckdb.DuckDBPyConnection, exports: list[ExportFolder], findings: list[Finding]
 ) -> list[ExportFolder]:
-    """Exports whose units.parquet has this schema version (read from the footers only)."""
+    """Exports whose units.parquet has this schema's major version (read from the footers only)."""
     if not exports:
         return []
-    files = [os.path.join(folder.path, "units.parquet") for folder in exports]
+    files = [_file(folder, "units") for folder in exports]
     try:
         rows = connection.execute(
             "SELECT file_name, value FROM parquet_kv_metadata(?) WHERE key = ?", [files, META_SCHEMA_VERSION]
@@ -198,42 +225,116 @@ def _versions_ok(
     kept = []
     for folder, file in zip(exports, files, strict=True):
         version = versions.get(file, "")
-        if version.split(".")[0] == SCHEMA_VERSION:
+        if version.split(".")[0] == SCHEMA_MAJOR:
             kept.append(folder)
         else:
-            findings.append(
-                input_finding(
-                    "LZ806",
-                    f"{folder.display}/units.parquet",
-                    f"数据表版本“{version or '未标明'}”与本程序（版本 {SCHEMA_VERSION}）不符；该单位未纳入汇总",
-                    "请该单位用与上级相同版本的 lzfk 重新导出",
-                )
-            )
+            findings.append(version_finding(f"{folder.display}/units.parquet", version))
     return kept
 
 
-def _load_units(
-    connection: duckdb.DuckDBPyConnection, exports: list[ExportFolder], wanted: list[str], findings: list[Finding]
+def _load_digest(
+    connection: duckdb.DuckDBPyConnection, exports: list[ExportFolder], columns: dict[str, list[str]], findings: list[Finding]
 ) -> list[ExportFolder]:
-    """Create units, read once; an export whose (unit, 年度, commit) an earlier one already brought
-    (a copy sent twice) is left out. Returns the exports kept."""
-    select = ", ".join(f'"{name}"' for name in wanted)
-    connection.execute("DROP TABLE IF EXISTS units")
+    """Read the digests of exports, in one scan, into _digest; the exports whose digest has this
+    schema's major version (it is a column, so no second pass over the footers)."""
+    connection.execute("DROP TABLE IF EXISTS _digest")
     if not exports:
-        _create_tables(connection, [], {"units": wanted}, None)
         return []
-    files = [os.path.join(folder.path, "units.parquet") for folder in exports]
+    files = [_file(folder, DIGEST) for folder in exports]
+    select = ", ".join(f'"{name}"' for name in digest_slots(columns))
     connection.execute(
-        f"CREATE OR REPLACE TEMPORARY TABLE _units AS SELECT {select}, filename AS _file FROM read_parquet(?, filename = true)",
+        f"CREATE TEMPORARY TABLE _digest AS SELECT {select}, filename AS _file, file_row_number AS _row "
+        "FROM read_parquet(?, filename = true, file_row_number = true)",
         [files],
     )
+    wrong = dict(
+        connection.execute(
+            "SELECT _file, MIN(schema_version) FROM _digest WHERE split_part(schema_version, '.', 1) <> ? GROUP BY _file",
+            [SCHEMA_MAJOR],
+        ).fetchall()
+    )
+    kept = []
+    for folder, file in zip(exports, files, strict=True):
+        if file in wrong:
+            findings.append(version_finding(f"{folder.display}/{DIGEST}.parquet", str(wrong[file])))
+        else:
+            kept.append(folder)
+    return kept
+
+
+_DUCK_TYPES = {pa.int8(): "TINYINT", pa.int16(): "SMALLINT", pa.int32(): "INTEGER"}
+
+
+def _from_slot(table: str, name: str) -> str:
+    """The digest column holding table.name, as that column (same name, same type)."""
+    if name in COMMON:
+        return f'"{name}"'
+    slot = DIGEST_COLUMNS[table][name]
+    kind = SCHEMAS[table].field(name).type
+    if kind == DIGEST_SCHEMA.field(slot).type:
+        return f'"{slot}" AS "{name}"'
+    return f'CAST("{slot}" AS {_DUCK_TYPES[kind]}) AS "{name}"'
+
+
+def _source(
+    connection: duckdb.DuckDBPyConnection,
+    table: str,
+    wanted: list[str],
+    exports: list[ExportFolder],
+    from_digest: list[str],
+) -> tuple[str, list[object]]:
+    """A SELECT of table's wanted columns (and _file, _row: where each row comes from) over
+    exports, with its parameters: from _digest for the exports whose digest serves table, from
+    the table's own files for the others."""
+    digested = [folder for folder in exports if table in from_digest and folder.has_digest]
+    plain = [folder for folder in exports if not (table in from_digest and folder.has_digest)]
+    parts: list[str] = []
+    params: list[object] = []
+    if digested:
+        keep = f"_keep_{table}"
+        connection.register(keep, pa.table({"_file": [_file(folder, DIGEST) for folder in digested]}))
+        parts.append(
+            f"SELECT {', '.join(_from_slot(table, name) for name in wanted)}, _file, _row FROM _digest "
+            f"WHERE table_name = '{table}' AND _file IN (SELECT _file FROM {keep})"
+        )
+    if plain:
+        select = ", ".join(f'"{name}"' for name in wanted)
+        parts.append(
+            f"SELECT {select}, filename AS _file, file_row_number AS _row "
+            "FROM read_parquet(?, filename = true, file_row_number = true)"
+        )
+        params.append([_file(folder, table) for folder in plain])
+    return " UNION ALL ".join(parts), params
+
+
+def _unit_file(folder: ExportFolder, from_digest: list[str]) -> str:
+    return _file(folder, DIGEST if folder.has_digest and "units" in from_digest else "units")
+
+
+def _load_units(
+    connection: duckdb.DuckDBPyConnection,
+    exports: list[ExportFolder],
+    wanted: list[str],
+    findings: list[Finding],
+    from_digest: list[str],
+) -> list[ExportFolder]:
+    """Create units, read once, in the order of exports; an export whose (unit, 年度, commit) an
+    earlier one already brought (a copy sent twice) is left out. Returns the exports kept."""
+    select = ", ".join(f'u."{name}"' for name in wanted)
+    connection.execute("DROP TABLE IF EXISTS units")
+    if not exports:
+        _create_tables(connection, [], {"units": wanted}, None, from_digest)
+        return []
+    sql, params = _source(connection, "units", wanted, exports, from_digest)
+    connection.execute(f"CREATE OR REPLACE TEMPORARY TABLE _units AS {sql}", params)
+    connection.unregister("_keep_units")
     by_file: dict[str, list[tuple[str, int, str]]] = {}
     for name, unit, year, commit in connection.execute("SELECT _file, unit_code, year, commit_id FROM _units").fetchall():
         by_file.setdefault(str(name), []).append((unit, year, commit))
     seen: dict[tuple[str, int, str], str] = {}
     kept = []
-    for folder, file in zip(exports, files, strict=True):
-        keys = by_file.get(file, [])
+    for folder in exports:
+        keys = by_file.get(_unit_file(folder, from_digest), [])
         clash = next((key for key in keys if key in seen), None)
         if clash is None:
             seen.update(dict.fromkeys(keys, folder.display))
@@ -248,8 +349,11 @@ def _load_units(
                 "删除重复的副本；同一单位的不同版本须来自不同的提交",
             )
         )
-    connection.register("_kept", pa.table({"file": [os.path.join(folder.path, "units.parquet") for folder in kept]}))
-    connection.execute(f"CREATE TABLE units AS SELECT {select} FROM _units WHERE _file IN (SELECT file FROM _kept)")
+    files = [_unit_file(folder, from_digest) for folder in kept]
+    connection.register("_kept", pa.table({"_file": files, "_index": list(range(len(files)))}))
+    connection.execute(
+        f"CREATE TABLE units AS SELECT {select} FROM _units u JOIN _kept k ON k._file = u._file ORDER BY k._index, u._row"
+    )
     connection.unregister("_kept")
     connection.execute("DROP TABLE _units")
     return kept
@@ -260,6 +364,7 @@ def _create_tables(
     exports: list[ExportFolder],
     columns: dict[str, list[str]],
     progress: Progress | None,
+    from_digest: list[str],
 ) -> None:
     for number, (table, wanted) in enumerate(columns.items()):
         if progress:
@@ -267,8 +372,9 @@ def _create_tables(
         connection.execute(f'DROP TABLE IF EXISTS "{table}"')
         select = ", ".join(f'"{name}"' for name in wanted)
         if exports:
-            files = [os.path.join(folder.path, f"{table}.parquet") for folder in exports]
-            connection.execute(f'CREATE TABLE "{table}" AS SELECT {select} FROM read_parquet(?)', [files])
+            sql, params = _source(connection, table, wanted, exports, from_digest)
+            connection.execute(f'CREATE TABLE "{table}" AS SELECT {select} FROM ({sql})', params)
+            connection.unregister(f"_keep_{table}")
         else:
             empty = pa.schema([SCHEMAS[table].field(name) for name in wanted]).empty_table()
             connection.register("_empty", empty)

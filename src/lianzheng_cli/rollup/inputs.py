@@ -10,7 +10,15 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from lianzheng_cli.errors import LzfkError
-from lianzheng_cli.exporting.tables import META_SCHEMA_VERSION, SCHEMA_VERSION, SCHEMAS
+from lianzheng_cli.exporting.tables import (
+    DIGEST,
+    DIGEST_COLUMNS,
+    DIGEST_SCHEMA,
+    META_SCHEMA_VERSION,
+    SCHEMA_MAJOR,
+    SCHEMA_VERSION,
+    SCHEMAS,
+)
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.paths import CONFIG_FILE
 
@@ -18,10 +26,44 @@ MAX_DEPTH = 4
 Progress = Callable[[str, int, int], None]
 
 
+COMMON = ("unit_code", "year", "commit_id")
+DIGEST_KEYS = ("schema_version", "table_name")
+
+
 @dataclass(frozen=True)
 class ExportFolder:
     path: Path
     display: str
+    has_digest: bool = False  # digest.parquet beside the tables (exports of schema 1.1 on)
+
+
+def served(columns: dict[str, list[str]]) -> list[str]:
+    """The tables whose wanted columns the digest holds: read from it, for the exports that have one."""
+    return [
+        table
+        for table, wanted in columns.items()
+        if table in DIGEST_COLUMNS and all(name in COMMON or name in DIGEST_COLUMNS[table] for name in wanted)
+    ]
+
+
+def digest_slots(columns: dict[str, list[str]]) -> list[str]:
+    """The digest's columns to read for the served tables, in the digest's order."""
+    wanted = {*COMMON, *DIGEST_KEYS}
+    for table in served(columns):
+        wanted.update(DIGEST_COLUMNS[table][name] for name in columns[table] if name not in COMMON)
+    return [name for name in DIGEST_SCHEMA.names if name in wanted]
+
+
+def reads(folder: ExportFolder, columns: dict[str, list[str]]) -> dict[str, list[str]]:
+    """What a rollup reads of folder: file stem → its columns. An export with a digest is read
+    from it for the tables it serves; the others (and older exports) table by table."""
+    if not folder.has_digest:
+        return columns
+    from_digest = served(columns)
+    if not from_digest:
+        return columns
+    rest = {table: wanted for table, wanted in columns.items() if table not in from_digest}
+    return {DIGEST: digest_slots(columns), **rest}
 
 
 @dataclass
@@ -48,14 +90,16 @@ def input_finding(code: str, where: str, message: str, hint: str) -> Finding:
 
 
 _TABLE_FILES = frozenset(f"{name}.parquet" for name in SCHEMAS)
+_DIGEST_FILE = f"{DIGEST}.parquet"
 
 
-def _scan(folder: Path) -> tuple[list[tuple[Path, list[str]]], list[Path]]:
-    """Export folders (with the table files missing from each) and repositories at or below folder.
+def _scan(folder: Path) -> tuple[list[tuple[Path, list[str], bool]], list[Path]]:
+    """Export folders (with the table files missing from each, and whether it has a digest) and
+    repositories at or below folder.
 
     The walk's own listings decide, so ten thousand export folders cost no extra system calls.
     """
-    exports: list[tuple[Path, list[str]]] = []
+    exports: list[tuple[Path, list[str], bool]] = []
     repositories: list[Path] = []
     for current, dirs, names in os.walk(folder):
         here = Path(current)
@@ -64,7 +108,7 @@ def _scan(folder: Path) -> tuple[list[tuple[Path, list[str]]], list[Path]]:
             repositories.append(here)
             dirs.clear()
         elif present & _TABLE_FILES:
-            exports.append((here, sorted(_TABLE_FILES - present, key=_table_order)))
+            exports.append((here, sorted(_TABLE_FILES - present, key=_table_order), _DIGEST_FILE in present))
             dirs.clear()
         elif len(here.relative_to(folder).parts) >= MAX_DEPTH:
             dirs.clear()
@@ -105,8 +149,8 @@ def collect(paths: Iterable[Path], workdir: Path, progress: Progress | None = No
                     "确认单位已运行 lzfk export parquet，并把输出目录放到这里",
                 )
             )
-        for found, missing in found_exports:
-            export = ExportFolder(found, display(found, cwd))
+        for found, missing, has_digest in found_exports:
+            export = ExportFolder(found, display(found, cwd), has_digest)
             if missing:
                 incomplete.append((export, missing))
             else:
@@ -119,7 +163,7 @@ def collect(paths: Iterable[Path], workdir: Path, progress: Progress | None = No
         if isinstance(exported, Finding):
             findings.append(exported)
         else:
-            exports.append(ExportFolder(exported, display(repository, cwd)))
+            exports.append(ExportFolder(exported, display(repository, cwd), has_digest=True))
     if progress and repositories:
         progress("导出登记库", len(repositories), len(repositories))
     for export, missing in incomplete:
@@ -153,10 +197,10 @@ def _export_repository(repository: Path, out: Path) -> Path | Finding:
 _MAGIC = b"PAR1"
 
 
-def looks_whole(folder: ExportFolder, tables: Iterable[str]) -> bool:
-    """Whether each of the tables' files starts and ends with Parquet's magic bytes: the cheap
+def looks_whole(folder: ExportFolder, columns: dict[str, list[str]]) -> bool:
+    """Whether each file read of folder starts and ends with Parquet's magic bytes: the cheap
     check (two small reads a file, nothing parsed) that finds a cut-short copy or a wrong file."""
-    for table in tables:
+    for table in reads(folder, columns):
         try:
             with (folder.path / f"{table}.parquet").open("rb") as file:
                 head = file.read(len(_MAGIC))
@@ -181,7 +225,7 @@ def _damaged(folder: ExportFolder, table: str, reason: str) -> Finding:
 
 def probe(folder: ExportFolder, columns: dict[str, list[str]]) -> Finding | None:
     """Why this export cannot be read (damaged file, other schema version, missing columns), or None."""
-    for table, wanted in columns.items():
+    for table, wanted in reads(folder, columns).items():
         path = folder.path / f"{table}.parquet"
         try:
             metadata = pq.read_metadata(path)
@@ -198,11 +242,15 @@ def probe(folder: ExportFolder, columns: dict[str, list[str]]) -> Finding | None
         except (OSError, ValueError) as exc:  # pyarrow's errors derive from these
             return _damaged(folder, table, type(exc).__name__)
         version = (metadata.metadata or {}).get(META_SCHEMA_VERSION, b"").decode("utf-8", "replace")
-        if version.split(".")[0] != SCHEMA_VERSION:
-            return input_finding(
-                "LZ806",
-                f"{folder.display}/{table}.parquet",
-                f"数据表版本“{version or '未标明'}”与本程序（版本 {SCHEMA_VERSION}）不符；该单位未纳入汇总",
-                "请该单位用与上级相同版本的 lzfk 重新导出",
-            )
+        if version.split(".")[0] != SCHEMA_MAJOR:
+            return version_finding(f"{folder.display}/{table}.parquet", version)
     return None
+
+
+def version_finding(where: str, version: str) -> Finding:
+    return input_finding(
+        "LZ806",
+        where,
+        f"数据表版本“{version or '未标明'}”与本程序（版本 {SCHEMA_VERSION}）不符；该单位未纳入汇总",
+        "请该单位用与上级相同版本的 lzfk 重新导出",
+    )

@@ -2,8 +2,8 @@
 one file a table instead of one a unit.
 
 The store is keyed by everything the load depends on: lzfk's code, the columns read, and
-each export folder's path (as shown) with the size, times and inode of every table file
-read. Any change to any of them is another key, so a store is never patched, only made
+each export folder's path (as shown) with the size, times and inode of every file read
+(its digest, or its table files). Any change to any of them is another key, so a store is never patched, only made
 whole by the load that read the exports themselves. A store that cannot be read is a miss:
 the exports are read again, and the store rewritten.
 """
@@ -19,7 +19,7 @@ import duckdb
 
 from lianzheng_cli.exporting.tables import SCHEMA_VERSION
 from lianzheng_cli.findings import Finding
-from lianzheng_cli.rollup.inputs import ExportFolder
+from lianzheng_cli.rollup.inputs import ExportFolder, reads
 
 KIND = "rollup"
 FORMAT = 1
@@ -36,7 +36,7 @@ def store_key(exports: list[ExportFolder], columns: dict[str, list[str]]) -> str
         return None
     from lianzheng_cli import cache  # imported only when a store is worth it: small rollups start faster
 
-    files = [os.path.join(folder.path, f"{table}.parquet") for folder in exports for table in columns]
+    files = [os.path.join(folder.path, f"{stem}.parquet") for folder in exports for stem in reads(folder, columns)]
     stamps = cache.settled_stamps(files)
     if stamps is None:
         return None
