@@ -6,9 +6,11 @@ The units' exports are synthetic, written directly with pyarrow in the export sc
 printed as median (min–max). A rollup is timed twice: the first run over the exports (no
 store in the user's cache: each run gets an empty XDG_CACHE_HOME, so it reads every file
 and writes the store) and a rerun over the same, unchanged files (it reads the store).
-The floor beside them is bare DuckDB counting the rows of the same files of the five
-tables the shipped queries read, in one process: what any reader of per-unit Parquet files
-pays before it computes anything.
+Each export has a digest (schema 1.1), which is what the first run reads; the same run over
+the same exports without digests (hard links to the same table files: exports written
+before schema 1.1) reads the five tables the shipped queries need. Beside each, its floor:
+bare DuckDB counting the rows of the files it reads (the digests, or the five tables), in
+one process: what any reader of per-unit Parquet files pays before it computes anything.
 
     .venv/bin/python bench/rollup.py            # export 5,000 posts; rollups of 1,000 and 10,000 units
     .venv/bin/python bench/rollup.py --quick    # 500 posts; 200 and 1,000 units
@@ -42,14 +44,15 @@ POSTS_PER_UNIT = 30
 RISKS_PER_POST = 3
 FLOOR = """
 import sys, duckdb
-root = sys.argv[1]
+root, tables = sys.argv[1], sys.argv[2].split(",")
 con = duckdb.connect()
 con.execute("SET threads = 1")  # as lzfk reads them: on many small files DuckDB's parallel scan only costs more
 folders = sorted(p for p in __import__("os").listdir(root) if not p.startswith("."))
-for table in ("units", "posts", "risk_points", "approvals", "findings"):
+for table in tables:
     files = [f"{root}/{folder}/{table}.parquet" for folder in folders]
     con.execute("SELECT COUNT(*) FROM read_parquet(?)", [files]).fetchall()
 """
+READ_TABLES = "units,posts,risk_points,approvals,findings"  # what the shipped queries read of an export without a digest
 
 
 @dataclass(frozen=True)
@@ -158,23 +161,24 @@ def unit_rows(number: int, rows: dict[str, list[dict[str, object]]]) -> None:
 
 def _write_folder(folder: Path, rows: dict[str, list[dict[str, object]]]) -> None:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    from lianzheng_cli.exporting.tables import SCHEMAS, TABLE_NAMES, file_metadata
+    from lianzheng_cli.exporting.tables import SCHEMAS, TABLE_NAMES, file_metadata, write_parquet
 
     folder.mkdir(parents=True)
-    for name in TABLE_NAMES:
-        table = pa.Table.from_pylist(rows.get(name, []), schema=SCHEMAS[name]).replace_schema_metadata(file_metadata(name))
-        pq.write_table(table, folder / f"{name}.parquet")
+    tables = {
+        name: pa.Table.from_pylist(rows.get(name, []), schema=SCHEMAS[name]).replace_schema_metadata(file_metadata(name))
+        for name in TABLE_NAMES
+    }
+    write_parquet(tables, folder)  # lzfk's own writer: the tables and the digest, as lzfk export writes them
 
 
 def synthetic_exports(units: int, per_folder: int = 1) -> Path:
     """units synthetic units in the export schema, per_folder units to an export folder
     (1: each unit's own export; more: merged exports, as a county forwards them); written once and reused."""
-    from lianzheng_cli.exporting.tables import TABLE_NAMES
+    from lianzheng_cli.exporting.tables import SCHEMA_VERSION, TABLE_NAMES
 
     root = WORK / (f"rollup-{units}" if per_folder == 1 else f"rollup-{units}-merged-{per_folder}")
-    stamp = root / ".complete"
+    stamp = root / f".complete-{SCHEMA_VERSION}"
     if stamp.exists():
         return root
     shutil.rmtree(root, ignore_errors=True)
@@ -189,6 +193,24 @@ def synthetic_exports(units: int, per_folder: int = 1) -> Path:
         f"  wrote {units} synthetic units in {units // per_folder} export folders in {time.perf_counter() - started:.0f} s",
         flush=True,
     )
+    return root
+
+
+def without_digest(exports: Path) -> Path:
+    """The same exports as lzfk wrote them before schema 1.1 (no digest.parquet): hard links to
+    the same table files, in a sibling folder; made once and reused."""
+    from lianzheng_cli.exporting.tables import TABLE_NAMES
+
+    root = exports.with_name(exports.name + "-without-digest")
+    stamp = root / ".complete"
+    if stamp.exists():
+        return root
+    shutil.rmtree(root, ignore_errors=True)
+    for folder in sorted(p for p in exports.iterdir() if p.is_dir()):
+        (root / folder.name).mkdir(parents=True)
+        for name in TABLE_NAMES:
+            os.link(folder / f"{name}.parquet", root / folder.name / f"{name}.parquet")
+    stamp.write_text("ok\n", encoding="utf-8")
     return root
 
 
@@ -207,31 +229,42 @@ def bench_export(posts: int, work: Path) -> str:
 
 
 def bench_rollup(units: int, work: Path, repeat: int, per_folder: int = 1) -> list[str]:
-    exports = synthetic_exports(units, per_folder)
-    settled = (exports / ".complete").stat().st_mtime + 2.5
-    time.sleep(max(settled - time.time(), 0))  # files written just now are never trusted to a store
-    out = work / f"rollup-{units}-{per_folder}"
-    command = [str(LZFK), "rollup", str(exports), "--out", str(out), "-f", "json", "--as-of", "2025-12-31"]
-    floor, first, again = [], [], []
-    warm_cache = {"XDG_CACHE_HOME": str(work / f"cache-{units}-{per_folder}")}
-    run(command, env=warm_cache)  # untimed: byte code, the file-system cache, and the store for the reruns
-    for number in range(repeat):
-        floor.append(run([sys.executable, "-c", FLOOR, str(exports)]))
-        first.append(run(command, env={"XDG_CACHE_HOME": str(work / f"empty-{units}-{per_folder}-{number}")}))
-        again.append(run(command, env=warm_cache))
     from lianzheng_cli.rollup.reuse import MIN_EXPORTS
 
+    exports = synthetic_exports(units, per_folder)
+    older = without_digest(exports)
+    settled = max(p.stat().st_mtime for p in (exports, older)) + 2.5
+    time.sleep(max(settled - time.time(), 0))  # files written just now are never trusted to a store
+    out = work / f"rollup-{units}-{per_folder}"
+
+    def command(root: Path) -> list[str]:
+        return [str(LZFK), "rollup", str(root), "--out", str(out), "-f", "json", "--as-of", "2025-12-31"]
+
+    floor, floor_tables, first, first_older, again = [], [], [], [], []
+    warm_cache = {"XDG_CACHE_HOME": str(work / f"cache-{units}-{per_folder}")}
+    run(command(exports), env=warm_cache)  # untimed: byte code, the file-system cache, and the store for the reruns
+    run(command(older), env={"XDG_CACHE_HOME": str(work / "untimed")})
+    for number in range(repeat):
+        empty = {"XDG_CACHE_HOME": str(work / f"empty-{units}-{per_folder}-{number}")}
+        floor.append(run([sys.executable, "-c", FLOOR, str(exports), "digest"]))
+        floor_tables.append(run([sys.executable, "-c", FLOOR, str(exports), READ_TABLES]))
+        first.append(run(command(exports), env=empty))
+        first_older.append(run(command(older), env={"XDG_CACHE_HOME": str(work / f"older-{units}-{per_folder}-{number}")}))
+        again.append(run(command(exports), env=warm_cache))
     layout = "one export folder per unit" if per_folder == 1 else f"merged exports of {per_folder} units each"
     folders = -(-units // per_folder)
     stored = folders >= MIN_EXPORTS
     return [
-        f"  rollup of {units} units, {layout} ({units * POSTS_PER_UNIT * RISKS_PER_POST} risk points, {folders * 8} files), "
+        f"  rollup of {units} units, {layout} ({units * POSTS_PER_UNIT * RISKS_PER_POST} risk points, {folders * 9} files), "
         f"{repeat} runs, median (min–max):",
-        f"    first run ({'reads every file, writes the store' if stored else 'reads every file'}): "
+        f"    first run ({'reads each digest, writes the store' if stored else 'reads each digest'}): "
         f"{summary(first)} — {verdict(first)}",
+        f"    floor, bare DuckDB counting the rows of the digests: {summary(floor)}",
+        f"    first run over the same exports without digests (schema 1.0: five tables a unit): {summary(first_older)} "
+        f"— {verdict(first_older)}",
+        f"    floor, bare DuckDB counting the rows of those 5 tables: {summary(floor_tables)}",
         f"    rerun over the same files ({'reads the store' if stored else f'under {MIN_EXPORTS} folders: no store, read again'}): "
         f"{summary(again)} — {verdict(again)}",
-        f"    floor, bare DuckDB counting the rows of the 5 tables read: {summary(floor)}",
     ]
 
 
