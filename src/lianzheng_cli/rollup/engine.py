@@ -16,6 +16,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -51,6 +52,9 @@ from lianzheng_cli.rollup.standard import load_standard
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CHECK_THREADS = 4
+# Digests are read by this many DuckDB scans at once, each on one thread: one scan's own
+# parallelism costs more than it gains on many small files, separate scans do not.
+_READERS = 2
 
 
 def needed_columns(sql: str, tables: Sequence[str] = tuple(SCHEMAS)) -> dict[str, list[str]]:
@@ -200,12 +204,27 @@ def _load_usable(
     from_digest = served(columns)
     digested = [folder for folder in exports if from_digest and folder.has_digest]
     plain = _versions_ok(connection, [folder for folder in exports if not (from_digest and folder.has_digest)], problems)
-    usable = {*_load_digest(connection, digested, columns, problems), *plain}
-    unique = _load_units(connection, [folder for folder in exports if folder in usable], columns["units"], problems, from_digest)
+    digests = _load_digest(connection, digested, columns, problems)
+    digests.served = from_digest
+    usable = {*digests.kept, *plain}
+    unique = _load_units(connection, [folder for folder in exports if folder in usable], columns["units"], problems, digests)
     rest = {name: wanted for name, wanted in columns.items() if name != "units"}
-    _create_tables(connection, unique, rest, progress, from_digest)
-    connection.execute("DROP TABLE IF EXISTS _digest")
+    _create_tables(connection, unique, rest, progress, digests)
+    _drop_digest(connection)
     return unique
+
+
+@dataclass
+class _Digests:
+    """The digests read into _digest: each export's number there (its rows' _index), the ones
+    of this schema version, and the tables they serve."""
+
+    index: dict[ExportFolder, int] = field(default_factory=dict)
+    kept: list[ExportFolder] = field(default_factory=list)
+    served: list[str] = field(default_factory=list)
+
+    def serves(self, folder: ExportFolder, table: str) -> bool:
+        return table in self.served and folder in self.index
 
 
 def _versions_ok(
@@ -234,32 +253,57 @@ def _versions_ok(
 
 def _load_digest(
     connection: duckdb.DuckDBPyConnection, exports: list[ExportFolder], columns: dict[str, list[str]], findings: list[Finding]
-) -> list[ExportFolder]:
-    """Read the digests of exports, in one scan, into _digest; the exports whose digest has this
-    schema's major version (it is a column, so no second pass over the footers)."""
-    connection.execute("DROP TABLE IF EXISTS _digest")
+) -> _Digests:
+    """Read the digests of exports into _digest (a view over _READERS tables, each filled from one
+    run of the files by its own cursor, in a thread of its own); the exports whose digest has this
+    schema's major version are kept (it is a column, so no second pass over the footers)."""
+    _drop_digest(connection)
     if not exports:
-        return []
+        return _Digests()
     files = [_file(folder, DIGEST) for folder in exports]
     select = ", ".join(f'"{name}"' for name in digest_slots(columns))
-    connection.execute(
-        f"CREATE TEMPORARY TABLE _digest AS SELECT {select}, filename AS _file, file_row_number AS _row "
-        "FROM read_parquet(?, filename = true, file_row_number = true)",
-        [files],
-    )
+    size = -(-len(files) // _READERS)
+    starts = range(0, len(files), size)
+
+    def read(number: int) -> None:
+        start = starts[number]
+        cursor = connection.cursor()  # one scan per thread: DuckDB releases the GIL while it reads
+        try:
+            cursor.execute(
+                f"CREATE TABLE _digest_{number} AS SELECT {select}, file_index + {start} AS _index, file_row_number AS _row "
+                "FROM read_parquet(?, file_row_number = true)",
+                [files[start : start + size]],
+            )
+        finally:
+            cursor.close()
+
+    if len(starts) == 1:
+        read(0)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=len(starts)) as pool:
+            list(pool.map(read, range(len(starts))))  # list(): a failed read raises here
+    connection.execute("CREATE VIEW _digest AS " + " UNION ALL ".join(f"SELECT * FROM _digest_{n}" for n in range(len(starts))))
     wrong = dict(
         connection.execute(
-            "SELECT _file, MIN(schema_version) FROM _digest WHERE split_part(schema_version, '.', 1) <> ? GROUP BY _file",
+            "SELECT _index, MIN(schema_version) FROM _digest WHERE split_part(schema_version, '.', 1) <> ? GROUP BY _index",
             [SCHEMA_MAJOR],
         ).fetchall()
     )
-    kept = []
-    for folder, file in zip(exports, files, strict=True):
-        if file in wrong:
-            findings.append(version_finding(f"{folder.display}/{DIGEST}.parquet", str(wrong[file])))
+    digests = _Digests(index={folder: number for number, folder in enumerate(exports)})
+    for number, folder in enumerate(exports):
+        if number in wrong:
+            findings.append(version_finding(f"{folder.display}/{DIGEST}.parquet", str(wrong[number])))
         else:
-            kept.append(folder)
-    return kept
+            digests.kept.append(folder)
+    return digests
+
+
+def _drop_digest(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute("DROP VIEW IF EXISTS _digest")
+    for number in range(_READERS):
+        connection.execute(f"DROP TABLE IF EXISTS _digest_{number}")
 
 
 _DUCK_TYPES = {pa.int8(): "TINYINT", pa.int16(): "SMALLINT", pa.int32(): "INTEGER"}
@@ -277,38 +321,32 @@ def _from_slot(table: str, name: str) -> str:
 
 
 def _source(
-    connection: duckdb.DuckDBPyConnection,
-    table: str,
-    wanted: list[str],
-    exports: list[ExportFolder],
-    from_digest: list[str],
-) -> tuple[str, list[object]]:
-    """A SELECT of table's wanted columns (and _file, _row: where each row comes from) over
-    exports, with its parameters: from _digest for the exports whose digest serves table, from
-    the table's own files for the others."""
-    digested = [folder for folder in exports if table in from_digest and folder.has_digest]
-    plain = [folder for folder in exports if not (table in from_digest and folder.has_digest)]
+    connection: duckdb.DuckDBPyConnection, table: str, wanted: list[str], exports: list[ExportFolder], digests: _Digests
+) -> tuple[str, list[object], dict[ExportFolder, int]]:
+    """A SELECT of table's wanted columns (and _index, _row: which export and which of its rows)
+    over exports, with its parameters and each export's _index: from _digest for the exports
+    whose digest serves table, from the table's own files for the others."""
+    digested = [folder for folder in exports if digests.serves(folder, table)]
+    plain = [folder for folder in exports if not digests.serves(folder, table)]
     parts: list[str] = []
     params: list[object] = []
+    keys = {folder: digests.index[folder] for folder in digested}
     if digested:
-        keep = f"_keep_{table}"
-        connection.register(keep, pa.table({"_file": [_file(folder, DIGEST) for folder in digested]}))
-        parts.append(
-            f"SELECT {', '.join(_from_slot(table, name) for name in wanted)}, _file, _row FROM _digest "
-            f"WHERE table_name = '{table}' AND _file IN (SELECT _file FROM {keep})"
-        )
+        where = f"table_name = '{table}'"
+        if len(digested) < len(digests.index):  # some left out (other version, a copy sent twice)
+            connection.register(f"_keep_{table}", pa.table({"_index": list(keys.values())}))
+            where += f" AND _index IN (SELECT _index FROM _keep_{table})"
+        parts.append(f"SELECT {', '.join(_from_slot(table, name) for name in wanted)}, _index, _row FROM _digest WHERE {where}")
     if plain:
+        base = len(digests.index)
         select = ", ".join(f'"{name}"' for name in wanted)
         parts.append(
-            f"SELECT {select}, filename AS _file, file_row_number AS _row "
-            "FROM read_parquet(?, filename = true, file_row_number = true)"
+            f"SELECT {select}, file_index + {base} AS _index, file_row_number AS _row "
+            "FROM read_parquet(?, file_row_number = true)"
         )
         params.append([_file(folder, table) for folder in plain])
-    return " UNION ALL ".join(parts), params
-
-
-def _unit_file(folder: ExportFolder, from_digest: list[str]) -> str:
-    return _file(folder, DIGEST if folder.has_digest and "units" in from_digest else "units")
+        keys.update((folder, base + number) for number, folder in enumerate(plain))
+    return " UNION ALL ".join(parts), params, keys
 
 
 def _load_units(
@@ -316,25 +354,25 @@ def _load_units(
     exports: list[ExportFolder],
     wanted: list[str],
     findings: list[Finding],
-    from_digest: list[str],
+    digests: _Digests,
 ) -> list[ExportFolder]:
     """Create units, read once, in the order of exports; an export whose (unit, 年度, commit) an
     earlier one already brought (a copy sent twice) is left out. Returns the exports kept."""
     select = ", ".join(f'u."{name}"' for name in wanted)
     connection.execute("DROP TABLE IF EXISTS units")
     if not exports:
-        _create_tables(connection, [], {"units": wanted}, None, from_digest)
+        _create_tables(connection, [], {"units": wanted}, None, digests)
         return []
-    sql, params = _source(connection, "units", wanted, exports, from_digest)
+    sql, params, index = _source(connection, "units", wanted, exports, digests)
     connection.execute(f"CREATE OR REPLACE TEMPORARY TABLE _units AS {sql}", params)
     connection.unregister("_keep_units")
-    by_file: dict[str, list[tuple[str, int, str]]] = {}
-    for name, unit, year, commit in connection.execute("SELECT _file, unit_code, year, commit_id FROM _units").fetchall():
-        by_file.setdefault(str(name), []).append((unit, year, commit))
+    by_index: dict[int, list[tuple[str, int, str]]] = {}
+    for number, unit, year, commit in connection.execute("SELECT _index, unit_code, year, commit_id FROM _units").fetchall():
+        by_index.setdefault(int(number), []).append((unit, year, commit))
     seen: dict[tuple[str, int, str], str] = {}
     kept = []
     for folder in exports:
-        keys = by_file.get(_unit_file(folder, from_digest), [])
+        keys = by_index.get(index[folder], [])
         clash = next((key for key in keys if key in seen), None)
         if clash is None:
             seen.update(dict.fromkeys(keys, folder.display))
@@ -349,10 +387,10 @@ def _load_units(
                 "删除重复的副本；同一单位的不同版本须来自不同的提交",
             )
         )
-    files = [_unit_file(folder, from_digest) for folder in kept]
-    connection.register("_kept", pa.table({"_file": files, "_index": list(range(len(files)))}))
+    order = [index[folder] for folder in kept]
+    connection.register("_kept", pa.table({"_index": order, "_order": list(range(len(order)))}))
     connection.execute(
-        f"CREATE TABLE units AS SELECT {select} FROM _units u JOIN _kept k ON k._file = u._file ORDER BY k._index, u._row"
+        f"CREATE TABLE units AS SELECT {select} FROM _units u JOIN _kept k ON k._index = u._index ORDER BY k._order, u._row"
     )
     connection.unregister("_kept")
     connection.execute("DROP TABLE _units")
@@ -364,7 +402,7 @@ def _create_tables(
     exports: list[ExportFolder],
     columns: dict[str, list[str]],
     progress: Progress | None,
-    from_digest: list[str],
+    digests: _Digests,
 ) -> None:
     for number, (table, wanted) in enumerate(columns.items()):
         if progress:
@@ -372,7 +410,7 @@ def _create_tables(
         connection.execute(f'DROP TABLE IF EXISTS "{table}"')
         select = ", ".join(f'"{name}"' for name in wanted)
         if exports:
-            sql, params = _source(connection, table, wanted, exports, from_digest)
+            sql, params, _ = _source(connection, table, wanted, exports, digests)
             connection.execute(f'CREATE TABLE "{table}" AS SELECT {select} FROM ({sql})', params)
             connection.unregister(f"_keep_{table}")
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -59,6 +60,12 @@ def reads(folder: ExportFolder, columns: dict[str, list[str]]) -> dict[str, list
     from it for the tables it serves; the others (and older exports) table by table."""
     if not folder.has_digest:
         return columns
+    return _with_digest(tuple((table, tuple(wanted)) for table, wanted in columns.items()))
+
+
+@functools.lru_cache(maxsize=8)  # asked once an export, for the same columns
+def _with_digest(key: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, list[str]]:
+    columns = {table: list(wanted) for table, wanted in key}
     from_digest = served(columns)
     if not from_digest:
         return columns
