@@ -16,6 +16,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,9 +90,10 @@ def run_rollup(
         text = main.text + (drift.text if drift else "")
         columns = {name: list(schema.names) for name, schema in SCHEMAS.items()} if merge_to else needed_columns(text)
         connection = duckdb.connect(":memory:")
+        saving: Future[None] | None = None
         try:
             key = reuse.store_key(inputs.exports, columns) if use_cache and not inputs.exported else None
-            result.exports = _load_reusing(connection, inputs.exports, columns, key, result.findings, progress)
+            result.exports, saving = _load_reusing(connection, inputs.exports, columns, key, result.findings, progress)
             if merge_to is not None:
                 write_merged(connection, merge_to)
             _params(connection, as_of)
@@ -107,6 +109,8 @@ def run_rollup(
             for query_set in sets:
                 result.queries += _run(connection, query_set, result.findings, progress)
         finally:
+            if saving is not None:
+                saving.result()
             connection.close()
     result.findings.sort()
     return result
@@ -119,20 +123,40 @@ def _load_reusing(
     key: str | None,
     findings: list[Finding],
     progress: Progress | None,
-) -> int:
-    """Load the exports, from the store under key when there is one; the number of exports loaded."""
+) -> tuple[int, Future[None] | None]:
+    """Load the exports, from the store under key when there is one: the number of exports
+    loaded, and the store being written (by its own cursor while the queries run: the tables
+    are only read from now on) for the caller to wait for."""
     stored = reuse.load_stored(connection, key, columns) if key else None
     if stored is not None:
         if progress:
             progress("读取数据表", len(columns), len(columns))
         findings.extend(stored[1])
-        return stored[0]
+        return stored[0], None
     problems: list[Finding] = []
     loaded = len(_load(connection, exports, columns, problems, progress))
     findings.extend(problems)
-    if key:
-        reuse.save(connection, key, columns, loaded, problems)
-    return loaded
+    if not key:
+        return loaded, None
+    from concurrent.futures import ThreadPoolExecutor
+
+    cursor = connection.cursor()
+    # The write's snapshot is taken here, before any query runs: an office's SQL that changes a
+    # table cannot reach the store, however the threads interleave.
+    cursor.execute("BEGIN TRANSACTION")
+    cursor.execute("SELECT COUNT(*) FROM units").fetchall()
+
+    def save() -> None:
+        try:
+            reuse.save(cursor, key, columns, loaded, problems)
+        finally:
+            cursor.execute("ROLLBACK")  # it only read
+            cursor.close()
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    saving = pool.submit(save)
+    pool.shutdown(wait=False)  # its thread ends with the write
+    return loaded, saving
 
 
 def _load(
