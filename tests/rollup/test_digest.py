@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from lianzheng_cli.exporting.tables import DIGEST_COLUMNS, DIGEST_SCHEMA, SCHEMAS, TABLE_NAMES
+from lianzheng_cli.rollup import inputs
 from lianzheng_cli.rollup.engine import needed_columns, run_rollup
 from lianzheng_cli.rollup.inputs import served
 from lianzheng_cli.rollup.queryset import query_sets
@@ -142,3 +143,14 @@ def test_a_damaged_or_foreign_digest_is_reported_and_the_rest_rolled_up(
     ]
     assert result.units == 1 and {q.name: q.rows for q in result.queries}["10-unit_grades"][0][0] == "A003"
     assert third.is_dir()
+
+
+def test_a_large_digest_is_passed_over_for_the_tables(
+    tmp_path: Path, export_to: ExportUnit, three_units: list[Unit], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folders = exports(tmp_path, export_to, three_units)
+    intact = outcome(run_rollup([tmp_path / "exports"], as_of=AS_OF, use_cache=False))
+    monkeypatch.setattr(inputs, "DIGEST_MAX_BYTES", (folders[1] / "digest.parquet").stat().st_size - 1)
+    for folder in folders[1:]:
+        (folder / "digest.parquet").write_bytes(b"PAR1" + b"\0" * 10**6)  # large, and unreadable: never opened
+    assert outcome(run_rollup([tmp_path / "exports"], as_of=AS_OF, use_cache=False)) == intact

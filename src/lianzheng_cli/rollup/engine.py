@@ -226,8 +226,8 @@ def _load_usable(
     """The digests, then units (one export per snapshot), then the other tables; raises
     duckdb.Error on a damaged file. Other schema versions and copies sent twice go to problems."""
     from_digest = served(columns)
-    digested = [folder for folder in exports if from_digest and folder.has_digest]
-    plain = _versions_ok(connection, [folder for folder in exports if not (from_digest and folder.has_digest)], problems)
+    digested = [folder for folder in exports if from_digest and folder.by_digest]
+    plain = _versions_ok(connection, [folder for folder in exports if not (from_digest and folder.by_digest)], problems)
     digests = _load_digest(connection, digested, columns, problems)
     digests.served = from_digest
     usable = {*digests.kept, *plain}
