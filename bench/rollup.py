@@ -251,14 +251,17 @@ def bench_rollup(units: int, work: Path, repeat: int, per_folder: int = 1) -> li
         first.append(run(command(exports), env=empty))
         first_older.append(run(command(older), env={"XDG_CACHE_HOME": str(work / f"older-{units}-{per_folder}-{number}")}))
         again.append(run(command(exports), env=warm_cache))
+    from lianzheng_cli.rollup.inputs import DIGEST_MAX_BYTES
+
     layout = "one export folder per unit" if per_folder == 1 else f"merged exports of {per_folder} units each"
     folders = -(-units // per_folder)
     stored = folders >= MIN_EXPORTS
+    small = next(exports.glob("*/digest.parquet")).stat().st_size <= DIGEST_MAX_BYTES
+    reads = "reads each digest" if small else f"digests over {DIGEST_MAX_BYTES // 1024} KB: reads the 5 tables"
     return [
         f"  rollup of {units} units, {layout} ({units * POSTS_PER_UNIT * RISKS_PER_POST} risk points, {folders * 9} files), "
         f"{repeat} runs, median (min–max):",
-        f"    first run ({'reads each digest, writes the store' if stored else 'reads each digest'}): "
-        f"{summary(first)} — {verdict(first)}",
+        f"    first run ({reads + (', writes the store' if stored else '')}): {summary(first)} — {verdict(first)}",
         f"    floor, bare DuckDB counting the rows of the digests: {summary(floor)}",
         f"    first run over the same exports without digests (schema 1.0: five tables a unit): {summary(first_older)} "
         f"— {verdict(first_older)}",

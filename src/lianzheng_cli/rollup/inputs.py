@@ -105,10 +105,11 @@ DIGEST_MAX_BYTES = 256 * 1024
 
 
 def _scan(folder: Path) -> tuple[list[tuple[Path, list[str], bool]], list[Path]]:
-    """Export folders (with the table files missing from each, and whether it has a digest) and
-    repositories at or below folder.
+    """Export folders (with the table files missing from each, and whether to read it by its
+    digest) and repositories at or below folder.
 
-    The walk's own listings decide, so ten thousand export folders cost no extra system calls.
+    The walk's own listings decide, so ten thousand export folders cost no extra system calls
+    but one stat of each digest.
     """
     exports: list[tuple[Path, list[str], bool]] = []
     repositories: list[Path] = []
