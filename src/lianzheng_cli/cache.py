@@ -23,8 +23,10 @@ import os
 import pickle
 import sqlite3
 import time
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any, NamedTuple
@@ -36,7 +38,7 @@ from lianzheng_cli.paths import CACHE_DIR, CONFIG_FILE, LEDGER_DIR, ledger_listi
 from lianzheng_cli.results import ValidationResult
 
 DB_NAME = "results.sqlite3"
-RECORD_FORMAT = 2
+RECORD_FORMAT = 3
 # A file changed within this many ns of being indexed could change again in the same
 # mtime tick unnoticed (git's "racy" case): such entries are re-read, not trusted.
 RACY_NS = 2_000_000_000
@@ -366,22 +368,114 @@ class RunParts:
     risk_points: int
 
 
+_WORD = (1 << 64) - 1
+_KIND_MASK, _REGULAR = 0o170000, 0o100000  # stat.S_IFMT, stat.S_IFREG, inlined in the hot loop
+
+
+@dataclass(frozen=True)
+class FileIndex:
+    """A run's own stat index, compact: every replay loads it, and one comparison of the
+    names and one of the stamps tell that no file changed (no dict of 20,000 entries)."""
+
+    names: str  # the absolute paths, sorted, joined by NUL
+    stamps: bytes  # array("Q") of size, mtime ^ ctime and inode per path (see file_stamp)
+    digests: str  # the paths' content digests, joined by NUL ("" for a file that could not be read)
+
+    def __reduce__(self) -> tuple[type[FileIndex], tuple[str, bytes, str]]:
+        return (FileIndex, (self.names, self.stamps, self.digests))  # without the cached properties
+
+    @classmethod
+    def of(cls, files: dict[str, Entry]) -> FileIndex:
+        names = sorted(files)
+        # A stamp beyond 64 bits (a negative mtime) is kept wrapped: it never equals the real
+        # one, so that file is only read again.
+        words = array("Q", (value & _WORD for name in names for value in files[name][:3]))
+        return cls("\0".join(names), words.tobytes(), "\0".join(files[name][3] for name in names))
+
+    @cached_property
+    def paths(self) -> list[str]:
+        return self.names.split("\0") if self.names else []
+
+    @cached_property
+    def _digests(self) -> list[str]:
+        digests = self.digests.split("\0") if self.names else []
+        if len(digests) != len(self.paths) or len(self.stamps) != 24 * len(self.paths):
+            raise ValueError("a damaged stat index")
+        return digests
+
+    def digest_at(self, position: int) -> str:
+        return self._digests[position]
+
+    def entries(self) -> dict[str, Entry]:
+        words = self._words()
+        return {name: (*words[3 * i : 3 * i + 3], self._digests[i]) for i, name in enumerate(self.paths)}  # type: ignore[misc]
+
+    def _words(self) -> array[int]:
+        words = array("Q")
+        words.frombytes(self.stamps)
+        return words
+
+    def suspects(self, files: list[str]) -> list[int]:
+        """The positions of files (the indexed names, in order) whose stamp is not as indexed,
+        changed too recently to tell (git's racy case) or that are not regular files: only
+        those need reading to know whether they changed."""
+        statuses = list(map(os.stat, files))
+        words = array("Q")
+        add = words.extend
+        newest, kinds = 0, _REGULAR
+        try:
+            for st in statuses:  # the loop every replay makes over every file: kept lean
+                mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
+                add((st.st_size, mtime ^ ctime, st.st_ino))
+                if mtime > newest:
+                    newest = mtime
+                if ctime > newest:
+                    newest = ctime
+                kinds |= st.st_mode & _KIND_MASK
+        except OverflowError:
+            pass
+        else:
+            if kinds == _REGULAR and newest < time.time_ns() - RACY_NS and words.tobytes() == self.stamps:
+                return []
+        indexed = self._words()
+        self._digests  # noqa: B018 — a damaged index fails here, before any file is read
+        recent = time.time_ns() - RACY_NS
+        return [
+            i
+            for i, st in enumerate(statuses)
+            if tuple(indexed[3 * i : 3 * i + 3]) != file_stamp(st)
+            or max(st.st_mtime_ns, st.st_ctime_ns) >= recent
+            or not S_ISREG(st.st_mode)
+        ]
+
+    def patched(self, fresh: dict[int, Entry]) -> FileIndex:
+        """The index with the entries at some positions replaced (same names)."""
+        if not fresh:
+            return self
+        words, digests = self._words(), list(self._digests)
+        for i, entry in fresh.items():
+            words[3 * i : 3 * i + 3] = array("Q", (value & _WORD for value in entry[:3]))
+            digests[i] = entry[3]
+        return FileIndex(self.names, words.tobytes(), "\0".join(digests))
+
+
 @dataclass(frozen=True)
 class RunRecord:
     dependencies: dict[str, str]  # path relative to root → digest (lzfk.yaml, rule files, ledger)
     register_dir: str
-    files: dict[str, Entry]  # every file the run checked (absolute path): the run's own stat index
+    index: FileIndex  # every file the run checked (absolute path): the run's own stat index
     result: ValidationResult
     parts: RunParts | None = None  # a run over the whole register folder only
 
 
 class Walked(NamedTuple):
-    """What a failed replay found: the folder's files with their digests and stamps now,
-    and the record it could not replay (the last whole run, for an incremental one)."""
+    """What a failed replay found: the folder's files, the record it could not replay (the
+    last whole run, for an incremental one) and, when the files are the indexed ones, the
+    entries of those it read again (by position in the index), or None when files were
+    added, removed or renamed."""
 
     files: list[str]
-    digests: dict[str, str]
-    stamps: dict[str, tuple[int, int, int]]
+    fresh: dict[int, Entry] | None
     record: RunRecord
 
 
@@ -452,7 +546,7 @@ def _replay(root: Path, targets: str) -> ValidationResult | None:
         if row is None:
             return None
         record: RunRecord = _loads(row[0], RunRecord)
-        if not all(isinstance(value, dict) for value in (record.dependencies, record.files)):
+        if not isinstance(record.dependencies, dict) or not _well_formed(record.index):
             return None
         if not isinstance(record.result, ValidationResult):
             return None
@@ -460,11 +554,11 @@ def _replay(root: Path, targets: str) -> ValidationResult | None:
             return None
         folder = root / record.register_dir
         files = target_files(targets) if targets else walk_registers(folder)
-        digests, stamps, same = _current(files, record.files)
-        if same:
+        fresh = _fresh(files, record.index)
+        if fresh is not None and all(entry[3] == record.index.digest_at(i) for i, entry in fresh.items()):
             return record.result
         if not targets:
-            _walks[os.path.realpath(folder)] = Walked(files, digests, stamps, record)
+            _walks[os.path.realpath(folder)] = Walked(files, fresh, record)
         return None
     except (sqlite3.Error, OSError, *_UNPICKLING_ERRORS):
         return None
@@ -472,27 +566,26 @@ def _replay(root: Path, targets: str) -> ValidationResult | None:
         db.close()
 
 
-def _current(files: list[str], indexed: dict[str, Entry]) -> tuple[dict[str, str], dict[str, tuple[int, int, int]], bool]:
-    """Each file's digest and stamp, and whether they are exactly the indexed files with the
-    indexed contents. A file whose stamp is as indexed (and not too recent to tell) is not
-    read: one stat per file, the least any check for changes can do."""
-    recent = time.time_ns() - RACY_NS  # changed after this: too recent to trust the stamp
-    digests: dict[str, str] = {}
-    stamps: dict[str, tuple[int, int, int]] = {}
-    same = len(files) == len(indexed)
-    stat = os.stat
-    for path in files:  # the loop every replay makes over every file: kept lean
-        st = stat(path)
-        stamp = (st.st_size, st.st_mtime_ns ^ st.st_ctime_ns, st.st_ino)  # file_stamp(st)
-        seen = indexed.get(path)
-        if seen is not None and seen[:3] == stamp and st.st_mtime_ns < recent and st.st_ctime_ns < recent and S_ISREG(st.st_mode):
-            digests[path] = seen[3]
-            stamps[path] = stamp
-            continue
-        data, st = read_bytes(path)
-        digests[path], stamps[path] = digest(data), file_stamp(st)
-        same = same and seen is not None and seen[3] == digests[path]
-    return digests, stamps, same
+def _well_formed(index: object) -> bool:
+    return (
+        isinstance(index, FileIndex)
+        and isinstance(index.names, str)
+        and isinstance(index.stamps, bytes)
+        and isinstance(index.digests, str)
+    )
+
+
+def _fresh(files: list[str], index: FileIndex) -> dict[int, Entry] | None:
+    """The stamp and digest of each file the index cannot vouch for, read again (by position);
+    None when files are not the indexed ones. One stat per file otherwise, the least any check
+    for changes can do."""
+    if "\0".join(files) != index.names:
+        return None
+    fresh: dict[int, Entry] = {}
+    for i in index.suspects(files):
+        data, st = read_bytes(files[i])
+        fresh[i] = (*file_stamp(st), digest(data))
+    return fresh
 
 
 def target_files(targets: str) -> list[str]:

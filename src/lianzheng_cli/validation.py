@@ -129,19 +129,20 @@ def _remember(
     stats: list[cache.FileStat],
     read: set[str],
     parts: cache.RunParts | None,
-    files: dict[str, cache.Entry] | None = None,
+    index: cache.FileIndex | None = None,
 ) -> None:
-    """Store the run for replay. files: each checked file's stamp and digest (default: as
+    """Store the run for replay. index: each checked file's stamp and digest (default: as
     this run found them)."""
     root = repository.root
     register_dir = repository.display(repository.register_dir.resolve())
-    if files is None:
+    if index is None:
         files = {item.path: (item.size, item.mtime_ns, item.inode, item.digest) for item in stats}
-    if targets_key:  # a folder named as a target: every register file in it counts
-        known = {path: entry[3] for path, entry in files.items()}
-        for path, value in cache.file_digests_for(root, cache.target_files(targets_key), known):
-            files.setdefault(path, (0, 0, 0, value))
-    record = cache.RunRecord(dependencies, register_dir, files, result, parts)
+        if targets_key:  # a folder named as a target: every register file in it counts
+            known = {path: entry[3] for path, entry in files.items()}
+            for path, value in cache.file_digests_for(root, cache.target_files(targets_key), known):
+                files.setdefault(path, (0, 0, 0, value))
+        index = cache.FileIndex.of(files)
+    record = cache.RunRecord(dependencies, register_dir, index, result, parts)
     # Only what was read this run is (re-)indexed: the rest is in the index as it is.
     fresh = [item for item in stats if item.digest and item.path in read]
     cache.remember(root.resolve(), targets_key, record, fresh)
@@ -189,53 +190,55 @@ def _incremental(
     parts = record.parts
     if parts is None or parts.fingerprint != checker.fingerprint or record.dependencies != dependencies:
         return None
-    changed = _changed(record.files, walk.files, walk.digests)
-    if changed is None:
+    positions = _changed(record.index, walk.fresh)
+    if positions is None:
         return None
+    changed = [walk.files[i] for i in positions]
     stats: list[cache.FileStat] = []
     read: set[str] = set()
     fresh = _outcomes(
         repository, checker, changed, use_cache=True, jobs=jobs, stats=stats, read=read, prune=False, progress=progress
     )
-    kept = _updated(parts, record.files, root, changed, [outcome for _, outcome in fresh])
+    old_digests = [record.index.digest_at(i) for i in positions]
+    kept = _updated(parts, root, changed, old_digests, [outcome for _, outcome in fresh])
     if kept is None:
         return None
     result = ValidationResult(root)
     # File order first, then the rest, as a whole run lists them before its (stable) sort.
-    result.findings = sorted([*(f for path in walk.files for f in kept.own.get(path, ())), *kept.cross])
+    result.findings = sorted([*(f for path in walk.files if path in kept.own for f in kept.own[path]), *kept.cross])
     result.summary.files = len(walk.files)
     result.summary.registers = kept.registers
     result.summary.risk_points = kept.risk_points
     result.summary.count(result.findings)
-    entries = {path: (*walk.stamps[path], walk.digests[path]) for path in walk.files}
-    entries.update((item.path, (item.size, item.mtime_ns, item.inode, item.digest)) for item in stats)
-    _remember(repository, dependencies, targets_key, result, stats, read, kept, entries)
+    entries = dict(walk.fresh or {})
+    position = dict(zip(changed, positions, strict=True))
+    entries.update((position[item.path], (item.size, item.mtime_ns, item.inode, item.digest)) for item in stats)
+    _remember(repository, dependencies, targets_key, result, stats, read, kept, record.index.patched(entries))
     return result
 
 
-def _changed(indexed: dict[str, cache.Entry], files: list[str], digests: dict[str, str]) -> list[str] | None:
-    """The files whose content changed since the indexed run; None when files were added or
-    removed, or too many changed for an incremental run to pay."""
-    if len(files) != len(indexed):
+def _changed(index: cache.FileIndex, fresh: dict[int, cache.Entry] | None) -> list[int] | None:
+    """The positions of the files whose content changed since the indexed run; None when files
+    were added, removed or renamed, or too many changed for an incremental run to pay."""
+    if fresh is None:
         return None
     changed = []
-    for path in files:
-        before = indexed.get(path)
-        if before is None or not before[3]:
-            # A new file (and, as the count is the same, one removed), or one that could not
-            # be read last time (its outcome is never cached): a whole run.
+    for i, entry in sorted(fresh.items()):
+        before = index.digest_at(i)
+        if not before:
+            # One that could not be read last time (its outcome is never cached): a whole run.
             return None
-        if before[3] != digests[path]:
-            changed.append(path)
-    return changed if len(changed) <= max(10, len(files) * INCREMENTAL_SHARE) else None
+        if before != entry[3]:
+            changed.append(i)
+    return changed if len(changed) <= max(10, len(index.paths) * INCREMENTAL_SHARE) else None
 
 
 def _updated(
-    parts: cache.RunParts, indexed: dict[str, cache.Entry], root: Path, changed: list[str], fresh: list[FileOutcome]
+    parts: cache.RunParts, root: Path, changed: list[str], old_digests: list[str], fresh: list[FileOutcome]
 ) -> cache.RunParts | None:
     """The parts with the changed files' fresh outcomes in place of their old ones."""
     prefix = str(root.resolve()) + os.sep
-    keys = [_key(prefix, path, indexed[path][3], parts.fingerprint) for path in changed]
+    keys = [_key(prefix, path, digest, parts.fingerprint) for path, digest in zip(changed, old_digests, strict=True)]
     results = cache.ResultCache(root)
     old_outcomes = results.get_many(keys, FileOutcome)
     results.close()
