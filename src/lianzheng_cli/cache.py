@@ -29,13 +29,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lianzheng_cli import __version__
 from lianzheng_cli.findings import Finding, display_path
 from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.paths import CACHE_DIR, CONFIG_FILE, LEDGER_DIR, ledger_listing, locate_root, walk_registers
 from lianzheng_cli.results import ValidationResult
+
+if TYPE_CHECKING:
+    from lianzheng_cli.register_facts import RegisterFacts
 
 DB_NAME = "results.sqlite3"
 RECORD_FORMAT = 3
@@ -366,6 +369,7 @@ class RunParts:
     cross: tuple[Finding, ...]  # every other finding: across files, the 台账, standards, schemas
     registers: int
     risk_points: int
+    facts_token: str = ""  # names the RunFacts stored with this run ("" when none)
 
 
 _WORD = (1 << 64) - 1
@@ -606,22 +610,107 @@ def walked(folder: Path) -> Walked | None:
     return _walks.pop(os.path.realpath(folder), None)
 
 
-def remember(root: Path, targets: str, record: RunRecord, stats: Iterable[FileStat]) -> None:
+@dataclass(frozen=True)
+class RunFacts:
+    """The cross-file facts of every file of a whole run, by position in its index: what the
+    cross-file checks need when an edit changed some file's facts. Stored beside the run
+    record, never inside it (a replay does not load them): a base written by a whole run,
+    and the entries changed since, written by the incremental runs (a few at a time)."""
+
+    token: str  # the same in the base, its changes and the RunParts of the record they belong to
+    entries: dict[int, FileFacts]
+
+
+FileFacts = tuple["RegisterFacts | None", bool]  # a file's facts (None: none could be read) and whether it is a register
+_FACTS_KEPT_APART = 500  # changed entries beyond this are folded into the base
+
+
+def new_facts_token() -> str:
+    return os.urandom(8).hex()
+
+
+def remember(
+    root: Path,
+    targets: str,
+    record: RunRecord,
+    stats: Iterable[FileStat],
+    facts: RunFacts | None = None,
+    *,
+    base: bool = True,
+) -> None:
+    """Store a run's record and the stat index of the files it read; with facts, its RunFacts:
+    the whole base (base=True) or the entries changed since the base (they replace the last ones)."""
     _missed.discard((str(root), targets))
     db = open_db(root, create=True)
     if db is None:
         return
     stamp = f"{code_stamp()}|"
+    key = _run_key(targets)
     try:
         with db:
             # Records of another lzfk are never replayed again: they only take room.
             db.execute("DELETE FROM runs WHERE substr(key, 1, ?) != ?", (len(stamp), stamp))
-            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (_run_key(targets), _dumps(record)))
+            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (key, _dumps(record)))
+            if base:
+                db.execute("DELETE FROM runs WHERE key IN (?, ?)", (key + "|facts", key + "|facts-changed"))
+            if facts is not None:
+                db.execute(
+                    "INSERT OR REPLACE INTO runs VALUES (?, ?)", (key + ("|facts" if base else "|facts-changed"), _dumps(facts))
+                )
             db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?)", (row for row in stats if _storable(row[0])))
     except sqlite3.Error:
         return
     finally:
         db.close()
+
+
+def run_facts(root: Path, targets: str, token: str, *, base: bool) -> RunFacts | None:
+    """The stored RunFacts of the run whose parts carry token: the base merged with the changes
+    since (base=True), or the changes only; None when missing or not of that run."""
+    if not token:
+        return None
+    db = open_db(root, create=False)
+    if db is None:
+        return None
+    key = _run_key(targets)
+    wanted = [key + "|facts-changed", *([key + "|facts"] if base else [])]
+    try:
+        found: dict[str, RunFacts] = {}
+        for name, value in db.execute(f"SELECT key, value FROM runs WHERE key IN ({','.join('?' * len(wanted))})", wanted):
+            found[name] = _loads_quietly(value, RunFacts)
+    except (sqlite3.Error, *_UNPICKLING_ERRORS):
+        return None
+    finally:
+        db.close()
+    changes = found.get(key + "|facts-changed", RunFacts(token, {}))
+    if changes.token != token or not isinstance(changes.entries, dict):
+        return None
+    if not base:
+        return changes
+    whole = found.get(key + "|facts")
+    if whole is None or whole.token != token or not isinstance(whole.entries, dict):
+        return None
+    return RunFacts(token, {**whole.entries, **changes.entries})
+
+
+def facts_kept_apart(changes: RunFacts) -> bool:
+    """Whether changes are few enough to be stored apart from the base (else: a new base)."""
+    return len(changes.entries) <= _FACTS_KEPT_APART
+
+
+def _loads_quietly(blob: bytes, kind: type) -> Any:
+    """_loads with the cyclic garbage collector paused: tens of thousands of small objects,
+    without cycles, would otherwise be walked several times while they are built (measured:
+    0.5 s instead of 0.15 s for the facts of 20,000 files)."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _loads(blob, kind)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def dependency_digests(root: Path, paths: Iterable[Path]) -> dict[str, str]:

@@ -111,18 +111,27 @@ def assemble(
         result.summary.registers += outcome.is_register
         result.summary.risk_points += outcome.risk_points
     if ledger is not None:
-        overrides = severity_overrides(config)
         unread = [display for display, outcome in outcomes if outcome.is_register and outcome.facts is None]
-        cross = check_repository(facts, config, overrides)
-        cross += apply_settings(register_grade_findings(facts, ruleset, config), overrides)
-        result.findings.extend(_mention_unread(cross, unread))
-        result.findings.extend(apply_settings(ledger.findings, overrides))
-        result.findings.extend(apply_settings(standard_findings(root, config, facts), overrides))
+        result.findings.extend(cross_findings(root, config, facts, unread, ledger, ruleset))
     result.findings.sort()
     result.summary.files = len(outcomes)
     result.summary.cross_file_checked = ledger is not None
     result.summary.count(result.findings)
     return result
+
+
+def cross_findings(
+    root: Path, config: Config, facts: list[RegisterFacts], unread: list[str], ledger: Ledger, ruleset: RuleSet
+) -> list[Finding]:
+    """The findings across files, over every file's facts (in file order): references, the
+    registers' grades, the 台账, the standards cited. unread: the registers that gave no facts."""
+    overrides = severity_overrides(config)
+    cross = check_repository(facts, config, overrides)
+    cross += apply_settings(register_grade_findings(facts, ruleset, config), overrides)
+    found = _mention_unread(cross, unread)
+    found.extend(apply_settings(ledger.findings, overrides))
+    found.extend(apply_settings(standard_findings(root, config, facts), overrides))
+    return found
 
 
 def known_ids(facts: list[RegisterFacts]) -> set[str] | None:
