@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lianzheng_cli.cache import code_stamp
 from lianzheng_cli.config import Config
@@ -19,7 +20,6 @@ from lianzheng_cli.grading.engine import Grade
 from lianzheng_cli.grading.guard import grade_findings, grading_input, register_grade_findings
 from lianzheng_cli.grading.rollup import effective_rank
 from lianzheng_cli.grading.ruleset import RuleSet, load_ruleset
-from lianzheng_cli.ledger import Ledger
 from lianzheng_cli.loader.decode import decode_source
 from lianzheng_cli.loader.files import ParsedFile, parse_register_text
 from lianzheng_cli.paths import MARKDOWN_SUFFIX
@@ -28,6 +28,9 @@ from lianzheng_cli.repository import Repository
 from lianzheng_cli.results import ValidationResult
 from lianzheng_cli.rules import RegisterContext, apply_settings, check_register, check_repository, severity_overrides
 from lianzheng_cli.rules.standard_rules import standard_findings
+
+if TYPE_CHECKING:
+    from lianzheng_cli.ledger import Ledger  # a run over chosen files never reads the 台账
 
 # Bump when FileOutcome or any per-file check changes meaning, so old cache entries die.
 CACHE_FORMAT = 4

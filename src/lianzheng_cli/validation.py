@@ -28,10 +28,9 @@ from lianzheng_cli.checking import (
 )
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.grading.ruleset import RuleSetError
-from lianzheng_cli.ledger import ledger_paths, load_ledger
 from lianzheng_cli.loader.files import unreadable, unsafe_name
 from lianzheng_cli.loader.raw import read_bytes
-from lianzheng_cli.paths import walk_registers
+from lianzheng_cli.paths import ledger_listing, walk_registers
 from lianzheng_cli.printable import is_safe, visible
 from lianzheng_cli.register_facts import RegisterFacts, moved_positions
 from lianzheng_cli.repository import Repository, list_files, open_repository, require_register_dir
@@ -96,6 +95,8 @@ def validate(
     )
     ledger = None
     if whole:
+        from lianzheng_cli.ledger import load_ledger  # imported here: a run over chosen files never needs it
+
         facts = [outcome.facts for _, outcome in outcomes if outcome.facts is not None]
         ledger = load_ledger(repository.root, known_ids(facts))
     result = assemble(repository.root, repository.config, outcomes, ledger, checker.ruleset)
@@ -130,7 +131,7 @@ def _dependencies(repository: Repository, checker: Checker) -> dict[str, str]:
     root = repository.root
     files = [
         root / "lzfk.yaml",
-        *ledger_paths(root),
+        *ledger_listing(root),
         *checker.ruleset.files,
         *catalogue_files(root, repository.config),
         *schema_paths(root),
@@ -287,6 +288,8 @@ def _rechecked(
     prefix = str(root.resolve()) + os.sep
     facts = [entry[0] for _, entry in sorted(every.entries.items()) if entry[0] is not None]
     unread = [_display(prefix, files[i]) for i, (item, register) in sorted(every.entries.items()) if register and item is None]
+    from lianzheng_cli.ledger import load_ledger
+
     ledger = load_ledger(root, known_ids(facts))
     result = ValidationResult(root)
     result.findings = [*(f for path in files if path in kept.own for f in kept.own[path])]
