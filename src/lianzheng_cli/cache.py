@@ -384,7 +384,7 @@ class FileIndex:
     names and one of the stamps tell that no file changed (no dict of 20,000 entries)."""
 
     names: str  # the absolute paths, sorted, joined by NUL
-    stamps: bytes  # array("Q") of size, mtime ^ ctime and inode per path (see file_stamp)
+    stamps: bytes  # array("Q") of size, folded mtime and ctime, and inode per path (see file_stamp)
     digests: str  # the paths' content digests, joined by NUL ("" for a file that could not be read)
 
     def __reduce__(self) -> tuple[type[FileIndex], tuple[str, bytes, str]]:
@@ -432,7 +432,7 @@ class FileIndex:
         try:
             for st in statuses:  # the loop every replay makes over every file: kept lean
                 mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
-                add((st.st_size, mtime ^ ctime, st.st_ino))
+                add((st.st_size, mtime ^ (ctime << 1), st.st_ino))  # file_stamp(st)
                 if mtime > newest:
                     newest = mtime
                 if ctime > newest:
@@ -812,8 +812,10 @@ def file_stamp(st: os.stat_result) -> tuple[int, int, int]:
 
     The ctime is in because an mtime can be set back (touch -d, or an editor keeping it):
     a same-size edit with the mtime restored still moves the ctime, which no user can set.
+    Shifted before folding: a write sets both to the same time, and mtime ^ ctime would then
+    be 0 whatever the time (a same-size edit in place went unseen).
     """
-    return st.st_size, st.st_mtime_ns ^ st.st_ctime_ns, st.st_ino
+    return st.st_size, st.st_mtime_ns ^ (st.st_ctime_ns << 1), st.st_ino
 
 
 def _dependencies_unchanged(root: Path, dependencies: dict[str, str]) -> bool:
