@@ -10,7 +10,6 @@ the full typer application, which also handles --help, errors and every other co
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -22,9 +21,6 @@ _DIRECT_FLAGS = {"--no-cache": "no_cache"}
 
 
 def main() -> None:
-    # lzfk uses no pydantic plugins; looking for them scans every installed package's
-    # metadata (~0.04 s of each run that checks a file). PYDANTIC_DISABLE_PLUGINS="" brings them back.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from lianzheng_cli.output import prepare_streams, quiet_broken_pipe
 
     prepare_streams()
