@@ -9,8 +9,10 @@ On a generated unit (default 20,000 posts) whose cache a first ``lzfk validate``
 - one register changed with lines moved: a new comment line at the top of one post file
   (every position below it moves), then ``lzfk validate``;
 - one register's cross-file facts changed: one post's 科室 spelled by 名称 instead of by
-  编号, or back (the answer is the same, the facts are not), then ``lzfk validate``: the
-  cross-file checks run again over every file's facts;
+  编号, or back (the answer is the same, the facts are not), then ``lzfk validate``: only
+  that file is checked again, and the cross-file checks run again over every file's facts
+  kept in the cache; printed beside a whole run made from cached outcomes (a register
+  added: every other file's outcome comes from the content cache), which it must beat;
 - pre-commit: one post file edited, then ``lzfk validate THAT-FILE`` (default run, with
   the cache), beside the ``python -c pass`` start-up floor.
 
@@ -82,6 +84,7 @@ class Editor:
         self.path = path
         self.original = path.read_text(encoding="utf-8")
         self.count = 0
+        self.added: list[Path] = []
 
     def duty(self) -> None:
         """A new text for the first duty: same lines, same facts."""
@@ -106,8 +109,18 @@ class Editor:
             text = text.replace(f"科室: {code}\n", f"科室: {name}\n", 1)
         self.path.write_text(text, encoding="utf-8")
 
+    def add(self) -> None:
+        """A new register beside the edited one (a new 编号, so the unit stays valid): a whole run."""
+        self.count += 1
+        ident = self.path.stem
+        added = self.path.with_name(f"{ident}-added{self.count}.yaml")
+        added.write_text(self.original.replace(ident, f"{ident}-A{self.count}"), encoding="utf-8")
+        self.added.append(added)
+
     def restore(self) -> None:
         self.path.write_text(self.original, encoding="utf-8")
+        for added in self.added:
+            added.unlink(missing_ok=True)
 
 
 def timed(label: str, command: Sequence[str | Path], cwd: Path, repeat: int, before: Callable[[], None] | None = None) -> Case:
@@ -140,7 +153,8 @@ def bench(unit: Path, repeat: int) -> list[tuple[Case, Case | None, str]]:
         moved = timed("one register changed, lines moved", [LZFK, "validate"], unit, repeat, editor.comment)
         rows.append((moved, stat_floor, f"< {TARGET_ONE_CHANGED:g} s"))
         facts = timed("one register's cross-file facts changed", [LZFK, "validate"], unit, repeat, editor.department)
-        rows.append((facts, stat_floor, "(a whole run)"))
+        whole = timed("floor: a register added (a whole run, outcomes cached)", [LZFK, "validate"], unit, repeat, editor.add)
+        rows.append((facts, whole, "< whole run"))
         pre_commit = timed(f"pre-commit: lzfk validate {one.as_posix()}", [LZFK, "validate", one], unit, repeat, editor.duty)
         rows.append((pre_commit, import_floor, f"< {TARGET_PRE_COMMIT:g} s"))
     finally:
@@ -152,6 +166,9 @@ def verdict(case: Case, floor: Case | None, target: str) -> str:
     if target.startswith("<="):
         assert floor is not None
         return "PASS" if case.median_cpu <= TARGET_WARM_RATIO * floor.median_cpu else "MISS"
+    if target.endswith("whole run"):
+        assert floor is not None
+        return "PASS" if case.median_cpu < floor.median_cpu else "MISS"
     if target.startswith("<"):
         return "PASS" if case.median_cpu < float(target.split()[1]) else "MISS"
     return ""

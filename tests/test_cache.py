@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from lianzheng_cli import validation
+import pytest
+
+from lianzheng_cli import cache, validation
 from tests.conftest import Invoke
 from tests.helpers import INVALID, VALID, copy_case, line_of
 
@@ -54,6 +56,23 @@ def test_a_same_size_change_right_after_a_run_is_seen(tmp_path: Path, checked: l
     post.write_text(text.replace("等级: 二级", "等级: 乙级"), encoding="utf-8")  # same length, same second
     checked.clear()
     assert [line_of(f) for f in validation.validate(root).findings] == ["registers/院长.yaml:16:9: LZ206"]
+    assert checked == ["registers/院长.yaml"]
+
+
+def test_a_same_size_change_long_after_a_run_is_seen(tmp_path: Path, checked: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Past the racy window the stat index is trusted: an edit in place (same file, same size)
+    # must still change the stamp, although it sets the mtime and the ctime to the same time.
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    root = _repo(tmp_path, "minimal-config")
+    post = root / "registers" / "院长.yaml"
+    post.write_text(post.read_text(encoding="utf-8"), encoding="utf-8")  # as an editor saves it (not a copy's old mtime)
+    assert validation.validate(root).findings == []
+    inode = post.stat().st_ino
+    post.write_text(post.read_text(encoding="utf-8").replace("等级: 二级", "等级: 乙级"), encoding="utf-8")
+    assert post.stat().st_ino == inode
+    checked.clear()
+    for _ in range(2):  # the replay, then the run after it
+        assert [line_of(f) for f in validation.validate(root).findings] == ["registers/院长.yaml:16:9: LZ206"]
     assert checked == ["registers/院长.yaml"]
 
 

@@ -123,3 +123,36 @@ def test_the_direct_run_loads_neither_typer_nor_rich(root: Path) -> None:
     for args, code in ((["validate", "registers/采购员.yaml"], 0), (["validate", "-f", "plain"], 1)):
         done = subprocess.run([sys.executable, "-c", program, *args], cwd=root, env=env, capture_output=True, text=True)
         assert done.stdout.splitlines()[-1] == f"{code} []", done.stderr
+
+
+EDITS = [
+    ("text only", "registers/院长.yaml", "主持医院全面工作", "主持全面工作"),
+    ("lines moved", "registers/药剂科.yaml", "名称: 药剂科\n", "# 新增一行注释\n名称: 药剂科\n"),
+    ("facts changed", "registers/采购员.yaml", "科室: 药济科", "科室: 药剂科"),
+    ("facts changed back", "registers/采购员.yaml", "科室: 药剂科", "科室: 药济科"),
+    ("reference changed", "registers/药剂科.yaml", "分管领导: LD-YZZ", "分管领导: LD-YZ"),
+]
+
+
+@pytest.mark.parametrize("args", [[], ["-f", "plain"], ["-f", "json"], ["registers/采购员.yaml"]], ids=" ".join)
+def test_the_executable_after_each_kind_of_edit_prints_what_a_cold_full_run_prints(
+    args: list[str], root: Path, invoke: Invoke
+) -> None:
+    # The installed executable takes the fast paths (a replay, else the direct run: incremental,
+    # the cross-file checks over cached facts); the reference is typer's command without a cache.
+    lzfk = Path(sys.executable).parent / "lzfk"
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "FORCE_COLOR", "TTY_"))}
+
+    def fast() -> tuple[int, str]:
+        done = subprocess.run([str(lzfk), "validate", *args], cwd=root, env=env, capture_output=True, text=True)
+        return done.returncode, done.stdout
+
+    fast()
+    for name, relative, old, new in EDITS:
+        path = root / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, name
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        full = invoke("validate", "--no-cache", *args, cwd=root)
+        assert fast() == (full.exit_code, full.stdout), name
+        assert fast() == (full.exit_code, full.stdout), f"{name} (replayed)"

@@ -1,9 +1,10 @@
 """Incremental validate: after any edit, exactly the findings and summary of a cold --no-cache run.
 
 A run after a few edits re-checks only the edited files and keeps the last whole run's
-cross-file findings while no edited file's cross-file facts changed; everything else
-(files added, removed or renamed, facts changed, lzfk.yaml or a rule file changed, a
-damaged cache) must still give a cold run's answer.
+cross-file findings while no edited file's cross-file facts changed, or runs the
+cross-file checks again over every file's stored facts when some did; everything else
+(files added, removed or renamed, lzfk.yaml or a rule file changed, a damaged cache)
+must still give a cold run's answer.
 """
 
 from __future__ import annotations
@@ -133,16 +134,60 @@ def test_every_kind_of_change_gives_the_cold_answer(tmp_path: Path, incremental:
         assert _answer(validation.validate(root)) == expected, f"{name} (again)"
         answers.append(expected)
     assert len({repr(answer) for answer in answers}) >= 8  # the steps really change the answer
-    # The edits that keep every cross-file fact (or only move them) are answered
-    # incrementally, the others by a whole run.
+    # Every edit of a file's content is answered incrementally (the cross-file checks run
+    # again over the stored facts when the edit changed some); files added, removed or
+    # renamed, lzfk.yaml and the rule files take a whole run.
     assert [name for name, yes in used if yes] == [
         "text only",
         "comment appended",
         "line inserted (positions move)",
         "per-file error",
         "per-file error fixed",
+        "department renamed",
+        "department name back",
+        "duplicate id",
+        "syntax error",
+        "syntax fixed",
         "markdown chapter",
     ]
+
+
+def test_facts_changed_again_and_again_give_the_cold_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, incremental: list[bool]
+) -> None:
+    # At most one changed file's facts kept apart from the whole run's: the second edit folds them in.
+    monkeypatch.setattr(cache, "_FACTS_KEPT_APART", 1)
+    root = copy_case(INVALID / "lz202-lz205-unresolved-reference", tmp_path / "repo")
+    validation.validate(root)
+    post, department = root / "registers" / "采购员.yaml", root / "registers" / "药剂科.yaml"
+    for path, old, new in [
+        (post, "科室: 药济科", "科室: 药剂科"),
+        (department, "分管领导: LD-YZZ", "分管领导: LD-YZ"),
+        (post, "科室: 药剂科", "科室: 药济科"),
+        (department, "风险点: [YJK-01, YJK-99]", "风险点: [YJK-01]"),
+    ]:
+        _edit(path, old, new)
+        incremental.clear()
+        assert _answer(validation.validate(root)) == _cold(root), new
+        assert incremental == [True], new
+        assert _answer(validation.validate(root)) == _cold(root), f"{new} (again)"
+
+
+@pytest.mark.parametrize("damaged", ["|facts", "|facts-changed"])
+def test_damaged_stored_facts_give_the_cold_answer(tmp_path: Path, incremental: list[bool], damaged: str) -> None:
+    root = copy_case(INVALID / "lz202-lz205-unresolved-reference", tmp_path / "repo")
+    validation.validate(root)
+    _edit(root / "registers" / "采购员.yaml", "科室: 药济科", "科室: 药剂科")  # stores changed facts apart
+    validation.validate(root)
+    with sqlite3.connect(root / CACHE_DB) as db:
+        key = f"{cache.code_stamp()}|{cache.RECORD_FORMAT}|{damaged}"
+        assert db.execute("UPDATE runs SET value = x'00112233' WHERE key = ?", (key,)).rowcount == 1
+    db.close()
+    _edit(root / "registers" / "药剂科.yaml", "分管领导: LD-YZZ", "分管领导: LD-YZ")
+    incremental.clear()
+    assert _answer(validation.validate(root)) == _cold(root)
+    assert incremental == [False]  # the facts cannot be trusted: a whole run
+    assert _answer(validation.validate(root)) == _cold(root)
 
 
 @pytest.mark.parametrize(
@@ -150,8 +195,9 @@ def test_every_kind_of_change_gives_the_cold_answer(tmp_path: Path, incremental:
     [
         ("主要职责:\n", "# 新增一行注释\n主要职责:\n", True),  # every finding below it moves down a line
         ("名称: 药剂科\n分管领导: LD-YZZ\n", "分管领导: LD-YZZ\n名称: 药剂科\n", True),  # 分管领导 moves up
-        ("风险点: [YJK-01, YJK-99]", "风险点: [YJK-99, YJK-01]", False),  # reordered
-        ("分管领导: LD-YZZ", "分管领导: LD-YZ", False),  # the facts change: the cross-file checks run again
+        # Reordered, or facts changed: the cross-file checks run again over the stored facts.
+        ("风险点: [YJK-01, YJK-99]", "风险点: [YJK-99, YJK-01]", True),
+        ("分管领导: LD-YZZ", "分管领导: LD-YZ", True),
     ],
     ids=["line-inserted", "lines-swapped", "refs-reordered", "fixed"],
 )
@@ -172,7 +218,8 @@ def test_a_damaged_record_after_an_edit_gives_the_cold_answer(tmp_path: Path, in
     root = copy_case(INVALID / "lz202-lz205-unresolved-reference", tmp_path / "repo")
     validation.validate(root)
     with sqlite3.connect(root / CACHE_DB) as db:
-        assert db.execute("UPDATE runs SET value = x'00112233'").rowcount == 1
+        key = f"{cache.code_stamp()}|{cache.RECORD_FORMAT}|"
+        assert db.execute("UPDATE runs SET value = x'00112233' WHERE key = ?", (key,)).rowcount == 1
     db.close()
     _edit(root / "registers" / "院长.yaml", "主持医院全面工作", "主持全面工作")
     assert _answer(validation.validate(root)) == _cold(root)
@@ -210,7 +257,8 @@ def test_records_of_another_lzfk_are_dropped(tmp_path: Path) -> None:
     with sqlite3.connect(root / CACHE_DB) as db:
         keys = [row[0] for row in db.execute("SELECT key FROM runs")]
     db.close()
-    assert keys == [f"{cache.code_stamp()}|{cache.RECORD_FORMAT}|"]
+    run = f"{cache.code_stamp()}|{cache.RECORD_FORMAT}|"
+    assert sorted(keys) == [run, f"{run}|facts"]
 
 
 def test_an_edit_beside_a_file_that_cannot_be_read_gives_the_cold_answer(tmp_path: Path) -> None:

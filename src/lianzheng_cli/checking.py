@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lianzheng_cli.cache import code_stamp
 from lianzheng_cli.config import Config
@@ -19,7 +20,6 @@ from lianzheng_cli.grading.engine import Grade
 from lianzheng_cli.grading.guard import grade_findings, grading_input, register_grade_findings
 from lianzheng_cli.grading.rollup import effective_rank
 from lianzheng_cli.grading.ruleset import RuleSet, load_ruleset
-from lianzheng_cli.ledger import Ledger
 from lianzheng_cli.loader.decode import decode_source
 from lianzheng_cli.loader.files import ParsedFile, parse_register_text
 from lianzheng_cli.paths import MARKDOWN_SUFFIX
@@ -28,6 +28,9 @@ from lianzheng_cli.repository import Repository
 from lianzheng_cli.results import ValidationResult
 from lianzheng_cli.rules import RegisterContext, apply_settings, check_register, check_repository, severity_overrides
 from lianzheng_cli.rules.standard_rules import standard_findings
+
+if TYPE_CHECKING:
+    from lianzheng_cli.ledger import Ledger  # a run over chosen files never reads the 台账
 
 # Bump when FileOutcome or any per-file check changes meaning, so old cache entries die.
 CACHE_FORMAT = 4
@@ -111,18 +114,27 @@ def assemble(
         result.summary.registers += outcome.is_register
         result.summary.risk_points += outcome.risk_points
     if ledger is not None:
-        overrides = severity_overrides(config)
         unread = [display for display, outcome in outcomes if outcome.is_register and outcome.facts is None]
-        cross = check_repository(facts, config, overrides)
-        cross += apply_settings(register_grade_findings(facts, ruleset, config), overrides)
-        result.findings.extend(_mention_unread(cross, unread))
-        result.findings.extend(apply_settings(ledger.findings, overrides))
-        result.findings.extend(apply_settings(standard_findings(root, config, facts), overrides))
+        result.findings.extend(cross_findings(root, config, facts, unread, ledger, ruleset))
     result.findings.sort()
     result.summary.files = len(outcomes)
     result.summary.cross_file_checked = ledger is not None
     result.summary.count(result.findings)
     return result
+
+
+def cross_findings(
+    root: Path, config: Config, facts: list[RegisterFacts], unread: list[str], ledger: Ledger, ruleset: RuleSet
+) -> list[Finding]:
+    """The findings across files, over every file's facts (in file order): references, the
+    registers' grades, the 台账, the standards cited. unread: the registers that gave no facts."""
+    overrides = severity_overrides(config)
+    cross = check_repository(facts, config, overrides)
+    cross += apply_settings(register_grade_findings(facts, ruleset, config), overrides)
+    found = _mention_unread(cross, unread)
+    found.extend(apply_settings(ledger.findings, overrides))
+    found.extend(apply_settings(standard_findings(root, config, facts), overrides))
+    return found
 
 
 def known_ids(facts: list[RegisterFacts]) -> set[str] | None:

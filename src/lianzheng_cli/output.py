@@ -18,9 +18,12 @@ import io
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
 
 from lianzheng_cli.results import ValidationResult
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the replay fast path runs before it
+if TYPE_CHECKING:
+    from typing import TextIO
 
 BROKEN_PIPE_EXIT = 141
 

@@ -33,18 +33,50 @@ def walk_registers(folder: Path) -> list[str]:
     """Every register candidate below folder, as sorted absolute paths; hidden entries and the
     output folders of ``lzfk build`` (they hold its manifest) skipped."""
     found: list[str] = []
-    for current, dirs, names in os.walk(folder.resolve()):
-        if BUILD_MANIFEST in names:
-            dirs[:] = []
+    pending = [os.fspath(folder.resolve())]
+    while pending:
+        pending.extend(_listed(pending.pop(), found))
+    found.sort()
+    return found
+
+
+def _listed(folder: str, found: list[str]) -> list[str]:
+    """Add folder's register candidates to found; return the folders to walk into.
+
+    os.scandir rather than os.walk: every replay walks the whole folder, and the entries'
+    types come with the listing (no stat or lstat per folder). Entries are classified as
+    os.walk does: a link to a folder counts as a folder, an unreadable folder holds nothing.
+    """
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        return []
+    suffixes = (*REGISTER_SUFFIXES, MARKDOWN_SUFFIX)
+    here: list[str] = []
+    below: list[str] = []
+    for entry in entries:
+        name = entry.name
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if not is_dir and name == BUILD_MANIFEST:
+            return []
+        if name.startswith("."):
             continue
-        kept = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
-        # A folder named *.yaml, or a link to a folder, is listed (and refused when read)
-        # rather than skipped in silence; neither is walked into.
-        odd = [d for d in kept if is_candidate_name(d) or os.path.islink(os.path.join(current, d))]
-        found.extend(os.path.join(current, d) for d in odd)
-        dirs[:] = [d for d in kept if d not in odd]
-        found.extend(os.path.join(current, name) for name in names if not name.startswith(".") and is_candidate_name(name))
-    return sorted(found)
+        if not is_dir:
+            if name.lower().endswith(suffixes):
+                here.append(entry.path)
+        elif name not in SKIPPED_DIRS:
+            # A folder named *.yaml, or a link to a folder, is listed (and refused when read)
+            # rather than skipped in silence; neither is walked into.
+            if name.lower().endswith(suffixes) or entry.is_symlink():
+                here.append(entry.path)
+            else:
+                below.append(entry.path)
+    found.extend(here)
+    return below
 
 
 def ledger_listing(root: Path) -> list[Path]:

@@ -12,17 +12,25 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lianzheng_cli import cache
-from lianzheng_cli.checking import Checker, FileOutcome, add_findings, assemble, check_bytes, failed, known_ids
+from lianzheng_cli.checking import (
+    Checker,
+    FileOutcome,
+    add_findings,
+    assemble,
+    check_bytes,
+    cross_findings,
+    failed,
+    known_ids,
+)
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.grading.ruleset import RuleSetError
-from lianzheng_cli.ledger import ledger_paths, load_ledger
 from lianzheng_cli.loader.files import unreadable, unsafe_name
 from lianzheng_cli.loader.raw import read_bytes
-from lianzheng_cli.paths import walk_registers
+from lianzheng_cli.paths import ledger_listing, walk_registers
 from lianzheng_cli.printable import is_safe, visible
 from lianzheng_cli.register_facts import RegisterFacts, moved_positions
 from lianzheng_cli.repository import Repository, list_files, open_repository, require_register_dir
@@ -87,15 +95,25 @@ def validate(
     )
     ledger = None
     if whole:
+        from lianzheng_cli.ledger import load_ledger  # imported here: a run over chosen files never needs it
+
         facts = [outcome.facts for _, outcome in outcomes if outcome.facts is not None]
         ledger = load_ledger(repository.root, known_ids(facts))
     result = assemble(repository.root, repository.config, outcomes, ledger, checker.ruleset)
     if whole:
         add_findings(result, freshness_findings(repository.root, repository.config), repository.config)
     if use_cache:
-        parts = _parts(checker, files, outcomes, result) if whole else None
-        _remember(repository, dependencies, targets_key, result, stats, read, parts)
+        stored = _run_facts(files, outcomes) if whole else None
+        parts = _parts(checker, files, outcomes, result, stored.token) if stored else None
+        _remember(repository, dependencies, targets_key, result, stats, read, parts, facts=stored)
     return result
+
+
+def _run_facts(files: list[str], outcomes: list[tuple[str, FileOutcome]]) -> cache.RunFacts:
+    """Every file's facts, by its position in the run's stat index (the files sorted)."""
+    position = {path: i for i, path in enumerate(sorted(files))}
+    entries = {position[path]: (outcome.facts, outcome.is_register) for path, (_, outcome) in zip(files, outcomes, strict=True)}
+    return cache.RunFacts(cache.new_facts_token(), entries)
 
 
 def _files(repository: Repository, targets: list[Path] | None, walked: list[str] | None) -> tuple[list[str], bool]:
@@ -113,7 +131,7 @@ def _dependencies(repository: Repository, checker: Checker) -> dict[str, str]:
     root = repository.root
     files = [
         root / "lzfk.yaml",
-        *ledger_paths(root),
+        *ledger_listing(root),
         *checker.ruleset.files,
         *catalogue_files(root, repository.config),
         *schema_paths(root),
@@ -129,28 +147,37 @@ def _remember(
     stats: list[cache.FileStat],
     read: set[str],
     parts: cache.RunParts | None,
-    files: dict[str, cache.Entry] | None = None,
+    index: cache.FileIndex | None = None,
+    *,
+    facts: cache.RunFacts | None = None,
+    base: bool = True,
 ) -> None:
-    """Store the run for replay. files: each checked file's stamp and digest (default: as
-    this run found them)."""
+    """Store the run for replay. index: each checked file's stamp and digest (default: as
+    this run found them); facts: see cache.remember."""
     root = repository.root
     register_dir = repository.display(repository.register_dir.resolve())
-    if files is None:
+    if index is None:
         files = {item.path: (item.size, item.mtime_ns, item.inode, item.digest) for item in stats}
-    if targets_key:  # a folder named as a target: every register file in it counts
-        known = {path: entry[3] for path, entry in files.items()}
-        for path, value in cache.file_digests_for(root, cache.target_files(targets_key), known):
-            files.setdefault(path, (0, 0, 0, value))
-    record = cache.RunRecord(dependencies, register_dir, files, result, parts)
+        if targets_key:  # a folder named as a target: every register file in it counts
+            known = {path: entry[3] for path, entry in files.items()}
+            for path, value in cache.file_digests_for(root, cache.target_files(targets_key), known):
+                files.setdefault(path, (0, 0, 0, value))
+        index = cache.FileIndex.of(files)
+    record = cache.RunRecord(dependencies, register_dir, index, result, parts)
     # Only what was read this run is (re-)indexed: the rest is in the index as it is.
     fresh = [item for item in stats if item.digest and item.path in read]
-    cache.remember(root.resolve(), targets_key, record, fresh)
+    cache.remember(root.resolve(), targets_key, record, fresh, facts, base=base)
 
 
 def _parts(
-    checker: Checker, files: list[str], outcomes: list[tuple[str, FileOutcome]], result: ValidationResult
+    checker: Checker, files: list[str], outcomes: list[tuple[str, FileOutcome]], result: ValidationResult, token: str
 ) -> cache.RunParts:
     own = {path: outcome.findings for path, (_, outcome) in zip(files, outcomes, strict=True) if outcome.findings}
+    summary = result.summary
+    return cache.RunParts(checker.fingerprint, own, _cross(own, result), summary.registers, summary.risk_points, token)
+
+
+def _cross(own: dict[str, tuple[Finding, ...]], result: ValidationResult) -> tuple[Finding, ...]:
     # What is left of the result once every file's own findings are taken out. Findings
     # compare by place and code only, so they are matched on all their fields.
     left = Counter(_identity(f) for findings in own.values() for f in findings)
@@ -161,8 +188,7 @@ def _parts(
             left[identity] -= 1
         else:
             cross.append(finding)
-    summary = result.summary
-    return cache.RunParts(checker.fingerprint, own, tuple(cross), summary.registers, summary.risk_points)
+    return tuple(cross)
 
 
 def _identity(finding: Finding) -> tuple[object, ...]:
@@ -182,82 +208,148 @@ def _incremental(
     jobs: int,
     progress: ProgressHook,
 ) -> ValidationResult | None:
-    """The result from the last whole run's parts and the changed files' fresh outcomes;
-    None when that cannot give exactly a whole run's answer (files added or removed, a
-    changed file's cross-file facts changed, anything missing from the cache)."""
+    """The result from the last whole run's parts and the changed files' fresh outcomes (the
+    cross-file checks run again over every file's stored facts when a changed file's facts
+    changed); None when that cannot give exactly a whole run's answer (files added or
+    removed, anything missing from the cache)."""
     record, root = walk.record, repository.root
     parts = record.parts
     if parts is None or parts.fingerprint != checker.fingerprint or record.dependencies != dependencies:
         return None
-    changed = _changed(record.files, walk.files, walk.digests)
-    if changed is None:
+    positions = _changed(record.index, walk.fresh)
+    if positions is None:
         return None
+    changed = [walk.files[i] for i in positions]
     stats: list[cache.FileStat] = []
     read: set[str] = set()
     fresh = _outcomes(
         repository, checker, changed, use_cache=True, jobs=jobs, stats=stats, read=read, prune=False, progress=progress
     )
-    kept = _updated(parts, record.files, root, changed, [outcome for _, outcome in fresh])
-    if kept is None:
+    old_digests = [record.index.digest_at(i) for i in positions]
+    outcomes = [outcome for _, outcome in fresh]
+    updated = _updated(parts, root, changed, old_digests, outcomes)
+    if updated is None:
         return None
-    result = ValidationResult(root)
-    # File order first, then the rest, as a whole run lists them before its (stable) sort.
-    result.findings = sorted([*(f for path in walk.files for f in kept.own.get(path, ())), *kept.cross])
-    result.summary.files = len(walk.files)
-    result.summary.registers = kept.registers
-    result.summary.risk_points = kept.risk_points
-    result.summary.count(result.findings)
-    entries = {path: (*walk.stamps[path], walk.digests[path]) for path in walk.files}
-    entries.update((item.path, (item.size, item.mtime_ns, item.inode, item.digest)) for item in stats)
-    _remember(repository, dependencies, targets_key, result, stats, read, kept, entries)
+    kept, differ, rerun = updated
+    entries = dict(walk.fresh or {})
+    position = dict(zip(changed, positions, strict=True))
+    entries.update((position[item.path], (item.size, item.mtime_ns, item.inode, item.digest)) for item in stats)
+    index = record.index.patched(entries)
+    # Only the facts that changed are stored again, apart from the last whole run's, a few at a time.
+    store = cache.RunFacts(
+        kept.facts_token,
+        {position[path]: (o.facts, o.is_register) for path, o in zip(changed, outcomes, strict=True) if path in differ},
+    )
+    if not rerun:
+        result = _kept_result(root, walk.files, kept)
+    else:  # some file's cross-file facts changed: the cross-file checks again, over every file's facts
+        every = cache.run_facts(root, targets_key, kept.facts_token, base=True)
+        if every is None or len(every.entries) != len(walk.files):
+            return None
+        every.entries.update(store.entries)
+        result = _rechecked(repository, checker, walk.files, every, kept)
+        kept = replace(kept, cross=_cross(kept.own, result))
+    base = False
+    if store.entries:
+        changes = cache.run_facts(root, targets_key, kept.facts_token, base=False)
+        if changes is None:
+            return None
+        changes.entries.update(store.entries)
+        store = changes
+        if not cache.facts_kept_apart(store):
+            every = cache.run_facts(root, targets_key, kept.facts_token, base=True)
+            if every is None:
+                return None
+            every.entries.update(store.entries)
+            store, base = every, True
+    facts = store if store.entries else None
+    _remember(repository, dependencies, targets_key, result, stats, read, kept, index, facts=facts, base=base)
     return result
 
 
-def _changed(indexed: dict[str, cache.Entry], files: list[str], digests: dict[str, str]) -> list[str] | None:
-    """The files whose content changed since the indexed run; None when files were added or
-    removed, or too many changed for an incremental run to pay."""
-    if len(files) != len(indexed):
+def _kept_result(root: Path, files: list[str], kept: cache.RunParts) -> ValidationResult:
+    """A whole run's result from its parts."""
+    result = ValidationResult(root)
+    # File order first, then the rest, as a whole run lists them before its (stable) sort.
+    result.findings = sorted([*(f for path in files if path in kept.own for f in kept.own[path]), *kept.cross])
+    result.summary.files = len(files)
+    result.summary.registers = kept.registers
+    result.summary.risk_points = kept.risk_points
+    result.summary.count(result.findings)
+    return result
+
+
+def _rechecked(
+    repository: Repository, checker: Checker, files: list[str], every: cache.RunFacts, kept: cache.RunParts
+) -> ValidationResult:
+    """A whole run's result from every file's own findings and the cross-file checks run again
+    over every file's facts, exactly as a whole run makes it (see validate and assemble)."""
+    root, config = repository.root, repository.config
+    prefix = str(root.resolve()) + os.sep
+    facts = [entry[0] for _, entry in sorted(every.entries.items()) if entry[0] is not None]
+    unread = [_display(prefix, files[i]) for i, (item, register) in sorted(every.entries.items()) if register and item is None]
+    from lianzheng_cli.ledger import load_ledger
+
+    ledger = load_ledger(root, known_ids(facts))
+    result = ValidationResult(root)
+    result.findings = [*(f for path in files if path in kept.own for f in kept.own[path])]
+    result.findings.extend(cross_findings(root, config, facts, unread, ledger, checker.ruleset))
+    result.findings.sort()
+    result.summary.files = len(files)
+    result.summary.registers = kept.registers
+    result.summary.risk_points = kept.risk_points
+    result.summary.count(result.findings)
+    add_findings(result, freshness_findings(root, config), config)
+    return result
+
+
+def _changed(index: cache.FileIndex, fresh: dict[int, cache.Entry] | None) -> list[int] | None:
+    """The positions of the files whose content changed since the indexed run; None when files
+    were added, removed or renamed, or too many changed for an incremental run to pay."""
+    if fresh is None:
         return None
     changed = []
-    for path in files:
-        before = indexed.get(path)
-        if before is None or not before[3]:
-            # A new file (and, as the count is the same, one removed), or one that could not
-            # be read last time (its outcome is never cached): a whole run.
+    for i, entry in sorted(fresh.items()):
+        before = index.digest_at(i)
+        if not before:
+            # One that could not be read last time (its outcome is never cached): a whole run.
             return None
-        if before[3] != digests[path]:
-            changed.append(path)
-    return changed if len(changed) <= max(10, len(files) * INCREMENTAL_SHARE) else None
+        if before != entry[3]:
+            changed.append(i)
+    return changed if len(changed) <= max(10, len(index.paths) * INCREMENTAL_SHARE) else None
 
 
 def _updated(
-    parts: cache.RunParts, indexed: dict[str, cache.Entry], root: Path, changed: list[str], fresh: list[FileOutcome]
-) -> cache.RunParts | None:
-    """The parts with the changed files' fresh outcomes in place of their old ones."""
+    parts: cache.RunParts, root: Path, changed: list[str], old_digests: list[str], fresh: list[FileOutcome]
+) -> tuple[cache.RunParts, set[str], bool] | None:
+    """The parts with the changed files' fresh outcomes in place of their old ones, the files
+    whose facts changed, and whether the cross-file checks must run again (some file's facts
+    did not merely move: the parts' cross-file findings are then stale); None when an old
+    outcome is not in the cache."""
     prefix = str(root.resolve()) + os.sep
-    keys = [_key(prefix, path, indexed[path][3], parts.fingerprint) for path in changed]
+    keys = [_key(prefix, path, digest, parts.fingerprint) for path, digest in zip(changed, old_digests, strict=True)]
     results = cache.ResultCache(root)
     old_outcomes = results.get_many(keys, FileOutcome)
     results.close()
     own = dict(parts.own)
-    cross = parts.cross
+    cross: tuple[Finding, ...] | None = parts.cross
+    differ: set[str] = set()
     registers, risk_points = parts.registers, parts.risk_points
     for path, key, outcome in zip(changed, keys, fresh, strict=True):
         old = old_outcomes.get(key)
         if old is None or old.is_register != outcome.is_register:
             return None
         if old.facts != outcome.facts:
-            moved = _moved(cross, old.facts, outcome.facts)
-            if moved is None:
-                return None
-            cross = moved
+            differ.add(path)
+            cross = _moved(cross, old.facts, outcome.facts) if cross is not None else None
         registers += outcome.is_register - old.is_register
         risk_points += outcome.risk_points - old.risk_points
         if outcome.findings:
             own[path] = outcome.findings
         else:
             own.pop(path, None)
-    return cache.RunParts(parts.fingerprint, own, cross, registers, risk_points)
+    kept = cache.RunParts(parts.fingerprint, own, cross or (), registers, risk_points, parts.facts_token)
+    return kept, differ, cross is None
 
 
 def _moved(cross: tuple[Finding, ...], old: RegisterFacts | None, new: RegisterFacts | None) -> tuple[Finding, ...] | None:

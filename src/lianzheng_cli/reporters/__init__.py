@@ -13,11 +13,14 @@ import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
 
 from lianzheng_cli.results import ValidationResult
 
-Reporter = Callable[[ValidationResult, TextIO], None]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the replay fast path runs before it
+if TYPE_CHECKING:
+    from typing import TextIO
+
+Reporter = Callable[[ValidationResult, "TextIO"], None]
 
 _FINDINGS_COMMANDS = frozenset({"validate", "check", "audit"})
 _HISTORY_COMMANDS = frozenset({"diff", "log", "check", "audit"})

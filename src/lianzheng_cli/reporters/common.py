@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from lianzheng_cli.findings import Finding, Summary
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the replay fast path prints with this module
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def summary_sentence(summary: Summary) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from itertools import groupby
-from typing import TYPE_CHECKING, TextIO
 
 from lianzheng_cli.findings import Finding, Severity
 from lianzheng_cli.loader.raw import read_bytes
@@ -12,7 +11,10 @@ from lianzheng_cli.printable import visible
 from lianzheng_cli.reporters.common import native_path, summary_sentence
 from lianzheng_cli.results import ValidationResult
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the replay fast path prints with this module
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from rich.console import Console
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
