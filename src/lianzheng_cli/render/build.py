@@ -12,6 +12,7 @@ previous build and not by this one are removed (only those: a manifest lists the
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -40,11 +41,20 @@ from lianzheng_cli.render.context import DEPARTMENT_FORM, NOTICE, POST_FORM, UNI
 from lianzheng_cli.render.docx_package import ReferenceDocument
 from lianzheng_cli.render.flowchart import render_charts
 from lianzheng_cli.render.forms import FormTemplate
-from lianzheng_cli.render.incremental import BuildRecord, Fragments, build_stamp, content_digest, key_of, view_digest
+from lianzheng_cli.render.incremental import (
+    BuildRecord,
+    Fragments,
+    Pieces,
+    build_stamp,
+    content_digest,
+    key_of,
+    view_digest,
+)
 from lianzheng_cli.render.jinja_env import (
     describe,
     environment,
     find_template,
+    memoised,
     render_bounded,
     render_streamed,
     template_dirs,
@@ -132,13 +142,15 @@ class Renderer:
         except jinja2.TemplateError as exc:
             raise describe(exc, getattr(exc, "name", None) or template_name) from exc
 
-    def text(self, name: str, suffix: str, context: View) -> str:
-        return render_bounded(self.template(name, suffix), context, f"{name}.{suffix}.j2")
+    def text(self, name: str, suffix: str, context: View, pieces: Pieces | None = None) -> str:
+        template = self.template(name, suffix)
+        with memoised(self.env, pieces):
+            return render_bounded(template, context, f"{name}.{suffix}.j2")
 
-    def stream(self, name: str, suffix: str, context: View, path: Path, *, scale: int = 1) -> None:
+    def stream(self, name: str, suffix: str, context: View, path: Path, *, scale: int = 1, pieces: Pieces | None = None) -> None:
         """Render a long text document straight into path (atomically), never holding all of it."""
         template = self.template(name, suffix)
-        with fsutil.atomic_stream(path, hint=_OUTPUT_HINT) as stream:
+        with fsutil.atomic_stream(path, hint=_OUTPUT_HINT) as stream, memoised(self.env, pieces):
             render_streamed(
                 template, context, f"{name}.{suffix}.j2", lambda text: stream.write(text.encode("utf-8")), scale=scale
             )
@@ -285,6 +297,8 @@ def _build(
     unit_docs = _UnitDocuments(
         renderer, unit, ledger, view, counts, statistics, chart_set.charts, options, keys, unit_digest, len(jobs)
     )
+    if incremental and options.use_cache:
+        unit_docs.pieces_root, unit_docs.known = chart_root, digests
     book_path = out / f"{handbook.HANDBOOK_TITLE}.docx"
     handbook_docx = "handbook" in options.documents and "docx" in options.formats
     book_fresh = not handbook_docx or keys.fresh(book_path, unit_docs.handbook_key, "docx")
@@ -624,6 +638,8 @@ class _UnitDocuments:
     unit_digest: str
     forms: int
     paths: list[Path] = field(default_factory=list)
+    pieces_root: Path | None = None  # where text documents keep their pieces (none: not kept)
+    known: dict[int, str] = field(default_factory=dict)  # id of a form's view → its digest
 
     def __post_init__(self) -> None:
         self.reference = ReferenceDocument(find_template(STYLE_TEMPLATE, self.renderer.dirs))
@@ -678,8 +694,22 @@ class _UnitDocuments:
         if suffix == "docx":
             writer(path, self.view, self.reference)
         else:
-            write_text_atomic(path, self.renderer.text(title, suffix, self.view))
+            with self._pieces(path) as pieces:
+                write_text_atomic(path, self.renderer.text(title, suffix, self.view, pieces))
         return [path]
+
+    @contextlib.contextmanager
+    def _pieces(self, path: Path) -> Iterator[Pieces | None]:
+        """The kept pieces of the text document at path, renewed when it is written (none without a cache)."""
+        if self.pieces_root is None:
+            yield None
+            return
+        fragments = Fragments(self.pieces_root, self.options.out, path.name)
+        try:
+            yield Pieces(fragments, self.keys.stamp, self.known)
+            fragments.commit()
+        finally:
+            fragments.close()
 
     def _handbook_text(self, path: Path, suffix: str) -> list[Path]:
         view = self.view
@@ -693,7 +723,8 @@ class _UnitDocuments:
                 for chapter in self.unit.chapters
             ],
         }
-        self.renderer.stream(handbook.HANDBOOK_TITLE, suffix, context, path, scale=1 + self.forms // 1000)
+        with self._pieces(path) as pieces:
+            self.renderer.stream(handbook.HANDBOOK_TITLE, suffix, context, path, scale=1 + self.forms // 1000, pieces=pieces)
         return [path]
 
 
