@@ -308,6 +308,9 @@ def _build(
         result.written.extend(out / f"{job.base}.{suffix}" for job in jobs for suffix in options.formats)
     plan.documents = unit_docs.plan()
     result.written.extend(unit_docs.paths)
+    if unit_docs.pieces_root is not None and (plan.documents or not book_fresh):
+        # The catalogue rows' digests, taken once here before the workers fork: every document keys its rows by them.
+        digests.update((id(row), view_digest(row)) for row in view["目录"])
     toc_jobs = _run(plan, _BodySource(plan, body_keys), root, options, unit_docs if not book_fresh else None)
     if handbook_docx:
         result.written.append(book_path)
@@ -394,8 +397,16 @@ def _plan_forms(plan: _Plan, digests: dict[int, str], keys: _Keys, options: Buil
 def _write_handbook(path: Path, docs: _UnitDocuments, source: _BodySource) -> list[TocJob]:
     renderer, options = docs.renderer, docs.options
     forms = handbook.Forms(renderer.form(POST_FORM), renderer.form(DEPARTMENT_FORM), renderer.form(UNIT_FORM))
+    pieces = Pieces(source.plan.fragments, docs.keys.stamp, docs.known) if docs.pieces_root is not None else None
     data = handbook.HandbookInput(
-        docs.view, docs.unit.chapters, docs.statistics, docs.charts, forms, static_toc=options.static_toc, form_body=source
+        docs.view,
+        docs.unit.chapters,
+        docs.statistics,
+        docs.charts,
+        forms,
+        static_toc=options.static_toc,
+        form_body=source,
+        pieces=pieces,
     )
     entries = handbook.write_handbook(path, data, docs.reference)
     return [] if options.static_toc else [TocJob(path, data, docs.reference, entries)]
@@ -579,10 +590,10 @@ class _BodySource:
         if self.pending is not None and (chunk := self.pending.by_view.get(id(view))) is not None:
             self.pending.wait(chunk)
         fragments = self.plan.fragments
-        text = fragments.get(key)
+        text = fragments.reuse(key)
         if text is None:
             text = handbook.fragment(template, view)
-        fragments.add(key, text)
+            fragments.add(key, text)
         return text
 
 
@@ -620,6 +631,9 @@ def chapter_names(unit_view: View, chapters: Sequence[Any]) -> dict[str, str]:
     result["目录"] = names(f"{handbook.CATALOGUE_TITLE}（按风险等级）")
     result["统计"] = names("统计")
     return result
+
+
+TableWriter = Callable[[Path, View, ReferenceDocument, Pieces | None], None]
 
 
 @dataclass
@@ -690,11 +704,11 @@ class _UnitDocuments:
                         tasks[path.name] = functools.partial(self._table, path, title, writer, suffix)
         return tasks
 
-    def _table(self, path: Path, title: str, writer: Callable[[Path, View, ReferenceDocument], None], suffix: str) -> list[Path]:
-        if suffix == "docx":
-            writer(path, self.view, self.reference)
-        else:
-            with self._pieces(path) as pieces:
+    def _table(self, path: Path, title: str, writer: TableWriter, suffix: str) -> list[Path]:
+        with self._pieces(path) as pieces:
+            if suffix == "docx":
+                writer(path, self.view, self.reference, pieces)
+            else:
                 write_text_atomic(path, self.renderer.text(title, suffix, self.view, pieces))
         return [path]
 

@@ -287,6 +287,31 @@ class Fragments:
                 continue
         return None
 
+    def reuse(self, key: str) -> str | None:
+        """A kept body, carried into the new pack as it was read (not encoded or digested again);
+        None when there is none (or it does not read back as written)."""
+        if key in self.new:
+            return self.get(key)
+        if key not in self.old or self._old is None:
+            return None
+        offset, length, expected = self.old[key]
+        try:
+            self._old.seek(offset)
+            data = self._old.read(length)
+            if digest(data) != expected:
+                return None
+            text = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        try:
+            handle = self._new_handle()
+            handle.seek(0, os.SEEK_END)
+            self.new[key] = (handle.tell(), length, expected)
+            handle.write(data)
+        except OSError:
+            self.new.pop(key, None)
+        return text
+
     def add(self, key: str, text: str) -> None:
         """Keep a body the handbook being written embeds (in the new pack)."""
         if key in self.new:
@@ -369,8 +394,8 @@ class Pieces:
                 parts.append(known if known is not None else view_digest(value))
         return key_of(*parts)
 
-    def get(self, key: str) -> str | None:
-        return self.fragments.get(key)
+    def reuse(self, key: str) -> str | None:
+        return self.fragments.reuse(key)
 
     def add(self, key: str, text: str) -> None:
         self.fragments.add(key, text)

@@ -62,15 +62,17 @@ class MacroMemo(Protocol):
 
     def key(self, place: str, args: tuple[Any, ...]) -> str | None: ...
 
-    def get(self, key: str) -> str | None: ...
+    def reuse(self, key: str) -> str | None:
+        """The output kept under key (and kept again for the next build), or None."""
 
-    def add(self, key: str, text: str) -> None: ...
+    def add(self, key: str, text: str) -> None:
+        """Keep output under key for the next build."""
 
 
 def pure_place(macro: Macro) -> str | None:
     """A built-in pure macro's name with its file ("_宏.md.j2:防控表"); None for any other macro
     (a unit's own templates/ may define anything)."""
-    code = macro._func.__code__  # noqa: SLF001 — where Jinja compiled the macro
+    code = macro._func.__code__  # where Jinja compiled the macro
     if code not in _PLACES:
         where = Path(code.co_filename)
         names = PURE_MACROS.get(where.name) if where.parent == BUILTIN_DIR else None
@@ -176,9 +178,8 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
             place = pure_place(__obj)
             key = memo.key(place, args) if place is not None else None
             if key is not None:
-                kept = memo.get(key)
+                kept = memo.reuse(key)
                 if kept is not None:
-                    memo.add(key, kept)
                     return Markup(kept)
                 result = super().call(__context, __obj, *args, **kwargs)
                 memo.add(key, str(result))
