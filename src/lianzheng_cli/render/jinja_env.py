@@ -73,16 +73,17 @@ def pure_place(macro: Macro) -> str | None:
     """A built-in pure macro's name with its file ("_宏.md.j2:防控表"); None for any other macro
     (a unit's own templates/ may define anything)."""
     code = macro._func.__code__  # where Jinja compiled the macro
-    if code not in _PLACES:
+    seen = (code, code.co_filename)  # code objects compare equal across files: the same macro copied is another one
+    if seen not in _PLACES:
         where = Path(code.co_filename)
         names = PURE_MACROS.get(where.name) if where.parent == BUILTIN_DIR else None
         pure = names is not None and macro.name in names
         pure = pure and not (macro.caller or macro.catch_kwargs or macro.catch_varargs)
-        _PLACES[code] = f"{where.name}:{macro.name}" if pure else None
-    return _PLACES[code]
+        _PLACES[seen] = f"{where.name}:{macro.name}" if pure else None
+    return _PLACES[seen]
 
 
-_PLACES: dict[CodeType, str | None] = {}
+_PLACES: dict[tuple[CodeType, str], str | None] = {}
 # What Jinja's generated code passes to every call besides the template's own arguments.
 _SCOPE_ARGUMENTS = frozenset(("_loop_vars", "_block_vars"))
 
