@@ -559,8 +559,11 @@ def _start(
                 by_view[id(plan.jobs[index].view)] = len(chunks)
         chunks.append((future, len(items)))
     # The long texts go to the workers; the tables keep the main process busy until the forms'
-    # bodies arrive (spawned workers cannot share the unit's view: there the main process writes all).
-    given_out = [name for name in plan.documents if forked and name.startswith(handbook.HANDBOOK_TITLE)]
+    # bodies arrive, unless there are hardly any forms to wait for (a rebuild after a few edits):
+    # then the workers take every document and the main process writes the Word handbook meanwhile
+    # (spawned workers cannot share the unit's view: there the main process writes all).
+    few = len(plan.items) <= CHUNK
+    given_out = [name for name in plan.documents if forked and (few or name.startswith(handbook.HANDBOOK_TITLE))]
     documents = [pool.submit(_run_document, name) for name in given_out]
     pending = _Pending(pool, chunks, documents, by_view, options.progress, len(plan.items), deliver)
     for name in plan.documents:
