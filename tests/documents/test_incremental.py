@@ -247,3 +247,18 @@ def test_a_build_checks_only_the_files_changed_since_the_last(sample: Path, monk
     assert [item.grades for item in again.graded] == [item.grades for item in fresh.graded]
     assert again.findings == fresh.findings
     assert [chapter.path for chapter in again.chapters] == [chapter.path for chapter in fresh.chapters]
+
+
+def test_the_command_after_an_edit_writes_what_a_build_from_scratch_writes(sample: Path, invoke: Invoke) -> None:
+    first = invoke("build", "--out", "out", cwd=sample)
+    assert first.exit_code == 0, first.output
+    edit_measure(sample)
+    again = invoke("build", "--out", "out", cwd=sample)
+    assert again.exit_code == 0 and "未重新生成" in again.output, again.output
+    clean = invoke("build", "--out", "clean", "--no-cache", cwd=sample)
+    assert clean.exit_code == 0, clean.output
+    built, expected = files(sample / "out"), files(sample / "clean")
+    built.pop(".lzfk-build.json"), expected.pop(".lzfk-build.json")
+    assert sorted(built) == sorted(expected)
+    assert [name for name in expected if built[name] != expected[name]] == []
+    assert "【已修改】" in (sample / "out" / "风险点目录.md").read_text(encoding="utf-8")
