@@ -182,7 +182,9 @@ def test_damaged_piece_packs_only_mean_rendering_again(sample: Path, tmp_path: P
     assert_same_as_clean_build(sample, out, tmp_path)
 
 
-def test_a_rebuild_renders_only_the_edited_registers_pieces(sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_rebuild_renders_only_the_edited_registers_pieces(
+    sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = sample / "out"
     build_sample(sample, out, jobs=1)
     rendered: list[str] = []
