@@ -219,6 +219,10 @@ class ResultCache:
     def __init__(self, root: Path, *, enabled: bool = True) -> None:
         self._db = open_db(root, create=True) if enabled else None
 
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
     def get_many(self, keys: list[str], kind: type | tuple[type, ...] = object) -> dict[str, Any]:
         """Stored results of keys, each an instance of kind; a corrupt or foreign entry is a miss."""
         if self._db is None or not keys:
@@ -252,13 +256,13 @@ class ResultCache:
         if self._db is None:
             return
         try:
-            total = self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+            total = self._db.execute(f"SELECT COUNT(*) FROM {self._TABLE}").fetchone()[0]
             if total <= 2 * len(keep) + 100:
                 return
             with self._db:
                 self._db.execute("CREATE TEMP TABLE keep (key TEXT PRIMARY KEY)")
                 self._db.executemany("INSERT INTO keep VALUES (?)", ((k,) for k in keep))
-                self._db.execute("DELETE FROM results WHERE key NOT IN (SELECT key FROM keep)")
+                self._db.execute(f"DELETE FROM {self._TABLE} WHERE key NOT IN (SELECT key FROM keep)")
                 self._db.execute("DROP TABLE keep")
         except sqlite3.Error:
             return
@@ -352,6 +356,15 @@ class ParsedBlobs(ResultCache):
 
     def key(self, *parts: str) -> str:
         return hashlib.blake2b("\0".join((self._stamp, *parts)).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
+
+class LoadedFiles(ParsedBlobs):
+    """Files of the working tree as ``loading`` parsed, checked and graded them, keyed by the
+    bytes read (content-addressed, so no stat is trusted), the path shown, everything the checks
+    depend on and lzfk's code: a build after one edit parses one file. Its own table, pruned to
+    about the live files by ``prune``."""
+
+    _TABLE = "loaded"
 
 
 # -- replaying a whole run -------------------------------------------------------------

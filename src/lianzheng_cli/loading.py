@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
+from lianzheng_cli.cache import LoadedFiles, digest, sealed_value
 from lianzheng_cli.checking import Checker, FileOutcome, assemble, check_parsed, failed, known_ids
 from lianzheng_cli.findings import Finding, Severity
 from lianzheng_cli.grading.engine import UNFILLED_GRADE, Grade, grade_risk
@@ -26,6 +28,7 @@ from lianzheng_cli.grading.rollup import RegisterGrade, register_grades
 from lianzheng_cli.grading.ruleset import RuleSet, RuleSetError
 from lianzheng_cli.ledger import Ledger, load_ledger
 from lianzheng_cli.loader.files import ParsedFile, parse_register_file, validate_register_tree
+from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.loader.yamltree import Tree
 from lianzheng_cli.models import Register
 from lianzheng_cli.repository import Repository, list_files, require_repository
@@ -93,11 +96,13 @@ class LoadedRepository:
         return self.repository.config.grades[grade.rank]
 
 
-def load_repository(start: Path | Repository, *, parallel: bool = False) -> LoadedRepository:
+def load_repository(start: Path | Repository, *, parallel: bool = False, use_cache: bool = False) -> LoadedRepository:
     """Load the repository at or above start (ConfigError when lzfk.yaml is missing or invalid).
 
     parallel: parse and check the files in one forked worker per core (``lzfk build``, where
     the load is the one phase that would otherwise keep a core idle).
+    use_cache: take each file unchanged since an earlier load from the cache (``cache.LoadedFiles``)
+    instead of parsing, checking and grading it again.
     """
     repository = start if isinstance(start, Repository) else require_repository(start)
     try:
@@ -107,7 +112,9 @@ def load_repository(start: Path | Repository, *, parallel: bool = False) -> Load
     files, _ = list_files(repository)
     loaded = LoadedRepository(repository, ValidationResult(repository.root), ruleset=checker.ruleset)
     outcomes: list[tuple[str, FileOutcome]] = []
-    for parsed, outcome, grades, complete in _checked_files(repository, checker, files, parallel=parallel):
+    cached = _cached_files(repository, checker, files, parallel=parallel) if use_cache else None
+    checked = cached if cached is not None else _checked_files(repository, checker, files, parallel=parallel)
+    for parsed, outcome, grades, complete in checked:
         outcomes.append((parsed.path, outcome))
         _keep(loaded, parsed, grades, complete)
     facts = [outcome.facts for _, outcome in outcomes if outcome.facts is not None]
@@ -159,6 +166,40 @@ def _checked_files(repository: Repository, checker: Checker, files: list[Path], 
                 yield from checked
     finally:
         _STATE = None
+
+
+def _cached_files(repository: Repository, checker: Checker, files: list[Path], *, parallel: bool) -> list[Checked] | None:
+    """Every file checked, in order: those the cache holds for their current bytes from it, the
+    others checked (and kept for the next load); None when there is no cache to use."""
+    store = LoadedFiles(repository.root)
+    try:
+        if not store.enabled:
+            return None
+        keys = {path: _content_key(store, checker, repository, path) for path in files}
+        found = store.get_many([key for key in keys.values() if key is not None], tuple)
+        missing = [path for path in files if keys[path] not in found]
+        fresh = dict(zip(missing, _checked_files(repository, checker, missing, parallel=parallel), strict=True))
+        store.put_sealed((key, sealed_value(fresh[path])) for path in missing if (key := keys[path]) is not None)
+        store.prune({key for key in keys.values() if key is not None})
+        return [fresh[path] if path in fresh else _checked(found[str(keys[path])]) for path in files]
+    finally:
+        store.close()
+
+
+def _content_key(store: LoadedFiles, checker: Checker, repository: Repository, path: Path) -> str | None:
+    """The key of a regular file's current bytes (None for anything else: it is checked, never cached)."""
+    try:
+        if not S_ISREG(os.lstat(path).st_mode):
+            return None
+        data, _ = read_bytes(path, repository.root)
+    except OSError:
+        return None
+    return store.key(checker.fingerprint, repository.display(path), digest(data))
+
+
+def _checked(value: Any) -> Checked:
+    parsed, outcome, grades, complete = value
+    return parsed, outcome, grades, complete
 
 
 def _keep(loaded: LoadedRepository, parsed: ParsedFile, grades: list[Grade], complete: bool) -> None:

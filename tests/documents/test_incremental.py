@@ -5,8 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from jinja2 import nodes
+
+from lianzheng_cli import loading
+from lianzheng_cli.checking import Checker
+from lianzheng_cli.loading import load_repository
 from lianzheng_cli.paths import CACHE_DIR
-from lianzheng_cli.render.incremental import CACHE_FOLDER
+from lianzheng_cli.render.incremental import CACHE_FOLDER, Pieces
+from lianzheng_cli.render.jinja_env import BUILTIN_DIR, PURE_MACROS, environment, pure_place, template_dirs
+from lianzheng_cli.repository import Repository
 from tests.conftest import Invoke
 from tests.documents.conftest import build_sample
 
@@ -110,7 +118,7 @@ def test_a_broken_or_forged_record_only_means_a_full_build(sample: Path, tmp_pat
 def test_forged_or_damaged_kept_bodies_are_not_embedded(sample: Path, tmp_path: Path) -> None:
     out = sample / "out"
     build_sample(sample, out)
-    packs = list((sample / CACHE_DIR / CACHE_FOLDER).glob("*.pack"))
+    packs = [pack for pack in (sample / CACHE_DIR / CACHE_FOLDER).glob("*.pack") if "-" not in pack.stem]  # the handbook's
     assert len(packs) == 1
     pack = packs[0]
     data = bytearray(pack.read_bytes())
@@ -152,3 +160,107 @@ def test_a_partial_build_keeps_the_others_records(sample: Path) -> None:
     assert only.unchanged == len(set(only.written)) > 0
     again = build_sample(sample, out).result
     assert again.unchanged == len(set(again.written))
+
+
+def test_damaged_piece_packs_only_mean_rendering_again(sample: Path, tmp_path: Path) -> None:
+    out = sample / "out"
+    build_sample(sample, out)
+    pieces = [pack for pack in (sample / CACHE_DIR / CACHE_FOLDER).glob("*.pack") if "-" in pack.stem]
+    assert len(pieces) == 7  # the catalogue in three formats; the power list and the handbook as Markdown and HTML
+    for pack in pieces:
+        data = bytearray(pack.read_bytes())
+        middle = len(data) // 3
+        data[middle : middle + 4] = b"XXXX"  # a piece damaged: its digest no longer matches
+        pack.write_bytes(bytes(data))
+    edit_measure(sample)
+    build_sample(sample, out)
+    assert_same_as_clean_build(sample, out, tmp_path)
+    for pack in pieces:
+        pack.write_bytes(b"\x00" + pack.read_bytes()[1:-1])  # shifted: index and seal no longer fit
+    edit_measure(sample)
+    build_sample(sample, out)
+    assert_same_as_clean_build(sample, out, tmp_path)
+
+
+def test_a_rebuild_renders_only_the_edited_registers_pieces(
+    sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = sample / "out"
+    build_sample(sample, out, jobs=1)
+    rendered: list[str] = []
+    original = Pieces.add
+
+    def add(self: Pieces, key: str, text: str) -> None:
+        rendered.append(text)
+        original(self, key, text)
+
+    monkeypatch.setattr(Pieces, "add", add)
+    edit_measure(sample)
+    build_sample(sample, out, jobs=1)
+    risks = (sample / POST).read_text(encoding="utf-8").count("名称:")  # about its risk points, and a few others
+    assert 0 < len(rendered) <= 4 * (risks + 3)
+    assert any("【已修改】" in text for text in rendered)
+    monkeypatch.setattr(Pieces, "add", original)
+    assert_same_as_clean_build(sample, out, tmp_path)
+
+
+def test_a_unit_s_own_macro_file_is_never_kept(sample: Path) -> None:
+    builtin = environment(template_dirs(sample))
+    assert pure_place(builtin.get_template("_宏.md.j2").module.防控表) == "_宏.md.j2:防控表"  # type: ignore[attr-defined]
+    (sample / "templates").mkdir()
+    (sample / "templates" / "_宏.md.j2").write_text((BUILTIN_DIR / "_宏.md.j2").read_text(encoding="utf-8"), encoding="utf-8")
+    own = environment(template_dirs(sample))
+    assert pure_place(own.get_template("_宏.md.j2").module.防控表) is None  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", sorted(PURE_MACROS))
+def test_pure_macros_read_nothing_but_their_arguments(name: str) -> None:
+    env = environment()
+    tree = env.parse(env.loader.get_source(env, name)[0])  # type: ignore[union-attr]
+    siblings = {macro.name for macro in tree.find_all(nodes.Macro)}
+    macros = {macro.name: macro for macro in tree.find_all(nodes.Macro)}
+    assert set(PURE_MACROS[name]) <= set(macros)
+    for macro_name in PURE_MACROS[name]:
+        macro = macros[macro_name]
+        own = {argument.name for argument in macro.args} | {
+            node.name for node in macro.find_all(nodes.Name) if node.ctx in ("store", "param")
+        }
+        read = {node.name for node in macro.find_all(nodes.Name) if node.ctx == "load"}
+        assert read - own - siblings - {"loop"} == set(), macro_name
+        assert not list(macro.find_all(nodes.Import)) and not list(macro.find_all(nodes.Include)), macro_name
+
+
+def test_a_build_checks_only_the_files_changed_since_the_last(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = load_repository(sample, use_cache=True)
+    checked: list[str] = []
+    original = loading._check_file
+
+    def spy(repository: Repository, checker: Checker, path: Path) -> loading.Checked:
+        checked.append(path.relative_to(sample).as_posix())
+        return original(repository, checker, path)
+
+    monkeypatch.setattr(loading, "_check_file", spy)
+    edit_measure(sample)
+    again = load_repository(sample, use_cache=True)
+    assert checked == [POST.as_posix()]
+    fresh = load_repository(sample)
+    assert [item.path for item in again.graded] == [item.path for item in fresh.graded] == [item.path for item in first.graded]
+    assert [item.register for item in again.graded] == [item.register for item in fresh.graded]
+    assert [item.grades for item in again.graded] == [item.grades for item in fresh.graded]
+    assert again.findings == fresh.findings
+    assert [chapter.path for chapter in again.chapters] == [chapter.path for chapter in fresh.chapters]
+
+
+def test_the_command_after_an_edit_writes_what_a_build_from_scratch_writes(sample: Path, invoke: Invoke) -> None:
+    first = invoke("build", "--out", "out", cwd=sample)
+    assert first.exit_code == 0, first.output
+    edit_measure(sample)
+    again = invoke("build", "--out", "out", cwd=sample)
+    assert again.exit_code == 0 and "未重新生成" in again.output, again.output
+    clean = invoke("build", "--out", "clean", "--no-cache", cwd=sample)
+    assert clean.exit_code == 0, clean.output
+    built, expected = files(sample / "out"), files(sample / "clean")
+    built.pop(".lzfk-build.json"), expected.pop(".lzfk-build.json")
+    assert sorted(built) == sorted(expected)
+    assert [name for name in expected if built[name] != expected[name]] == []
+    assert "【已修改】" in (sample / "out" / "风险点目录.md").read_text(encoding="utf-8")

@@ -89,7 +89,7 @@ def _near(path: Path) -> Path:
 
 
 def _checked_source(
-    start: Path, *, draft: bool = False, parallel: bool = True
+    start: Path, *, draft: bool = False, parallel: bool = True, use_cache: bool = False
 ) -> tuple[LoadedRepository, Unit, list[Finding]] | None:
     """Load and check: final documents are built only from registers that pass lzfk validate;
     a draft (征求意见稿) from whatever can be read, with the errors returned for its list."""
@@ -99,7 +99,7 @@ def _checked_source(
 
     repository, config_findings, _ = open_repository(start)
     with spinner("正在读取和检查登记表……"):
-        loaded = load_repository(repository, parallel=parallel) if repository is not None else None
+        loaded = load_repository(repository, parallel=parallel, use_cache=use_cache) if repository is not None else None
     errors = config_findings if loaded is None else loaded.errors
     config_failed = loaded is None or loaded.result.config_failed
     if loaded is None or config_failed or (errors and not draft):
@@ -171,7 +171,7 @@ def build_command(
 
     if edition is Edition.public and (formats or only or static_toc or as_of or draft):
         raise UsageError("--edition public 生成公示网站和公示一览表，不与 --format、--only、--static-toc、--as-of、--draft 同用")
-    checked = _checked_source(Path.cwd(), draft=draft, parallel=jobs != 1)
+    checked = _checked_source(Path.cwd(), draft=draft, parallel=jobs != 1, use_cache=not no_cache)
     if checked is None:
         return ExitCode.FINDINGS
     loaded, unit, open_findings = checked

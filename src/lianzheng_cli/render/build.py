@@ -12,6 +12,7 @@ previous build and not by this one are removed (only those: a manifest lists the
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -40,11 +41,20 @@ from lianzheng_cli.render.context import DEPARTMENT_FORM, NOTICE, POST_FORM, UNI
 from lianzheng_cli.render.docx_package import ReferenceDocument
 from lianzheng_cli.render.flowchart import render_charts
 from lianzheng_cli.render.forms import FormTemplate
-from lianzheng_cli.render.incremental import BuildRecord, Fragments, build_stamp, content_digest, key_of, view_digest
+from lianzheng_cli.render.incremental import (
+    BuildRecord,
+    Fragments,
+    Pieces,
+    build_stamp,
+    content_digest,
+    key_of,
+    view_digest,
+)
 from lianzheng_cli.render.jinja_env import (
     describe,
     environment,
     find_template,
+    memoised,
     render_bounded,
     render_streamed,
     template_dirs,
@@ -132,13 +142,15 @@ class Renderer:
         except jinja2.TemplateError as exc:
             raise describe(exc, getattr(exc, "name", None) or template_name) from exc
 
-    def text(self, name: str, suffix: str, context: View) -> str:
-        return render_bounded(self.template(name, suffix), context, f"{name}.{suffix}.j2")
+    def text(self, name: str, suffix: str, context: View, pieces: Pieces | None = None) -> str:
+        template = self.template(name, suffix)
+        with memoised(self.env, pieces):
+            return render_bounded(template, context, f"{name}.{suffix}.j2")
 
-    def stream(self, name: str, suffix: str, context: View, path: Path, *, scale: int = 1) -> None:
+    def stream(self, name: str, suffix: str, context: View, path: Path, *, scale: int = 1, pieces: Pieces | None = None) -> None:
         """Render a long text document straight into path (atomically), never holding all of it."""
         template = self.template(name, suffix)
-        with fsutil.atomic_stream(path, hint=_OUTPUT_HINT) as stream:
+        with fsutil.atomic_stream(path, hint=_OUTPUT_HINT) as stream, memoised(self.env, pieces):
             render_streamed(
                 template, context, f"{name}.{suffix}.j2", lambda text: stream.write(text.encode("utf-8")), scale=scale
             )
@@ -285,6 +297,8 @@ def _build(
     unit_docs = _UnitDocuments(
         renderer, unit, ledger, view, counts, statistics, chart_set.charts, options, keys, unit_digest, len(jobs)
     )
+    if incremental and options.use_cache:
+        unit_docs.pieces_root, unit_docs.known = chart_root, digests
     book_path = out / f"{handbook.HANDBOOK_TITLE}.docx"
     handbook_docx = "handbook" in options.documents and "docx" in options.formats
     book_fresh = not handbook_docx or keys.fresh(book_path, unit_docs.handbook_key, "docx")
@@ -294,6 +308,9 @@ def _build(
         result.written.extend(out / f"{job.base}.{suffix}" for job in jobs for suffix in options.formats)
     plan.documents = unit_docs.plan()
     result.written.extend(unit_docs.paths)
+    if unit_docs.pieces_root is not None and (plan.documents or not book_fresh):
+        # The catalogue rows' digests, taken once here before the workers fork: every document keys its rows by them.
+        digests.update((id(row), view_digest(row)) for row in view["目录"])
     toc_jobs = _run(plan, _BodySource(plan, body_keys), root, options, unit_docs if not book_fresh else None)
     if handbook_docx:
         result.written.append(book_path)
@@ -380,8 +397,16 @@ def _plan_forms(plan: _Plan, digests: dict[int, str], keys: _Keys, options: Buil
 def _write_handbook(path: Path, docs: _UnitDocuments, source: _BodySource) -> list[TocJob]:
     renderer, options = docs.renderer, docs.options
     forms = handbook.Forms(renderer.form(POST_FORM), renderer.form(DEPARTMENT_FORM), renderer.form(UNIT_FORM))
+    pieces = Pieces(source.plan.fragments, docs.keys.stamp, docs.known) if docs.pieces_root is not None else None
     data = handbook.HandbookInput(
-        docs.view, docs.unit.chapters, docs.statistics, docs.charts, forms, static_toc=options.static_toc, form_body=source
+        docs.view,
+        docs.unit.chapters,
+        docs.statistics,
+        docs.charts,
+        forms,
+        static_toc=options.static_toc,
+        form_body=source,
+        pieces=pieces,
     )
     entries = handbook.write_handbook(path, data, docs.reference)
     return [] if options.static_toc else [TocJob(path, data, docs.reference, entries)]
@@ -534,8 +559,11 @@ def _start(
                 by_view[id(plan.jobs[index].view)] = len(chunks)
         chunks.append((future, len(items)))
     # The long texts go to the workers; the tables keep the main process busy until the forms'
-    # bodies arrive (spawned workers cannot share the unit's view: there the main process writes all).
-    given_out = [name for name in plan.documents if forked and name.startswith(handbook.HANDBOOK_TITLE)]
+    # bodies arrive, unless there are hardly any forms to wait for (a rebuild after a few edits):
+    # then the workers take every document and the main process writes the Word handbook meanwhile
+    # (spawned workers cannot share the unit's view: there the main process writes all).
+    few = len(plan.items) <= CHUNK
+    given_out = [name for name in plan.documents if forked and (few or name.startswith(handbook.HANDBOOK_TITLE))]
     documents = [pool.submit(_run_document, name) for name in given_out]
     pending = _Pending(pool, chunks, documents, by_view, options.progress, len(plan.items), deliver)
     for name in plan.documents:
@@ -565,10 +593,10 @@ class _BodySource:
         if self.pending is not None and (chunk := self.pending.by_view.get(id(view))) is not None:
             self.pending.wait(chunk)
         fragments = self.plan.fragments
-        text = fragments.get(key)
+        text = fragments.reuse(key)
         if text is None:
             text = handbook.fragment(template, view)
-        fragments.add(key, text)
+            fragments.add(key, text)
         return text
 
 
@@ -608,6 +636,9 @@ def chapter_names(unit_view: View, chapters: Sequence[Any]) -> dict[str, str]:
     return result
 
 
+TableWriter = Callable[[Path, View, ReferenceDocument, Pieces | None], None]
+
+
 @dataclass
 class _UnitDocuments:
     """The unit-wide documents: the progress table, catalogue and power list, and the handbook."""
@@ -624,6 +655,8 @@ class _UnitDocuments:
     unit_digest: str
     forms: int
     paths: list[Path] = field(default_factory=list)
+    pieces_root: Path | None = None  # where text documents keep their pieces (none: not kept)
+    known: dict[int, str] = field(default_factory=dict)  # id of a form's view → its digest
 
     def __post_init__(self) -> None:
         self.reference = ReferenceDocument(find_template(STYLE_TEMPLATE, self.renderer.dirs))
@@ -674,12 +707,26 @@ class _UnitDocuments:
                         tasks[path.name] = functools.partial(self._table, path, title, writer, suffix)
         return tasks
 
-    def _table(self, path: Path, title: str, writer: Callable[[Path, View, ReferenceDocument], None], suffix: str) -> list[Path]:
-        if suffix == "docx":
-            writer(path, self.view, self.reference)
-        else:
-            write_text_atomic(path, self.renderer.text(title, suffix, self.view))
+    def _table(self, path: Path, title: str, writer: TableWriter, suffix: str) -> list[Path]:
+        with self._pieces(path) as pieces:
+            if suffix == "docx":
+                writer(path, self.view, self.reference, pieces)
+            else:
+                write_text_atomic(path, self.renderer.text(title, suffix, self.view, pieces))
         return [path]
+
+    @contextlib.contextmanager
+    def _pieces(self, path: Path) -> Iterator[Pieces | None]:
+        """The kept pieces of the text document at path, renewed when it is written (none without a cache)."""
+        if self.pieces_root is None:
+            yield None
+            return
+        fragments = Fragments(self.pieces_root, self.options.out, path.name)
+        try:
+            yield Pieces(fragments, self.keys.stamp, self.known)
+            fragments.commit()
+        finally:
+            fragments.close()
 
     def _handbook_text(self, path: Path, suffix: str) -> list[Path]:
         view = self.view
@@ -693,7 +740,8 @@ class _UnitDocuments:
                 for chapter in self.unit.chapters
             ],
         }
-        self.renderer.stream(handbook.HANDBOOK_TITLE, suffix, context, path, scale=1 + self.forms // 1000)
+        with self._pieces(path) as pieces:
+            self.renderer.stream(handbook.HANDBOOK_TITLE, suffix, context, path, scale=1 + self.forms // 1000, pieces=pieces)
         return [path]
 
 

@@ -25,6 +25,7 @@ from lianzheng_cli.render.context import View, chinese_number
 from lianzheng_cli.render.docx_package import Images, ReferenceDocument
 from lianzheng_cli.render.flowchart import Chart
 from lianzheng_cli.render.forms import FormTemplate
+from lianzheng_cli.render.jinja_env import MacroMemo
 
 HANDBOOK_TITLE = "廉政风险防控机制工作手册"
 CATALOGUE_TITLE = "廉政风险点目录"
@@ -160,6 +161,7 @@ class HandbookInput:
     toc_numbers: Mapping[str, str] = field(default_factory=dict)  # bookmark → page, see toc_numbers
     # Where each form's body comes from: rendered here by default; the build hands its cached ones.
     form_body: Callable[[FormTemplate, View], str] = fragment
+    pieces: MacroMemo | None = None  # where the catalogue's rows are kept between builds (none: rendered)
 
 
 def write_handbook(target: Path, data: HandbookInput, reference: ReferenceDocument) -> list[tuple[int, str, str]]:
@@ -259,7 +261,7 @@ def _main_matter(data: HandbookInput, heading: Headings, images: Images, footers
     for number, group in enumerate(rows_by_grade(unit["目录"], unit["等级"]), 1):
         yield heading(f"{chinese_number(number)}、{group['等级']}风险（{len(group['风险点'])}个）", 2)
         if group["风险点"]:
-            yield from tables.catalogue_parts(group["风险点"])
+            yield from tables.catalogue_parts(group["风险点"], data.pieces)
         else:
             yield layout.body("（无）")
     yield section_break(layout.sect_pr(footers, landscape=True))
@@ -350,15 +352,15 @@ def _document_title(title: str, unit: View) -> str:
     )
 
 
-def write_catalogue(target: Path, unit: View, reference: ReferenceDocument) -> None:
-    """Every risk point by department and grade."""
+def write_catalogue(target: Path, unit: View, reference: ReferenceDocument, pieces: MacroMemo | None = None) -> None:
+    """Every risk point by department and grade; pieces keeps the rows between builds."""
 
     def body() -> Iterator[str]:
         yield _document_title(CATALOGUE_TITLE, unit)
         groups = unit["目录分组"]
         for number, group in enumerate(groups, 1):
             yield layout.heading(f"{chinese_number(number)}、{group['科室']}（{len(group['风险点'])}个）", 2)
-            yield from tables.catalogue_parts(group["风险点"])
+            yield from tables.catalogue_parts(group["风险点"], pieces)
         if not groups:
             yield layout.body("（登记表中没有风险点。）")
         yield layout.sect_pr(reference.footers, landscape=True)
@@ -366,8 +368,8 @@ def write_catalogue(target: Path, unit: View, reference: ReferenceDocument) -> N
     reference.write(target, body(), title=CATALOGUE_TITLE)
 
 
-def write_powers(target: Path, unit: View, reference: ReferenceDocument) -> None:
-    """Every department's power list."""
+def write_powers(target: Path, unit: View, reference: ReferenceDocument, pieces: MacroMemo | None = None) -> None:
+    """Every department's power list (pieces is not used: a department's few powers are quick to lay out)."""
 
     def body() -> Iterator[str]:
         yield _document_title(POWERS_TITLE, unit)

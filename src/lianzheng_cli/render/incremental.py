@@ -229,10 +229,11 @@ class Fragments:
     written) the new pack is a temporary file, read back only within this build.
     """
 
-    def __init__(self, cache_root: Path | None, out: Path) -> None:
+    def __init__(self, cache_root: Path | None, out: Path, document: str = "") -> None:
         self.location: Path | None = None
         if cache_root is not None:
-            self.location = cache_folder(cache_root, CACHE_FOLDER) / f"{_name(out)}.pack"
+            suffix = f"-{_name(Path(out, document))}" if document else ""
+            self.location = cache_folder(cache_root, CACHE_FOLDER) / f"{_name(out)}{suffix}.pack"
         self.old: dict[str, tuple[int, int, str]] = {}
         self._old: BinaryIO | None = None
         self.new: dict[str, tuple[int, int, str]] = {}
@@ -285,6 +286,31 @@ class Fragments:
             except (OSError, UnicodeDecodeError):
                 continue
         return None
+
+    def reuse(self, key: str) -> str | None:
+        """A kept body, carried into the new pack as it was read (not encoded or digested again);
+        None when there is none (or it does not read back as written)."""
+        if key in self.new:
+            return self.get(key)
+        if key not in self.old or self._old is None:
+            return None
+        offset, length, expected = self.old[key]
+        try:
+            self._old.seek(offset)
+            data = self._old.read(length)
+            if digest(data) != expected:
+                return None
+            text = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        try:
+            handle = self._new_handle()
+            handle.seek(0, os.SEEK_END)
+            self.new[key] = (handle.tell(), length, expected)
+            handle.write(data)
+        except OSError:
+            self.new.pop(key, None)
+        return text
 
     def add(self, key: str, text: str) -> None:
         """Keep a body the handbook being written embeds (in the new pack)."""
@@ -340,6 +366,39 @@ class Fragments:
 
 
 _SEAL_SIZE = 64
+
+
+@dataclass
+class Pieces:
+    """One text document's pieces (its pure macros' output, see jinja_env.PURE_MACROS), kept
+    between builds in a pack of their own: a document rebuilt for one changed register renders
+    that register's pieces again and copies the rest.
+
+    known: digests already taken of views the calls get (id of the view → its digest), so
+    that a form's view is not serialised again; the views outlive the render.
+    """
+
+    fragments: Fragments
+    stamp: str
+    known: dict[int, str] = field(default_factory=dict)
+
+    def key(self, place: str, args: tuple[Any, ...]) -> str | None:
+        parts = [self.stamp, place]
+        for value in args:
+            if isinstance(value, str) and not hasattr(value, "__html__"):
+                parts.append(f"s{value}")
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                parts.append(f"n{value!r}")
+            else:
+                known = self.known.get(id(value))
+                parts.append(known if known is not None else view_digest(value))
+        return key_of(*parts)
+
+    def reuse(self, key: str) -> str | None:
+        return self.fragments.reuse(key)
+
+    def add(self, key: str, text: str) -> None:
+        self.fragments.add(key, text)
 
 
 def _name(out: Path) -> str:

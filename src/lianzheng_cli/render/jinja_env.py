@@ -8,16 +8,18 @@ through the environment that ``environment()`` builds.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from types import CodeType
+from typing import Any, Protocol, TypeVar
 
 import jinja2
-from jinja2.runtime import Context
+from jinja2.runtime import Context, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -44,6 +46,46 @@ _PERCENT_WIDTH = re.compile(r"%[-+ #0]*(?:\d{6,}|\*)|%[-+ #0]*\d*\.(?:\d{6,}|\*)
 
 class TemplateError(LzfkError):
     """A template could not be compiled or rendered."""
+
+
+# The built-in macros whose output is a function of their arguments alone (no caller, no
+# context, nothing but filters and their own file's macros): a build may keep their output
+# between runs (MacroMemo). A test keeps this list true.
+PURE_MACROS: dict[str, frozenset[str]] = {
+    "_宏.md.j2": frozenset(("防控表", "目录行", "权力表", "流程")),
+    "_宏.html.j2": frozenset(("防控表", "目录行", "权力表", "流程")),
+}
+
+
+class MacroMemo(Protocol):
+    """Where a render keeps the output of pure macro calls (render.incremental.Pieces)."""
+
+    def key(self, place: str, args: tuple[Any, ...]) -> str | None: ...
+
+    def reuse(self, key: str) -> str | None:
+        """The output kept under key (and kept again for the next build), or None."""
+
+    def add(self, key: str, text: str) -> None:
+        """Keep output under key for the next build."""
+
+
+def pure_place(macro: Macro) -> str | None:
+    """A built-in pure macro's name with its file ("_宏.md.j2:防控表"); None for any other macro
+    (a unit's own templates/ may define anything)."""
+    code = macro._func.__code__  # where Jinja compiled the macro
+    seen = (code, code.co_filename)  # code objects compare equal across files: the same macro copied is another one
+    if seen not in _PLACES:
+        where = Path(code.co_filename)
+        names = PURE_MACROS.get(where.name) if where.parent == BUILTIN_DIR else None
+        pure = names is not None and macro.name in names
+        pure = pure and not (macro.caller or macro.catch_kwargs or macro.catch_varargs)
+        _PLACES[seen] = f"{where.name}:{macro.name}" if pure else None
+    return _PLACES[seen]
+
+
+_PLACES: dict[tuple[CodeType, str], str | None] = {}
+# What Jinja's generated code passes to every call besides the template's own arguments.
+_SCOPE_ARGUMENTS = frozenset(("_loop_vars", "_block_vars"))
 
 
 def template_dirs(root: Path | None) -> list[Path]:
@@ -127,10 +169,36 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
             raise jinja2.exceptions.SecurityError("格式中的宽度过大")
         return super().call_binop(context, operator, left, right)
 
+    memo: MacroMemo | None = None  # set for one render by memoised()
+
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         if any(_large(value) for value in (*args, *kwargs.values())) and _is_text_method(__obj):
             raise jinja2.exceptions.SecurityError("文字方法的宽度参数过大")
+        memo = __self.memo
+        if memo is not None and isinstance(__obj, Macro) and kwargs.keys() <= _SCOPE_ARGUMENTS:
+            place = pure_place(__obj)
+            key = memo.key(place, args) if place is not None else None
+            if key is not None:
+                kept = memo.reuse(key)
+                if kept is not None:
+                    return Markup(kept)
+                result = super().call(__context, __obj, *args, **kwargs)
+                memo.add(key, str(result))
+                return result
         return super().call(__context, __obj, *args, **kwargs)
+
+
+@contextlib.contextmanager
+def memoised(env: jinja2.Environment, memo: MacroMemo | None) -> Iterator[None]:
+    """Within the block, env keeps (and reuses) pure macro calls' output in memo."""
+    if memo is None or not isinstance(env, BoundedSandbox):
+        yield
+        return
+    env.memo = memo
+    try:
+        yield
+    finally:
+        env.memo = None
 
 
 def _result_bits(operator: str, left: Any, right: Any) -> float:

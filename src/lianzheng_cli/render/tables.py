@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from lianzheng_cli.render import docx_layout as layout
 from lianzheng_cli.render.context import View
+from lianzheng_cli.render.jinja_env import MacroMemo
 
 SMALL = layout.rpr(layout.FONT_BODY, size=layout.SIZE_5)
 SMALL_BOLD = layout.rpr(layout.FONT_BODY, size=layout.SIZE_5, bold=True)
@@ -77,28 +78,43 @@ def catalogue_table(rows: Sequence[View]) -> str:
     return "".join(catalogue_parts(rows))
 
 
-def catalogue_parts(rows: Sequence[View]) -> Iterator[str]:
-    """catalogue_table row by row, for documents that stream it."""
-    return layout.table_parts(CATALOGUE_WIDTHS, _catalogue_rows(rows))
+def catalogue_parts(rows: Sequence[View], memo: MacroMemo | None = None) -> Iterator[str]:
+    """catalogue_table row by row, for documents that stream it; memo keeps each row's XML between builds."""
+    return layout.table_parts(CATALOGUE_WIDTHS, _catalogue_rows(rows, memo))
 
 
-def _catalogue_rows(rows: Sequence[View]) -> Iterator[str]:
-    widths = CATALOGUE_WIDTHS
-    yield _header(CATALOGUE_LABELS, widths)
+def _catalogue_rows(rows: Sequence[View], memo: MacroMemo | None) -> Iterator[str]:
+    yield _header(CATALOGUE_LABELS, CATALOGUE_WIDTHS)
     for number, row in enumerate(rows, 1):
-        owner = row["科室"] if row["层次"] != "岗位" else f"{row['科室']}\n{row['所属']}"
-        if row["层次"] == "科室":
-            owner += "\n（科室）"
-        cells = [
-            _text(number, jc="center"),
-            _text(owner),
-            _runs([(row["名称"], SMALL_BOLD), (f"\n{row['编号']}", SMALL)]),
-            _text(row["类型"]),
-            _text(_grade_cell(row), jc="center"),
-            _text(numbered(row["表现形式"])),
-            _runs(measures_text(row)),
-        ]
-        yield layout.row_xml(cells, widths, cant_split=False)
+        key = memo.key(CATALOGUE_ROW, (number, row)) if memo is not None else None
+        kept = memo.reuse(key) if memo is not None and key is not None else None
+        if kept is not None:
+            yield kept
+            continue
+        xml = _catalogue_row(number, row)
+        if memo is not None and key is not None:
+            memo.add(key, xml)
+        yield xml
+
+
+CATALOGUE_ROW = "tables.catalogue_row"  # the memo's name for a catalogue row's Word XML
+
+
+def _catalogue_row(number: int, row: View) -> str:
+    widths = CATALOGUE_WIDTHS
+    owner = row["科室"] if row["层次"] != "岗位" else f"{row['科室']}\n{row['所属']}"
+    if row["层次"] == "科室":
+        owner += "\n（科室）"
+    cells = [
+        _text(number, jc="center"),
+        _text(owner),
+        _runs([(row["名称"], SMALL_BOLD), (f"\n{row['编号']}", SMALL)]),
+        _text(row["类型"]),
+        _text(_grade_cell(row), jc="center"),
+        _text(numbered(row["表现形式"])),
+        _runs(measures_text(row)),
+    ]
+    return layout.row_xml(cells, widths, cant_split=False)
 
 
 POWER_WIDTHS_PORTRAIT = (640, 1800, 1000, 2200, 1900, layout.TYPE_WIDTH - 640 - 1800 - 1000 - 2200 - 1900)
