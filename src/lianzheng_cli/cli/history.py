@@ -22,7 +22,7 @@ from lianzheng_cli.cli.boundary import command, err_console
 from lianzheng_cli.errors import ExitCode, UsageError
 from lianzheng_cli.findings import Severity
 from lianzheng_cli.fsutil import write_text_atomic
-from lianzheng_cli.output import append_step_summary, stdout_for
+from lianzheng_cli.output import append_step_summary, stdout_for, stdout_is_terminal
 from lianzheng_cli.progress_bar import progress_bar, spinner
 from lianzheng_cli.reporters import choices, help_text, is_machine, resolve
 
@@ -157,19 +157,21 @@ def log_command(
     """一个风险点或登记表的全部历史：每次修改的日期、作者、提交说明和逐项变化，跨文件、跨改名追踪。"""
     from lianzheng_cli.history.compare import ensure_history, open_source
     from lianzheng_cli.history.timeline import timeline
+    from lianzheng_cli.log_entry import report_text
     from lianzheng_cli.reporters import log_report
     from lianzheng_cli.repository import require_repository
 
+    name = output_format.value
     source = open_source(require_repository(directory or Path.cwd()))
     with source.repo:
         _notes(ensure_history(source.repo, deepen=deepen))
-        source.repo.resolve(rev)
-        found = timeline(source, ident.strip(), rev)
-    if output_format.value == "text":
-        log_report.print_text(found, Console(file=stdout_for(machine=False), highlight=False, soft_wrap=True))
-    else:
-        text = log_report.markdown(found) if output_format.value == "markdown" else log_report.to_json(found)
-        stdout_for(machine=True).write(text)
+        if name == "text" and stdout_is_terminal():
+            source.repo.resolve(rev)
+            found = timeline(source, ident.strip(), rev)
+            log_report.print_text(found, Console(file=stdout_for(machine=False), highlight=False, soft_wrap=True))
+            return ExitCode.OK
+        text = report_text(source, ident.strip(), rev, name)
+    stdout_for(machine=name != "text").write(text)
     return ExitCode.OK
 
 
