@@ -8,21 +8,23 @@ parsed once, not once per run. A broken or missing cache only means parsing agai
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from lianzheng_cli.cache import ParsedBlobs, unsealed_value
 from lianzheng_cli.config import Config
 from lianzheng_cli.findings import Finding
-from lianzheng_cli.history.changes import RegisterAt, department_index
+from lianzheng_cli.history.changes import Audited, RegisterAt, department_index
 from lianzheng_cli.history.gitio import FileChange, GitRepo
 from lianzheng_cli.history.parsing import (
     Broken,
     Item,
     Pair,
     Parsed,
+    Peeked,
     is_register_path,
     parse_all,
+    peek_id_and_name,
     quiet_gc,
     sealed_all,
     sealed_pairs,
@@ -34,11 +36,11 @@ from lianzheng_cli.paths import CONFIG_FILE
 from lianzheng_cli.repository import Repository
 
 _DEPARTMENT_LINE = "^类型:[[:space:]]*[\"']?科室"
-_TOP_SCALAR = re.compile(r"^(编号|名称):[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 
 _PARSED = (RegisterAt, Broken, type(None))
+_AUDITED = (Audited, Broken, type(None))
 
-__all__ = ["Broken", "Parsed", "Source", "is_register_path"]
+__all__ = ["Broken", "Parsed", "Source", "is_register_path", "peek_id_and_name"]
 
 
 class Source:
@@ -48,7 +50,7 @@ class Source:
         self.repo = repo
         self.repository = repository
         self.spec = repo.path_in_repo(repository.config.register_dir)
-        self._memo: dict[tuple[str, str], Parsed] = {}
+        self._memo: dict[str, dict[tuple[str, str], Any]] = {}  # kind of reading → (blob id, path) → result
         self._configs: dict[str | None, Config] = {None: repository.config}
         self._listings: dict[str, dict[str, str]] = {}
         self._store: ParsedBlobs | None = None
@@ -91,27 +93,44 @@ class Source:
 
     def parse_blobs(self, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Parsed]:
         """(blob id, repository path) → parsed; blobs are read in one batch, each parsed once."""
+        return self.read_parsed("blob", wanted, _PARSED)
+
+    def audited_blobs(
+        self, wanted: Iterable[tuple[str, str]], *, with_content: bool = False
+    ) -> dict[tuple[str, str], Audited | Broken | None]:
+        """(blob id, repository path) → what ``lzfk audit`` keeps of the parsed file (see changes.Audited);
+        with_content adds the digest of what its 审定 covers."""
+        return self.read_parsed("content" if with_content else "audit", wanted, _AUDITED)
+
+    def approvals(self, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Peeked]:
+        """(blob id, repository path) → the register's 编号 and 审定 read from its 审定 entry alone, or None when unsure."""
+        return self.read_parsed("approval", wanted, (tuple, type(None)))
+
+    def read_parsed(self, kind: str, wanted: Iterable[tuple[str, str]], types: tuple[type, ...]) -> dict[tuple[str, str], Any]:
+        """(blob id, repository path) → the blob read as parsing.READERS[kind] reads it: from this run's memo,
+        else from the cache, else read in one batch and computed (in worker processes for many)."""
+        memo = self._memo.setdefault(kind, {})
         keys = [key for key in dict.fromkeys(wanted) if is_register_path(key[1])]
-        todo = [key for key in keys if key not in self._memo]
+        todo = [key for key in keys if key not in memo]
         if todo:
-            names = {key: self.store.key("blob", key[0], self.display(key[1])) for key in todo}
+            names = {key: self.store.key(kind, key[0], self.display(key[1])) for key in todo}
             with quiet_gc():
-                stored = self.store.get_many(list(names.values()), _PARSED)
-            self._memo.update((key, stored[name]) for key, name in names.items() if name in stored)
+                stored = self.store.get_many(list(names.values()), types)
+            memo.update((key, stored[name]) for key, name in names.items() if name in stored)
             todo = [key for key in todo if names[key] not in stored]
         if todo:
             contents = self.repo.read_blobs(blob for blob, _ in todo)
             items = [(contents.get(blob) or b"", self.display(path)) for blob, path in todo]
             missing = {blob for blob, _ in todo if contents.get(blob) is None}
             del contents  # memory: the texts are no longer needed once parsed
-            sealed = sealed_all(items)
+            sealed = sealed_all(items, kind)
             del items
             self.store.put_sealed((names[key], blob) for key, blob in zip(todo, sealed, strict=True) if key[0] not in missing)
             with quiet_gc():
                 for index, key in enumerate(todo):
-                    self._memo[key] = unsealed_value(sealed[index], _PARSED)
+                    memo[key] = unsealed_value(sealed[index], types)
                     sealed[index] = b""  # each copy goes as soon as it is unpacked
-        return {key: self._memo[key] for key in keys}
+        return {key: memo[key] for key in keys}
 
     def parse_at(self, rev: str | None, paths: Iterable[str]) -> dict[str, Parsed]:
         """Repository paths at rev (None: on disk) → parsed."""
@@ -178,6 +197,11 @@ class Source:
         """Every register at rev (used by audit, which looks at every register)."""
         return split(self.parse_at(rev, self.listing(rev)).values())
 
+    def all_audited(self, rev: str) -> tuple[list[Audited], list[Broken]]:
+        """What ``lzfk audit`` keeps of every register at rev, and the files that could not be read."""
+        found = self.audited_blobs((blob, path) for path, blob in self.listing(rev).items()).values()
+        return [a for a in found if isinstance(a, Audited)], [b for b in found if isinstance(b, Broken)]
+
     def registers_with_text(self, rev: str | None, texts: Sequence[str]) -> list[RegisterAt]:
         """Registers at rev (None: on disk) whose file contains any of texts — found by git grep, not by parsing all."""
         if not texts:
@@ -216,7 +240,7 @@ class Source:
         paths = self.repo.grep_files(rev, [_DEPARTMENT_LINE], self.spec, regex=True)
         unclear = []
         for path, data in self.read(rev, paths).items():
-            peeked = peek_id_and_name(data) if isinstance(data, bytes) else None
+            peeked = peek_bytes(data) if isinstance(data, bytes) else None
             if peeked is None:
                 unclear.append(path)
             else:
@@ -232,23 +256,10 @@ class Source:
         return self._configs[rev]
 
 
-def peek_id_and_name(data: bytes) -> tuple[str, str] | None:
+def peek_bytes(data: bytes) -> tuple[str, str] | None:
     """The top-level 编号 and 名称 of a register file, read without parsing; None when unsure."""
     source = decode_source(data, "")
-    if isinstance(source, Finding):
-        return None
-    text = source.text
-    found: dict[str, str] = {}
-    for match in _TOP_SCALAR.finditer(text):
-        value = match.group(2).split(" #", 1)[0].strip()
-        if len(value) >= 2 and value[0] in "\"'" and value[-1] == value[0]:
-            value = value[1:-1]
-        elif not value or value[0] in "\"'[]{}|>&*!%@`#":
-            return None
-        found.setdefault(match.group(1), value)
-    if "编号" not in found or "名称" not in found:
-        return None
-    return found["编号"], found["名称"]
+    return None if isinstance(source, Finding) else peek_id_and_name(source.text)
 
 
 def _config_from(data: bytes | None) -> Config | None:

@@ -45,7 +45,7 @@ def audit_view(result: AuditResult, root: Path) -> ValidationResult:
     summary = Summary(
         files=len(result.registers) + len(result.broken),
         registers=len(result.registers),
-        risk_points=sum(len(at.register.risks) for at in result.registers),
+        risk_points=sum(len(at.risks) for at in result.registers),
     )
     summary.count(result.findings)
     return ValidationResult(root, list(result.findings), summary)
