@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -291,7 +292,8 @@ def test_a_repeated_diff_reads_its_pairs_from_the_cache_and_says_the_same(
     ]
     assert runs[0] == runs[1]
     files = json.loads(runs[0][0])["files_compared"]
-    assert files > 0 and pairs[0] == files  # each changed file parsed once, by the first of the six runs
+    # Each changed file parsed once, by the first of the six runs; the renamed 采购员.yaml with its old self.
+    assert files > 0 and pairs[0] == files - 1
     year_repo.write("registers/药剂科/科室.yaml", yearly_2024()["registers/药剂科/科室.yaml"])
     assert lzfk("diff", "2024", "-f", "json", cwd=year_repo.root).exit_code == 0
     assert pairs[0] > files  # against the files on disk: parsed every time, never cached
@@ -428,3 +430,22 @@ def test_the_approval_read_alone_is_the_approval_parsed(year_repo: Repo) -> None
     assert compared and all(peek == (at.register.id, at.register.approval) for peek, at in compared)  # type: ignore[union-attr]
     unsure = {key[1] for key, peek in peeked.items() if peek is None}
     assert {"registers/财务科/出纳.yaml", "registers/财务科/审计.md"} <= unsure  # the anchored 审定, and Markdown
+
+
+@pytest.mark.parametrize("history", ["busy", "odd-approvals"])
+def test_a_renamed_register_compared_with_itself_gives_the_diff_of_both_files_parsed(
+    year_repo: Repo, history: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    busy_history(year_repo, merge=False) if history == "busy" else odd_approvals(year_repo)
+    source = open_source(require_repository(year_repo.root))
+    with source.repo:
+        old, new = endpoint(source.repo, "2024" if history == "busy" else "HEAD~5"), endpoint(source.repo, "HEAD")
+        paired = source._renames(source.repo.changed_files(old.sha or "", new.sha, source.spec))
+        fast = [diff_report.to_json(compare(source, old, new, whole_registers=whole)) for whole in (False, True)]
+    assert paired  # the histories rename a register's file
+    monkeypatch.setattr(Source, "_renames", lambda self, changes: {})
+    shutil.rmtree(year_repo.root / CACHE_DIR)
+    plain = open_source(require_repository(year_repo.root))
+    with plain.repo:
+        reference = [diff_report.to_json(compare(plain, old, new, whole_registers=whole)) for whole in (False, True)]
+    assert fast == reference
