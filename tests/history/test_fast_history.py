@@ -448,4 +448,13 @@ def test_a_renamed_register_compared_with_itself_gives_the_diff_of_both_files_pa
     plain = open_source(require_repository(year_repo.root))
     with plain.repo:
         reference = [diff_report.to_json(compare(plain, old, new, whole_registers=whole)) for whole in (False, True)]
-    assert fast == reference
+    if history == "busy":
+        assert fast == reference
+        return
+    assert fast[1] == reference[1]  # whole registers: the unreadable 审定 is read, as before
+    # For the yearly comparison a renamed register is read like a changed one, for what the comparison
+    # reads: the 审定 lzfk cannot read (an alias) no longer hides the change to its risk point.
+    quick, full = json.loads(fast[0]), json.loads(reference[0])
+    assert [u["path"] for u in full["unreadable"]] == ["registers/财务科/出纳.yaml", "registers/财务科/现金/出纳.yaml"]
+    assert not quick["unreadable"] and all(change in quick["changes"] for change in full["changes"])
+    assert ("text", "CW-02", "现金报销审核不严") in [(c["kind"], c["id"], c["name"]) for c in quick["changes"]]
