@@ -1,6 +1,7 @@
 """The ``lzfk`` executable: a replay fast path first, then a direct validate, then the full command line.
 
-``lzfk log`` for a file or a pipe has its own light path (``log_entry``), tried before the full one.
+``lzfk log``, ``diff`` and ``audit`` for a file or a pipe have their own light path (``history_entry``),
+tried before the full one.
 
 ``lzfk validate`` on an unchanged repository is answered from the run cache without
 importing typer, pydantic or the parsers (~0.1 s instead of ~0.3 s). Any other
@@ -30,10 +31,10 @@ def main() -> None:
         code = fast_validate(sys.argv[1:])
         if code is None:
             code = direct_validate(sys.argv[1:])
-        if code is None and sys.argv[1:2] == ["log"]:
-            from lianzheng_cli.log_entry import light_log
+        if code is None:
+            from lianzheng_cli.history_entry import light_history
 
-            code = light_log(sys.argv[1:])
+            code = light_history(sys.argv[1:])
         if code is None:
             from lianzheng_cli.cli import run
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from lianzheng_cli.codes import apply_settings, severity_overrides
 from lianzheng_cli.config import Config
-from lianzheng_cli.errors import ConfigError
+from lianzheng_cli.errors import ConfigError, UsageError
 from lianzheng_cli.findings import Finding
 from lianzheng_cli.history.changes import GRADE_KINDS, Audited, Change, Kind, RegisterAt, RegisterSet
 from lianzheng_cli.history.diff import diff
@@ -74,6 +74,15 @@ def audit(
     result.events = walk.events
     result.findings = sorted(apply_settings(findings, severity_overrides(config)))
     return result
+
+
+def parse_day(text: str | None) -> dt.date:
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"日期“{text}”的格式不对", hint="写成 YYYY-MM-DD，如 2025-03-31") from None
 
 
 def _approval_findings(registers: list[Audited], as_of: dt.date, days: int) -> Iterator[Finding]:

@@ -6,7 +6,7 @@ and the settings used for revisions that have none). It is kept and replayed onl
 ``GitRepo.pinned`` vouches that the commit id alone fixes what git shows (not in a shallow
 clone, nor with replace refs or grafts). The paths in lzfk.yaml that must stay inside the
 repository are checked again at every replay: a folder can become a link to elsewhere.
-Standard library, gitio and the cache only, so the light entry path (``log_entry``) replays
+Standard library, gitio and the cache only, so the light entry path (``history_entry``) replays
 without the parsers, pydantic, typer or rich.
 """
 

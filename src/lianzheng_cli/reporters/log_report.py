@@ -1,7 +1,7 @@
 """Reports of ``lzfk log``: terminal (rich), plain text, Markdown and JSON (documented in docs/history.md).
 
 Output that is not for a terminal is made without rich (see ``render``): the light entry path
-(``log_entry``) prints it without importing rich at all, and the full path prints the same text.
+(``history_entry``) prints it without importing rich at all, and the full path prints the same text.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The light path of ``lzfk log`` (log_entry) prints exactly what the full command prints, and a kept
+"""The light path of ``lzfk log`` (history_entry) prints exactly what the full command prints, and a kept
 report is replayed only while nothing it depends on changed."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from lianzheng_cli.history.compare import open_source
 from lianzheng_cli.history.gitio import GitRepo
 from lianzheng_cli.history.replay import replay_log
 from lianzheng_cli.history.timeline import timeline
-from lianzheng_cli.log_entry import _FORMATS, light_log, parse
+from lianzheng_cli.history_entry import _FORMATS, light_history, parse
 from lianzheng_cli.reporters import log_report
 from lianzheng_cli.repository import require_repository
 from tests.history.conftest import Repo
@@ -29,7 +29,7 @@ IDENTS = ["YJK-CG-01", "YJK-01", "YJK-CG-02", "YJK-YS", "CWK-CN-02"]
 
 def light(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int | None, str]:
     capsys.readouterr()
-    code = light_log(args)
+    code = light_history(args)
     return code, capsys.readouterr().out
 
 
@@ -136,8 +136,8 @@ def test_an_unknown_id_takes_the_full_path(two_years: Repo, capsys: pytest.Captu
 def test_a_replay_imports_neither_the_parsers_nor_the_framework(two_years: Repo) -> None:
     script = (
         "import sys\n"
-        "from lianzheng_cli.log_entry import light_log\n"
-        f"code = light_log(['log', 'YJK-CG-01', '-C', {str(two_years.root)!r}])\n"
+        "from lianzheng_cli.history_entry import light_history\n"
+        f"code = light_history(['log', 'YJK-CG-01', '-C', {str(two_years.root)!r}])\n"
         "heavy = [m for m in ('typer', 'rich', 'pydantic', 'yaml', 'lianzheng_cli.models') if m in sys.modules]\n"
         "print(code, heavy, file=sys.stderr)\n"
     )
@@ -152,3 +152,53 @@ def test_a_replay_imports_neither_the_parsers_nor_the_framework(two_years: Repo)
 def test_the_moved_file_is_followed_on_both_paths(busy: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = light(["log", "YJK-CG-01", "-C", str(busy.root)], capsys)
     assert code == 0 and "registers/药剂科/采购/采购员.yaml" in out and PURCHASER in out
+
+
+# -- diff and audit -----------------------------------------------------------------------------
+
+LIGHT_RUNS = [
+    ["diff", "--year", "2024", "--year", "2025", "-f", "json"],
+    ["diff", "2024", "HEAD", "--format=markdown"],
+    ["diff", "HEAD~3", "-f", "json"],  # against the working tree
+    ["audit", "-f", "json", "--date", "2025-06-30"],
+    ["audit", "--format", "markdown", "--date", "2025-06-30", "--days", "100"],
+    ["audit", "-f", "plain", "--date", "2025-06-30", "-r", "HEAD~2"],
+    ["audit", "-f", "sarif", "--date", "2026-06-30"],
+]
+
+
+@pytest.mark.parametrize("args", LIGHT_RUNS, ids=" ".join)
+def test_diff_and_audit_print_what_the_full_path_prints(busy: Repo, args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    (busy.root / "registers/药剂科/科室.yaml").write_text("类型: 科室\n", encoding="utf-8")  # an uncommitted edit
+    full = lzfk(args[0], *args[1:], cwd=busy.root)
+    assert full.exit_code in (0, 1), full.output
+    assert light([args[0], "-C", str(busy.root), *args[1:]], capsys) == (full.exit_code, full.stdout)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["diff", "2024", "HEAD"],  # text: laid out by rich
+        ["diff", "2024", "HEAD", "-f", "docx"],
+        ["diff", "2024", "HEAD", "-f", "json", "-o", "x.json"],
+        ["diff", "2024", "HEAD", "-f", "json", "--deepen"],
+        ["diff", "--year", "二〇二四", "-f", "json"],
+        ["audit"],  # text
+        ["audit", "-f", "github"],
+        ["audit", "-f", "json", "--summary", "s.md"],
+        ["audit", "-f", "json", "--days", "0"],
+        ["audit", "-f", "json", "--date", "明天"],
+        ["audit", "-f", "json", "extra"],
+        ["grade"],
+    ],
+    ids=" ".join,
+)
+def test_what_the_light_path_does_not_answer_goes_to_the_full_path(
+    two_years: Repo, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert light([args[0], "-C", str(two_years.root), *args[1:]], capsys) == (None, "")
+
+
+def test_an_error_goes_to_the_full_path_which_reports_it(two_years: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert light(["diff", "-C", str(two_years.root), "没有这个版本", "HEAD", "-f", "json"], capsys) == (None, "")
+    assert lzfk("diff", "没有这个版本", "HEAD", "-f", "json", cwd=two_years.root).exit_code == 2
