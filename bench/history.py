@@ -16,8 +16,8 @@ measured in the same run: ``git diff --stat`` between the two versions for ``dif
 of CPU seconds (user + system of lzfk, its parse workers and its git processes) and of
 wall-clock seconds; peak MiB is the largest process's peak RSS. Targets (issue 15, median
 wall-clock seconds): diff 2021→2025 < 0.7 s, audit < 1.5 s, log < 0.2 s; audit's peak at most 242 MiB.
-``log`` to a file runs lzfk's light entry path: warm, the kept report is printed after one
-``git rev-parse``; cold, the history is read without the command-line framework.
+Output to a file runs lzfk's light entry path (no typer or rich); ``log`` warm prints its kept
+report after one ``git rev-parse``, without the parsers.
 
     .venv/bin/python bench/history.py                # 5,000 posts, 5 runs each
     .venv/bin/python bench/history.py --quick        # 500 posts, one run each
