@@ -17,7 +17,7 @@ from lianzheng_cli.codes import apply_settings, severity_overrides
 from lianzheng_cli.config import Config
 from lianzheng_cli.errors import ConfigError, UsageError
 from lianzheng_cli.findings import Finding
-from lianzheng_cli.history.changes import GRADE_KINDS, Audited, Change, Kind, RegisterAt, RegisterSet
+from lianzheng_cli.history.changes import GRADE_KINDS, Audited, Change, Kind, RegisterAt, RegisterSet, department_index
 from lianzheng_cli.history.diff import diff
 from lianzheng_cli.history.findings import removal
 from lianzheng_cli.history.gitio import CommitChanges, CommitInfo, FileChange
@@ -68,7 +68,7 @@ def audit(
     registers, broken = source.all_audited(head.sha)
     result = AuditResult(head, as_of, as_of - dt.timedelta(days=days), days, registers, broken=broken)
     walk = _Walk(source, registers, config, result.since)
-    walk.departments = {name: a.name for a in registers if a.kind == "科室" for name in (a.id, a.name)}
+    walk.departments = department_index(registers)
     walk.run(source.repo.log(source.spec, head.sha), progress)
     findings = [*_approval_findings(registers, as_of, days), *walk.findings()]
     result.events = walk.events

@@ -112,12 +112,15 @@ class RegisterSet:
         return LEADERSHIP if ref == LEADERSHIP else self.departments.get(ref, ref)
 
 
-def department_index(registers: Iterable[RegisterAt]) -> dict[str, str]:
+def department_index(registers: Iterable[RegisterAt | Audited]) -> dict[str, str]:
     """科室 编号 and 名称 → 名称, for the department registers among registers."""
     names: dict[str, str] = {}
     for at in registers:
-        if at.register.kind == "科室":
-            names[at.register.id] = names[at.register.name] = at.register.name
+        kind, ident, name = (
+            (at.kind, at.id, at.name) if isinstance(at, Audited) else (at.register.kind, at.register.id, at.register.name)
+        )
+        if kind == "科室":
+            names[ident] = names[name] = name
     return names
 
 
