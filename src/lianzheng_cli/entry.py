@@ -1,5 +1,8 @@
 """The ``lzfk`` executable: a replay fast path first, then a direct validate, then the full command line.
 
+``lzfk log``, ``diff`` and ``audit`` for a file or a pipe have their own light path (``history_entry``),
+tried before the full one.
+
 ``lzfk validate`` on an unchanged repository is answered from the run cache without
 importing typer, pydantic or the parsers (~0.1 s instead of ~0.3 s). Any other
 ``lzfk validate`` run whose arguments are recognised exactly (the pre-commit hook's
@@ -28,6 +31,10 @@ def main() -> None:
         code = fast_validate(sys.argv[1:])
         if code is None:
             code = direct_validate(sys.argv[1:])
+        if code is None:
+            from lianzheng_cli.history_entry import light_history
+
+            code = light_history(sys.argv[1:])
         if code is None:
             from lianzheng_cli.cli import run
 

@@ -44,6 +44,10 @@ def stdout_for(machine: bool) -> TextIO:
     return stream
 
 
+def stdout_is_terminal() -> bool:
+    return _is_terminal(sys.stdout)
+
+
 def _is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()

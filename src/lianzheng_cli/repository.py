@@ -75,13 +75,14 @@ def load_config(root: Path) -> Config | list[Finding]:
             f"“{key}”的路径 {visible(value)} 指向登记库之外",
             "路径要写成相对于 lzfk.yaml 的位置，且不能用 ../ 或绝对路径离开登记库",
         )
-        for key, value in _config_paths(config)
+        for key, value in config_paths(config)
         if not inside_root(root, value)
     ]
     return unknown + outside or config
 
 
-def _config_paths(config: Config) -> list[tuple[str, str]]:
+def config_paths(config: Config) -> list[tuple[str, str]]:
+    """The paths in lzfk.yaml that must stay inside the repository, by key."""
     from lianzheng_cli.grading.ruleset import PRESETS
 
     paths = [("登记目录", config.register_dir)]

@@ -6,7 +6,6 @@ never loads them.
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import io
 import os
@@ -22,13 +21,12 @@ from lianzheng_cli.cli.boundary import command, err_console
 from lianzheng_cli.errors import ExitCode, UsageError
 from lianzheng_cli.findings import Severity
 from lianzheng_cli.fsutil import write_text_atomic
-from lianzheng_cli.output import append_step_summary, stdout_for
+from lianzheng_cli.output import append_step_summary, stdout_for, stdout_is_terminal
 from lianzheng_cli.progress_bar import progress_bar, spinner
 from lianzheng_cli.reporters import choices, help_text, is_machine, resolve
 
 if TYPE_CHECKING:
-    from lianzheng_cli.history.compare import Comparison, Endpoint
-    from lianzheng_cli.history.gitio import GitRepo
+    from lianzheng_cli.history.compare import Comparison
 
 
 if TYPE_CHECKING:
@@ -53,20 +51,6 @@ DeepenOpt = Annotated[
 def _notes(notes: list[str]) -> None:
     for text in notes:
         err_console.print(Text(text, style="dim"))
-
-
-def _endpoints(repo: GitRepo, revisions: list[str], years: list[int]) -> tuple[Endpoint, Endpoint]:
-    from lianzheng_cli.history.compare import endpoint, worktree, year_endpoint
-
-    if revisions and years:
-        raise UsageError("版本和 --year 只能选一种写法", hint="例如 lzfk diff 2024 2025，或 lzfk diff --year 2024 --year 2025")
-    if not 1 <= len(revisions or years) <= 2:
-        raise UsageError(
-            "请给出一个或两个版本",
-            hint="lzfk diff 2024 2025（标签、分支或提交）；lzfk diff --year 2024 --year 2025；只给一个时与工作区对照",
-        )
-    wanted = [endpoint(repo, rev) for rev in revisions] or [year_endpoint(repo, year) for year in years]
-    return wanted[0], wanted[1] if len(wanted) == 2 else worktree()
 
 
 @command
@@ -94,14 +78,14 @@ def diff_command(
     deepen: DeepenOpt = False,
 ) -> int:
     """按风险点编号对照两个版本：新增、撤销、升级、降级（含降级理由）、移动、内容和措施的修改，按部门汇总。"""
-    from lianzheng_cli.history.compare import compare, ensure_history, open_source, proposers
+    from lianzheng_cli.history.compare import compare, endpoints, ensure_history, open_source, proposers
     from lianzheng_cli.repository import require_repository
 
     source = open_source(require_repository(directory or Path.cwd()))
     with source.repo:
         if deepen:
             _notes(ensure_history(source.repo, deepen=True, wanted=revisions or []))
-        old, new = _endpoints(source.repo, revisions or [], years or [])
+        old, new = endpoints(source.repo, revisions or [], years or [])
         with spinner(f"正在对照 {old.label} 与 {new.label} 的登记表……"):
             # The 对照表 names who reviewed and approved each register: it needs them whole.
             official = output_format.value == "docx"
@@ -157,29 +141,22 @@ def log_command(
     """一个风险点或登记表的全部历史：每次修改的日期、作者、提交说明和逐项变化，跨文件、跨改名追踪。"""
     from lianzheng_cli.history.compare import ensure_history, open_source
     from lianzheng_cli.history.timeline import timeline
+    from lianzheng_cli.history_entry import report_text
     from lianzheng_cli.reporters import log_report
     from lianzheng_cli.repository import require_repository
 
+    name = output_format.value
     source = open_source(require_repository(directory or Path.cwd()))
     with source.repo:
         _notes(ensure_history(source.repo, deepen=deepen))
-        source.repo.resolve(rev)
-        found = timeline(source, ident.strip(), rev)
-    if output_format.value == "text":
-        log_report.print_text(found, Console(file=stdout_for(machine=False), highlight=False, soft_wrap=True))
-    else:
-        text = log_report.markdown(found) if output_format.value == "markdown" else log_report.to_json(found)
-        stdout_for(machine=True).write(text)
+        if name == "text" and stdout_is_terminal():
+            source.repo.resolve(rev)
+            found = timeline(source, ident.strip(), rev)
+            log_report.print_text(found, Console(file=stdout_for(machine=False), highlight=False, soft_wrap=True))
+            return ExitCode.OK
+        text = report_text(source, ident.strip(), rev, name)
+    stdout_for(machine=name != "text").write(text)
     return ExitCode.OK
-
-
-def parse_day(text: str | None) -> dt.date:
-    if not text:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"日期“{text}”的格式不对", hint="写成 YYYY-MM-DD，如 2025-03-31") from None
 
 
 FindingsFormatOpt = Annotated[FindingsFormat, typer.Option("--format", "-f", help=help_text("check"))]
@@ -222,7 +199,7 @@ def audit_command(
     deepen: DeepenOpt = False,
 ) -> int:
     """审计每份登记表：审定后是否又被修改（列出提交）、审定是否过期，以及审计期内谁调整了风险等级。有警告或错误时以 1 退出。"""
-    from lianzheng_cli.history.audit import audit
+    from lianzheng_cli.history.audit import audit, parse_day
     from lianzheng_cli.history.compare import ensure_history, open_source
     from lianzheng_cli.reporters import audit_report
     from lianzheng_cli.repository import require_repository

@@ -27,4 +27,4 @@ def changed_after_approval(repository: Repository, as_of: dt.date) -> frozenset[
     except LzfkError:
         return frozenset()
     paths = {finding.path for finding in result.findings if finding.code == "LZ404"}
-    return frozenset(at.register.id for at in result.registers if at.path in paths)
+    return frozenset(at.id for at in result.registers if at.path in paths)

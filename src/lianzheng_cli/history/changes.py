@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from lianzheng_cli.config import Config
 from lianzheng_cli.loader.yamltree import Pos
-from lianzheng_cli.models import LEVEL_LEADERSHIP, Register
+from lianzheng_cli.models import LEVEL_LEADERSHIP, Register, Review
 
 UNIT_GROUP = "单位层面"
 LEADERSHIP = LEVEL_LEADERSHIP
@@ -26,11 +27,71 @@ class RegisterAt:
 
     def where(self, *key: str | int) -> Pos:
         """The position of key, or of the nearest enclosing entry that is known."""
-        for end in range(len(key), -1, -1):
-            place = self.places.get(key[:end])
-            if place is not None:
-                return place
-        return (1, 1)
+        return locate(self.places, key)
+
+
+def locate(places: Mapping[PosKey, Pos], key: PosKey) -> Pos:
+    """The position of key in places, or of the nearest enclosing entry that is known."""
+    for end in range(len(key), -1, -1):
+        place = places.get(key[:end])
+        if place is not None:
+            return place
+    return (1, 1)
+
+
+def content(register: Register) -> dict[str, object]:
+    """What a register says, without its 审核 and 审定 (the part an approval covers)."""
+    return register.model_dump(exclude={"review", "approval"})
+
+
+# The places lzfk audit reports at: the register, its 编号 and 审定, its risk points and their 等级.
+_AUDIT_PLACES = frozenset(((), ("编号",), ("审定",), ("风险点",)))
+
+
+@dataclass(frozen=True)
+class Audited:
+    """What ``lzfk audit`` needs of a register at one version, small enough to keep thousands of:
+    who it is, its 审定, the 编号 it withdrew, its risk points (编号, and whether each has a 降级理由),
+    a digest of everything its 审定 covers ("" when not computed), and the places findings point at."""
+
+    path: str
+    id: str
+    name: str
+    kind: str
+    department: str
+    approval: Review | None
+    withdrawn: frozenset[str]
+    risks: tuple[tuple[str, bool], ...]
+    content: str
+    places: Mapping[PosKey, Pos] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(cls, at: RegisterAt, *, with_content: bool = True) -> Audited:
+        """With with_content=False, ``content`` is left "" (the digest costs a tenth of a parse; most are never compared)."""
+        register = at.register
+        kept = {
+            key: pos
+            for key, pos in at.places.items()
+            if key in _AUDIT_PLACES or (key[:1] == ("风险点",) and (len(key) == 2 or key[2:] == ("等级",)))
+        }
+        # repr, not pickle: equal values always give equal text (pickle also records which objects are shared).
+        text = repr(content(register)) if with_content else ""
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest() if text else ""
+        return cls(
+            at.path,
+            register.id,
+            register.name,
+            register.kind,
+            getattr(register, "department", "") or "",
+            register.approval,
+            frozenset(entry.id for entry in register.withdrawn),
+            tuple((risk.id, bool(risk.downgrade_reason)) for risk in register.risks),
+            digest,
+            kept,
+        )
+
+    def where(self, *key: str | int) -> Pos:
+        return locate(self.places, key)
 
 
 @dataclass(frozen=True)
@@ -51,12 +112,15 @@ class RegisterSet:
         return LEADERSHIP if ref == LEADERSHIP else self.departments.get(ref, ref)
 
 
-def department_index(registers: Iterable[RegisterAt]) -> dict[str, str]:
+def department_index(registers: Iterable[RegisterAt | Audited]) -> dict[str, str]:
     """科室 编号 and 名称 → 名称, for the department registers among registers."""
     names: dict[str, str] = {}
     for at in registers:
-        if at.register.kind == "科室":
-            names[at.register.id] = names[at.register.name] = at.register.name
+        kind, ident, name = (
+            (at.kind, at.id, at.name) if isinstance(at, Audited) else (at.register.kind, at.register.id, at.register.name)
+        )
+        if kind == "科室":
+            names[ident] = names[name] = name
     return names
 
 

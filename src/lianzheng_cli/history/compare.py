@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from lianzheng_cli.errors import UsageError
 from lianzheng_cli.history.changes import LEADERSHIP, Change, RegisterAt, RegisterSet, department_index
 from lianzheng_cli.history.diff import diff
 from lianzheng_cli.history.gitio import CommitInfo, GitError, GitRepo, ShallowCloneError
@@ -115,6 +116,19 @@ def year_endpoint(repo: GitRepo, year: int) -> Endpoint:
 
 def worktree() -> Endpoint:
     return Endpoint(WORKTREE_LABEL)
+
+
+def endpoints(repo: GitRepo, revisions: list[str], years: list[int]) -> tuple[Endpoint, Endpoint]:
+    """The two sides of ``lzfk diff``: two revisions or two years; one alone is compared with the working tree."""
+    if revisions and years:
+        raise UsageError("版本和 --year 只能选一种写法", hint="例如 lzfk diff 2024 2025，或 lzfk diff --year 2024 --year 2025")
+    if not 1 <= len(revisions or years) <= 2:
+        raise UsageError(
+            "请给出一个或两个版本",
+            hint="lzfk diff 2024 2025（标签、分支或提交）；lzfk diff --year 2024 --year 2025；只给一个时与工作区对照",
+        )
+    wanted = [endpoint(repo, rev) for rev in revisions] or [year_endpoint(repo, year) for year in years]
+    return wanted[0], wanted[1] if len(wanted) == 2 else worktree()
 
 
 def compare(

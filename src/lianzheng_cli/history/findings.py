@@ -9,19 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lianzheng_cli.findings import Finding
-from lianzheng_cli.history.changes import Change, Kind, RegisterAt
+from lianzheng_cli.history.changes import Audited, Change, Kind, RegisterAt, content
 from lianzheng_cli.history.compare import Comparison
-from lianzheng_cli.models import Register, Review
+from lianzheng_cli.models import Review
 
 WITHDRAWAL_HINT = "在所属登记表（或科室、单位登记表）中加上 已撤销: [{编号: 风险点编号, 理由: 撤销理由}]，见 docs/history.md"
 
 
-def content(register: Register) -> dict[str, object]:
-    """What a register says, without its 审核 and 审定 (the part an approval covers)."""
-    return register.model_dump(exclude={"review", "approval"})
-
-
-def removal(change: Change, holder: RegisterAt | None, message: str, hint: str) -> Finding:
+def removal(change: Change, holder: RegisterAt | Audited | None, message: str, hint: str) -> Finding:
     """LZ402 for a risk point removed without 已撤销: at the 风险点 list of the register that
     held it, or at its old file when that register is gone too."""
     path, pos = (holder.path, holder.where("风险点")) if holder is not None else (change.path, (0, 0))

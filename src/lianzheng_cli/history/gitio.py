@@ -174,6 +174,27 @@ class GitRepo:
             hint="可以写标签（如 2024）、分支（如 origin/main）或提交编号；用 git log --oneline 和 git tag 查看可用的版本",
         )
 
+    def pinned(self, rev: str) -> str | None:
+        """The commit rev names, when that id alone fixes the history reachable from it; None when
+        it does not (a shallow clone, replace refs or grafts can change what git shows for it) or rev is no commit."""
+        if not rev or rev.startswith("-") or "\n" in rev or "GIT_REPLACE_REF_BASE" in os.environ:
+            return None
+        out = self.try_run(
+            "rev-parse",
+            "--is-shallow-repository",
+            "--git-common-dir",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            f"{rev}^{{commit}}",
+        )
+        lines = (out or "").splitlines()
+        if len(lines) != 3 or lines[0] != "false" or (self.toplevel / lines[1] / "info" / "grafts").exists():
+            return None
+        if self.try_run("for-each-ref", "--count=1", "--format=%(refname)", "refs/replace/") != "":
+            return None
+        return lines[2]
+
     def tag_commit(self, name: str) -> str | None:
         return self.verify(f"refs/tags/{name}")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -22,11 +23,12 @@ from typing import TypeVar
 
 from lianzheng_cli.cache import ready_to_seal, sealed_value
 from lianzheng_cli.findings import Finding
-from lianzheng_cli.history.changes import PosKey, RegisterAt
-from lianzheng_cli.history.prune import prune_texts
+from lianzheng_cli.history.changes import Audited, PosKey, RegisterAt
+from lianzheng_cli.history.prune import prune_texts, top_entries
 from lianzheng_cli.loader.decode import decode_source
 from lianzheng_cli.loader.files import parse_register_text
-from lianzheng_cli.loader.yamltree import Pos, Tree
+from lianzheng_cli.loader.yamltree import Pos, Tree, parse_tree
+from lianzheng_cli.models import Review
 from lianzheng_cli.paths import MARKDOWN_SUFFIX, REGISTER_SUFFIXES, SKIPPED_DIRS
 
 PARALLEL_THRESHOLD = 300
@@ -45,6 +47,8 @@ class Broken:
 Parsed = RegisterAt | Broken | None  # None: not a register (e.g. a handbook chapter)
 Item = tuple[bytes, str]  # file content, display path
 Pair = tuple[Item | None, Item | None]
+Peeked = tuple[str, Review | None] | None  # a register's 编号 and 审定, or None when unsure
+_TOP_SCALAR = re.compile(r"^(编号|名称):[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 
 
 def is_register_path(path: str) -> bool:
@@ -79,6 +83,57 @@ def _describe(finding: Finding | None) -> str:
     if finding is None:
         return "文件无法解析"
     return f"第 {finding.line} 行：{finding.message}" if finding.line else finding.message
+
+
+def audited(parsed: Parsed, *, with_content: bool = True) -> Audited | Broken | None:
+    """What ``lzfk audit`` keeps of a parsed file."""
+    return Audited.of(parsed, with_content=with_content) if isinstance(parsed, RegisterAt) else parsed
+
+
+def peek_id_and_name(text: str) -> tuple[str, str] | None:
+    """The top-level 编号 and 名称 of a register's text, read without parsing; None when unsure."""
+    found: dict[str, str] = {}
+    for match in _TOP_SCALAR.finditer(text):
+        value = match.group(2).split(" #", 1)[0].strip()
+        if len(value) >= 2 and value[0] in "\"'" and value[-1] == value[0]:
+            value = value[1:-1]
+        elif not value or value[0] in "\"'[]{}|>&*!%@`#":
+            return None
+        found.setdefault(match.group(1), value)
+    if "编号" not in found or "名称" not in found:
+        return None
+    return found["编号"], found["名称"]
+
+
+def peek_approval(data: bytes, display: str) -> Peeked:
+    """A register file's 编号 and 审定, from its 审定 entry alone (a few lines parsed, not the file);
+    None when unsure (Markdown, an unusual layout, anchors), and then the caller parses the file.
+
+    It says nothing of whether the whole file is a valid register: the caller decides when that matters.
+    """
+    if display.lower().endswith(MARKDOWN_SUFFIX):
+        return None
+    source = decode_source(data, display)
+    if isinstance(source, Finding):
+        return None
+    text = source.text
+    peeked = peek_id_and_name(text)
+    entries = top_entries(text)
+    if peeked is None or entries is None or any(ch in peeked[0] for ch in "\\\"'"):
+        return None
+    span = entries.get("审定")
+    if span is None:
+        return peeked[0], None
+    tree = parse_tree(text[slice(*span)], display)
+    if isinstance(tree, Finding) or not isinstance(tree.data, dict) or list(tree.data) != ["审定"]:
+        return None
+    value = tree.data["审定"]
+    if value is None:
+        return peeked[0], None
+    try:
+        return peeked[0], Review.model_validate(value)
+    except ValueError:  # pydantic's ValidationError: the whole file will say what is wrong
+        return None
 
 
 def places(tree: Tree) -> dict[PosKey, Pos]:
@@ -192,10 +247,33 @@ def _sealed(func: Callable[[T], R], item: T) -> bytes:
     return sealed_value(func(item))
 
 
-def sealed_all(items: Sequence[Item]) -> list[bytes]:
-    """parse_all, each result sealed for the cache by the process that parsed it (see cache.sealed_value)."""
+def _audited_item(item: Item) -> Audited | Broken | None:
+    return audited(parse_bytes(*item), with_content=False)
+
+
+def _content_item(item: Item) -> Audited | Broken | None:
+    return audited(parse_bytes(*item))
+
+
+def _peeked_item(item: Item) -> Peeked:
+    return peek_approval(*item)
+
+
+# What each kind of cached reading of a blob computes (see Source.read_parsed).
+READERS: dict[str, Callable[[Item], object]] = {
+    "blob": _parse_item,
+    "audit": _audited_item,  # without the content digest
+    "content": _content_item,  # with it
+    "approval": _peeked_item,
+}
+
+
+def sealed_all(items: Sequence[Item], kind: str = "blob") -> list[bytes]:
+    """Each item read as READERS[kind] reads it, sealed for the cache by the process that read it (see cache.sealed_value)."""
     ready_to_seal()
-    return _bulk(partial(_sealed, _parse_item), items, PARALLEL_THRESHOLD)
+    # A peek costs a tenth of a parse: workers repay their start-up only for many more of them.
+    threshold = PARALLEL_THRESHOLD * (8 if kind == "approval" else 1)
+    return _bulk(partial(_sealed, READERS[kind]), items, threshold)
 
 
 def sealed_pairs(pairs: Sequence[Pair], *, risks_only: bool = False) -> list[bytes]:

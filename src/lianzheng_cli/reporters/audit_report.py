@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, TextIO
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, TextIO
 
 from lianzheng_cli.findings import Summary
 from lianzheng_cli.history.audit import AuditResult, GradeEvent
@@ -17,6 +14,9 @@ from lianzheng_cli.reporters import markdown as md
 from lianzheng_cli.reporters.change_text import JSON_VERSION, change_record, describe, note
 from lianzheng_cli.reporters.common import finding_record, summary_record, summary_sentence
 from lianzheng_cli.results import ValidationResult
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def report(result: AuditResult, root: Path, name: str, out: TextIO) -> None:
@@ -28,6 +28,8 @@ def report(result: AuditResult, root: Path, name: str, out: TextIO) -> None:
     else:
         choose(name)(audit_view(result, root), out)
         if name == "text":
+            from rich.console import Console
+
             print_audit_events(result, Console(file=out, highlight=False, soft_wrap=True))
         elif name in ("github", "plain"):
             out.write("\n".join([audit_heading(result), *audit_events_text(result)]) + "\n")
@@ -45,7 +47,7 @@ def audit_view(result: AuditResult, root: Path) -> ValidationResult:
     summary = Summary(
         files=len(result.registers) + len(result.broken),
         registers=len(result.registers),
-        risk_points=sum(len(at.register.risks) for at in result.registers),
+        risk_points=sum(len(at.risks) for at in result.registers),
     )
     summary.count(result.findings)
     return ValidationResult(root, list(result.findings), summary)
@@ -75,6 +77,8 @@ def audit_events_text(result: AuditResult) -> list[str]:
 
 
 def print_audit_events(result: AuditResult, console: Console) -> None:
+    from rich.text import Text
+
     console.print(Text(audit_heading(result), style="bold"))
     for line in audit_events_text(result):
         console.print(line)

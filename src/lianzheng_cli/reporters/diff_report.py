@@ -12,12 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from itertools import groupby
-from typing import IO
-
-from rich.cells import cell_len
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import IO, TYPE_CHECKING
 
 from lianzheng_cli.history.changes import Change, Kind
 from lianzheng_cli.history.compare import Comparison
@@ -25,6 +20,11 @@ from lianzheng_cli.history.summary import COLUMNS, Row, summarise
 from lianzheng_cli.reporters import markdown as md
 from lianzheng_cli.reporters.change_text import JSON_VERSION, change_record, describe, endpoint_record, heading, note, unexplained
 from lianzheng_cli.reporters.common import native_path
+
+if TYPE_CHECKING:  # rich is imported where text is laid out: json and Markdown need none of it
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
 _STYLE = {
     Kind.ADDED: "green",
@@ -42,6 +42,8 @@ _STYLE = {
 
 
 def print_text(comparison: Comparison, console: Console) -> None:
+    from rich.text import Text
+
     if not console.is_terminal and console.color_system is None:
         write_plain(comparison, console.file, console)
         return
@@ -102,6 +104,8 @@ def write_plain(comparison: Comparison, out: IO[str], console: Console) -> None:
 
 
 def _plain_lines(out: IO[str], console: Console, lines: list[str], *, markup: bool = False) -> None:
+    from rich.text import Text
+
     for line in lines:
         if _RICH_SPECIAL.isdisjoint(line) and not (markup and ("[" in line or ":" in line)):
             out.write(line + "\n")
@@ -112,6 +116,8 @@ def _plain_lines(out: IO[str], console: Console, lines: list[str], *, markup: bo
 def _plain_table(rows: list[Row], total: Row) -> str | None:
     """The summary table drawn as rich draws it when it fits (heavy head, one space of padding,
     counts right-aligned); None for a cell rich would change (a control character)."""
+    from rich.cells import cell_len
+
     header = ["部门", *(title for _, title, _ in COLUMNS)]
     body = [
         [row.department, *(str(row.counts[key]) if row.counts[key] else "" for key, _, _ in COLUMNS)] for row in [*rows, total]
@@ -137,6 +143,8 @@ def _plain_table(rows: list[Row], total: Row) -> str | None:
 
 
 def _summary_table(rows: list[Row], total: Row) -> Table:
+    from rich.table import Table
+
     table = Table(title=_TABLE_TITLE, title_justify="left", show_lines=False)
     table.add_column("部门", overflow="fold")
     for _, title, _ in COLUMNS:
@@ -160,6 +168,8 @@ def _change_parts(change: Change) -> list[tuple[str, str]]:
 
 
 def _change_line(change: Change) -> Text:
+    from rich.text import Text
+
     line = Text()
     for text, style in _change_parts(change):
         line.append(text, style=style)

@@ -1,18 +1,25 @@
-"""Reports of ``lzfk log``: terminal (rich), Markdown and JSON (documented in docs/history.md)."""
+"""Reports of ``lzfk log``: terminal (rich), plain text, Markdown and JSON (documented in docs/history.md).
+
+Output that is not for a terminal is made without rich (see ``render``): the light entry path
+(``history_entry``) prints it without importing rich at all, and the full path prints the same text.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from rich.console import Console
-from rich.text import Text
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from lianzheng_cli.history.changes import Change
 from lianzheng_cli.history.timeline import Entry, Timeline
 from lianzheng_cli.reporters import markdown as md
 from lianzheng_cli.reporters.change_text import JSON_VERSION, change_record, describe, note
 from lianzheng_cli.reporters.common import native_path
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+PLAIN_FORMATS = ("text", "markdown", "json")
 
 
 def _title(found: Timeline) -> str:
@@ -35,20 +42,39 @@ def _change_text(change: Change, found: Timeline) -> str:
     return f"{change.kind.label}  {subject}{describe(change)}" + (f"（{reason}）" if reason else "")
 
 
-def print_text(found: Timeline, console: Console) -> None:
-    console.print(Text(_title(found), style="bold"))
+def _lines(found: Timeline) -> Iterator[tuple[str, str]]:
+    """The text report as (line, rich style) pairs; a style of "markup" marks a line rich reads as markup."""
+    yield _title(found), "bold"
     for entry in found.entries:
-        console.print(Text(_commit_line(entry), style="cyan"))
+        yield _commit_line(entry), "cyan"
         paths = sorted({change.path for change in entry.changes})
         for change in entry.changes:
-            console.print("    " + _change_text(change, found))
+            yield "    " + _change_text(change, found), "markup"
         for broken in entry.broken:
-            console.print(
-                Text(f"    无法解析 {native_path(broken.path)}：{broken.message}（此次修改无法逐项比较）", style="yellow")
-            )
+            yield f"    无法解析 {native_path(broken.path)}：{broken.message}（此次修改无法逐项比较）", "yellow"
         if paths:
-            console.print(Text("    文件：" + "、".join(native_path(p) for p in paths), style="dim"))
-    console.print(Text(_where(found), style="dim"))
+            yield "    文件：" + "、".join(native_path(p) for p in paths), "dim"
+    yield _where(found), "dim"
+
+
+def print_text(found: Timeline, console: Console) -> None:
+    """The text report on a terminal, in colour."""
+    from rich.text import Text
+
+    for line, style in _lines(found):
+        console.print(line if style == "markup" else Text(line, style=style))
+
+
+def plain_text(found: Timeline) -> str:
+    """The text report for a file or a pipe: the lines as they are, no colour, no markup."""
+    return "".join(line + "\n" for line, _ in _lines(found))
+
+
+def render(found: Timeline, name: str) -> str:
+    """The report in one of PLAIN_FORMATS, as written to a file or a pipe."""
+    if name == "json":
+        return to_json(found)
+    return markdown(found) if name == "markdown" else plain_text(found)
 
 
 def markdown(found: Timeline) -> str:

@@ -1,0 +1,204 @@
+"""The light path of ``lzfk log`` (history_entry) prints exactly what the full command prints, and a kept
+report is replayed only while nothing it depends on changed."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from lianzheng_cli.history.compare import open_source
+from lianzheng_cli.history.gitio import GitRepo
+from lianzheng_cli.history.replay import replay_log
+from lianzheng_cli.history.timeline import timeline
+from lianzheng_cli.history_entry import _FORMATS, light_history, parse
+from lianzheng_cli.reporters import log_report
+from lianzheng_cli.repository import require_repository
+from tests.history.conftest import Repo
+from tests.history.registers import yearly_2025
+from tests.history.test_cli_diff import lzfk
+from tests.history.test_fast_history import PURCHASER, busy_history
+
+IDENTS = ["YJK-CG-01", "YJK-01", "YJK-CG-02", "YJK-YS", "CWK-CN-02"]
+
+
+def light(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int | None, str]:
+    capsys.readouterr()
+    code = light_history(args)
+    return code, capsys.readouterr().out
+
+
+def replayed(root: Path, ident: str, name: str = "text", rev: str = "HEAD") -> str | None:
+    with GitRepo(root) as repo:
+        return replay_log(root, repo, rev, ident, name)
+
+
+@pytest.mark.parametrize("name", _FORMATS)
+def test_light_and_full_paths_print_the_same(busy: Repo, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    for ident in IDENTS:
+        args = ["log", ident, "-C", str(busy.root), "-f", name]
+        computed = light(args, capsys)  # nothing kept yet: computed here, without typer or rich
+        again = light(args, capsys)  # replayed
+        full = lzfk("log", ident, "-f", name, cwd=busy.root)
+        assert full.exit_code == 0, full.output
+        assert computed == again == (0, full.stdout)
+        assert replayed(busy.root, ident, name) == full.stdout
+
+
+@pytest.fixture
+def busy(year_repo: Repo) -> Repo:
+    busy_history(year_repo, merge=False)
+    return year_repo
+
+
+def test_the_plain_text_is_what_rich_wrote_to_a_file(busy: Repo) -> None:
+    source = open_source(require_repository(busy.root))
+    with source.repo:
+        for ident in IDENTS:
+            found = timeline(source, ident)
+            buffer = io.StringIO()
+            log_report.print_text(found, Console(file=buffer, highlight=False, soft_wrap=True))
+            assert log_report.plain_text(found) == buffer.getvalue()
+
+
+def test_a_new_commit_is_never_answered_from_the_old_report(two_years: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["log", "YJK-CG-01", "-C", str(two_years.root)]
+    before = light(args, capsys)[1]
+    files = yearly_2025()
+    path = "registers/药剂科/药品采购员.yaml"
+    two_years.write(path, files[path].replace("等级: 二级", "等级: 三级", 1))
+    two_years.commit("再次降级", date="2026-01-05T10:00:00+08:00")
+    after = light(args, capsys)[1]
+    assert after != before and "再次降级" in after
+    assert after == lzfk("log", "YJK-CG-01", cwd=two_years.root).stdout
+    old = light([*args, "--rev", "HEAD~1"], capsys)[1]
+    assert old == before
+
+
+def test_a_changed_lzfk_yaml_is_a_new_report(two_years: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["log", "YJK-CG-01", "-C", str(two_years.root), "-f", "json"]
+    light(args, capsys)
+    assert replayed(two_years.root, "YJK-CG-01", "json") is not None
+    config = two_years.root / "lzfk.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "# 改过\n", encoding="utf-8")
+    assert replayed(two_years.root, "YJK-CG-01", "json") is None
+
+
+def test_no_replay_where_the_commit_id_does_not_fix_the_history(two_years: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    light(["log", "YJK-CG-01", "-C", str(two_years.root)], capsys)
+    assert replayed(two_years.root, "YJK-CG-01") is not None
+    two_years.git("replace", "--graft", "HEAD")  # HEAD shown as a root commit: its history is different
+    assert replayed(two_years.root, "YJK-CG-01") is None
+    two_years.git("replace", "-d", two_years.git("rev-parse", "HEAD").strip())
+    assert replayed(two_years.root, "YJK-CG-01") is not None
+
+
+def test_a_shallow_clone_takes_the_full_path(two_years: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clone = tmp_path / "shallow"
+    two_years.git("clone", "-q", "--depth", "1", f"file://{two_years.top}", str(clone))
+    assert light(["log", "YJK-CG-01", "-C", str(clone)], capsys)[0] is None
+    result = lzfk("log", "YJK-CG-01", cwd=clone)
+    assert result.exit_code == 2 and "浅克隆" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["log"],
+        ["log", "A", "B"],
+        ["log", "A", "--deepen"],
+        ["log", "A", "--help"],
+        ["log", "A", "-f", "docx"],
+        ["log", "A", "-f"],
+        ["log", "A", "--rev", "X", "--rev", "Y"],
+        ["diff", "A"],
+    ],
+    ids=" ".join,
+)
+def test_anything_unusual_is_left_to_the_full_path(args: list[str]) -> None:
+    assert parse(args) is None
+
+
+def test_options_are_read_as_typer_reads_them() -> None:
+    found = parse(["log", " X-01 ", "--rev=2024", "--format=json", "-C", "库"])
+    assert found is not None and (found.ident, found.rev, found.format, found.directory) == ("X-01", "2024", "json", Path("库"))
+
+
+def test_an_unknown_id_takes_the_full_path(two_years: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert light(["log", "没有-01", "-C", str(two_years.root)], capsys)[0] is None
+
+
+def test_a_replay_imports_neither_the_parsers_nor_the_framework(two_years: Repo) -> None:
+    script = (
+        "import sys\n"
+        "from lianzheng_cli.history_entry import light_history\n"
+        f"code = light_history(['log', 'YJK-CG-01', '-C', {str(two_years.root)!r}])\n"
+        "heavy = [m for m in ('typer', 'rich', 'pydantic', 'yaml', 'lianzheng_cli.models') if m in sys.modules]\n"
+        "print(code, heavy, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    second = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert first.stderr.strip() == "0 ['pydantic', 'yaml', 'lianzheng_cli.models']"  # computed, without typer or rich
+    assert second.stderr.strip() == "0 []"
+    assert first.stdout == second.stdout == lzfk("log", "YJK-CG-01", cwd=two_years.root).stdout
+
+
+def test_the_moved_file_is_followed_on_both_paths(busy: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = light(["log", "YJK-CG-01", "-C", str(busy.root)], capsys)
+    assert code == 0 and "registers/药剂科/采购/采购员.yaml" in out and PURCHASER in out
+
+
+# -- diff and audit -----------------------------------------------------------------------------
+
+LIGHT_RUNS = [
+    ["diff", "--year", "2024", "--year", "2025", "-f", "json"],
+    ["diff", "2024", "HEAD", "--format=markdown"],
+    ["diff", "HEAD~3", "-f", "json"],  # against the working tree
+    ["audit", "-f", "json", "--date", "2025-06-30"],
+    ["audit", "--format", "markdown", "--date", "2025-06-30", "--days", "100"],
+    ["audit", "-f", "plain", "--date", "2025-06-30", "-r", "HEAD~2"],
+    ["audit", "-f", "sarif", "--date", "2026-06-30"],
+]
+
+
+@pytest.mark.parametrize("args", LIGHT_RUNS, ids=" ".join)
+def test_diff_and_audit_print_what_the_full_path_prints(busy: Repo, args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    (busy.root / "registers/药剂科/科室.yaml").write_text("类型: 科室\n", encoding="utf-8")  # an uncommitted edit
+    full = lzfk(args[0], *args[1:], cwd=busy.root)
+    assert full.exit_code in (0, 1), full.output
+    assert light([args[0], "-C", str(busy.root), *args[1:]], capsys) == (full.exit_code, full.stdout)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["diff", "2024", "HEAD"],  # text: laid out by rich
+        ["diff", "2024", "HEAD", "-f", "docx"],
+        ["diff", "2024", "HEAD", "-f", "json", "-o", "x.json"],
+        ["diff", "2024", "HEAD", "-f", "json", "--deepen"],
+        ["diff", "--year", "二〇二四", "-f", "json"],
+        ["audit"],  # text
+        ["audit", "-f", "github"],
+        ["audit", "-f", "json", "--summary", "s.md"],
+        ["audit", "-f", "json", "--days", "0"],
+        ["audit", "-f", "json", "--date", "明天"],
+        ["audit", "-f", "json", "extra"],
+        ["grade"],
+    ],
+    ids=" ".join,
+)
+def test_what_the_light_path_does_not_answer_goes_to_the_full_path(
+    two_years: Repo, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert light([args[0], "-C", str(two_years.root), *args[1:]], capsys) == (None, "")
+
+
+def test_an_error_goes_to_the_full_path_which_reports_it(two_years: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert light(["diff", "-C", str(two_years.root), "没有这个版本", "HEAD", "-f", "json"], capsys) == (None, "")
+    assert lzfk("diff", "没有这个版本", "HEAD", "-f", "json", cwd=two_years.root).exit_code == 2
