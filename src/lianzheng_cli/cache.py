@@ -231,12 +231,15 @@ class ResultCache:
         return found
 
     def put_many(self, items: Iterable[tuple[str, Any]]) -> None:
+        self.put_sealed((key, _dumps(value)) for key, value in items)
+
+    def put_sealed(self, items: Iterable[tuple[str, bytes]]) -> None:
+        """Store values already sealed by sealed_value."""
         if self._db is None:
             return
-        rows = [(key, _dumps(value)) for key, value in items]
         try:
             with self._db:
-                self._db.executemany(f"INSERT OR REPLACE INTO {self._TABLE} VALUES (?, ?)", rows)
+                self._db.executemany(f"INSERT OR REPLACE INTO {self._TABLE} VALUES (?, ?)", list(items))
         except sqlite3.Error:
             return
 
@@ -332,16 +335,6 @@ class ParsedBlobs(ResultCache):
             with self._db:
                 self._db.execute(f"DELETE FROM {self._TABLE}")
                 self._db.execute(f"INSERT INTO {self._TABLE} VALUES (?, ?)", (_STAMP_KEY, stamp))
-
-    def put_sealed(self, items: Iterable[tuple[str, bytes]]) -> None:
-        """Store values already sealed by sealed_value."""
-        if self._db is None:
-            return
-        try:
-            with self._db:
-                self._db.executemany(f"INSERT OR REPLACE INTO {self._TABLE} VALUES (?, ?)", items)
-        except sqlite3.Error:
-            return
 
     def key(self, *parts: str) -> str:
         return hashlib.blake2b("\0".join((self._stamp, *parts)).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
