@@ -31,6 +31,7 @@ _PLAIN_DATE = re.compile(r"^(\s*日期: )'(\d{4}-\d{2}-\d{2})'$", re.MULTILINE)
 FLOW_KEYS = frozenset(("在岗人员", "风险因素", "分管", "副组长", "成员"))
 _STR_TAG = "tag:yaml.org,2002:str"
 _MAX_SIMPLE_KEY = 128  # ruamel.yaml writes a longer key as an explicit "? key"
+_WORDS = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff0-9A-Za-z_.\-]*")  # e.g. 财务科-岗位00001-01
 _LINE_LIMIT = 4000  # below the emitter's width (4096): no line is folded
 
 
@@ -82,6 +83,9 @@ class _Layout:
         self._analyze = yaml.emitter.analyze_scalar
         self._resolver = yaml.resolver
         self._scalars: dict[tuple[str, bool, bool], str] = {}
+        # Implicit resolvers are found by a text's first character: none for an ideograph.
+        firsts = list(yaml.resolver.versioned_resolver)
+        self._words = all(isinstance(first, str) and first[:1] < "\u4e00" for first in firsts)
 
     def document(self, data: Any) -> str:
         lines: list[str] = []
@@ -129,6 +133,11 @@ class _Layout:
         known = self._scalars.get((value, flow, key))
         if known is not None:
             return known
+        if self._words and _WORDS.fullmatch(value) and not (key and len(value) >= _MAX_SIMPLE_KEY):
+            # What the analysis below says of such a text (no indicator, space, break or
+            # special character: plain in block and flow), without its loop over characters.
+            self._scalars[(value, flow, key)] = value
+            return value
         analysis = self._analyze(value)
         if analysis.multiline or (key and len(value) >= _MAX_SIMPLE_KEY):
             raise _Declined
@@ -250,7 +259,11 @@ def _check(text: str, expected: dict[str, Any], display: str) -> None:
 
 def confirm(tree: Tree | Finding | None, expected: dict[str, Any], display: str) -> None:
     """Raise WriteError unless tree (lzfk's parse of a text about to be written) holds exactly expected."""
-    if not isinstance(tree, Tree) or _plain(tree.data) != _plain(expected):
+    if not isinstance(tree, Tree):
+        raise WriteError(f"{display}：写出的内容与预期不符，已放弃写入", hint="请把源文件报告给维护者")
+    # A parsed tree holds only text, None, lists and mappings, so equal as it stands means
+    # equal as text too; only otherwise are both compared as text.
+    if tree.data != expected and _plain(tree.data) != _plain(expected):
         raise WriteError(f"{display}：写出的内容与预期不符，已放弃写入", hint="请把源文件报告给维护者")
 
 
