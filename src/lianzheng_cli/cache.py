@@ -248,13 +248,13 @@ class ResultCache:
         if self._db is None:
             return
         try:
-            total = self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+            total = self._db.execute(f"SELECT COUNT(*) FROM {self._TABLE}").fetchone()[0]
             if total <= 2 * len(keep) + 100:
                 return
             with self._db:
                 self._db.execute("CREATE TEMP TABLE keep (key TEXT PRIMARY KEY)")
                 self._db.executemany("INSERT INTO keep VALUES (?)", ((k,) for k in keep))
-                self._db.execute("DELETE FROM results WHERE key NOT IN (SELECT key FROM keep)")
+                self._db.execute(f"DELETE FROM {self._TABLE} WHERE key NOT IN (SELECT key FROM keep)")
                 self._db.execute("DROP TABLE keep")
         except sqlite3.Error:
             return
@@ -302,6 +302,25 @@ def ready_to_seal() -> None:
 
 def unsealed_value(blob: bytes, kind: type | tuple[type, ...]) -> Any:
     return _loads(blob, kind)
+
+
+class LoadedFiles(ResultCache):
+    """Register files as ``loading`` keeps them (the model, the outcome, the grades), keyed
+    like ``results`` by content, suffix, path and the checker's fingerprint: a command that
+    loads the repository (the exports) parses and checks only the files changed since the
+    last load. Its own table: validate's pruning leaves it alone, and it is pruned by its own
+    user."""
+
+    _TABLE = "loaded"
+
+    def __init__(self, root: Path, *, enabled: bool = True) -> None:
+        super().__init__(root, enabled=enabled)
+        if self._db is not None:
+            try:
+                self._db.execute(f"CREATE TABLE IF NOT EXISTS {self._TABLE} (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+            except sqlite3.Error:
+                self.close()
+                self._db = None
 
 
 _STAMP_KEY = "lzfk-version"  # not a hex digest: never the key of an entry
