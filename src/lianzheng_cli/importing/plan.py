@@ -23,6 +23,7 @@ from lianzheng_cli.importing.roundtrip import RoundTrip, apply_roundtrip, is_edi
 from lianzheng_cli.importing.sources import SUFFIXES, SourceResult, read_source
 from lianzheng_cli.importing.vocabulary import FIELDS, Vocabulary
 from lianzheng_cli.loader.files import ParsedFile, parse_register_file, parse_register_text
+from lianzheng_cli.paths import MARKDOWN_SUFFIX
 from lianzheng_cli.repository import Repository, list_files, require_repository
 from lianzheng_cli.validation import result_place, root_prefix
 
@@ -280,7 +281,7 @@ def _emit_all(items: list[tuple[dict[str, Any], str, Path]], root: Path, checker
 def _emit(item: tuple[dict[str, Any], str, Path]) -> _Emitted:
     data, header, path = item
     prefix, checker = _EMIT_CONTEXT[0]
-    if checker is None:
+    if checker is None or path.suffix.lower() == MARKDOWN_SUFFIX:  # new files are YAML; validate reads .md otherwise
         return new_file_text(data, header), None
     text = unchecked_new_file_text(data, header)
     encoded = text.encode("utf-8")
