@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from lianzheng_cli.cache import ParsedBlobs, unsealed_value
 from lianzheng_cli.config import Config
 from lianzheng_cli.findings import Finding
+from lianzheng_cli.gcpause import quiet_gc
 from lianzheng_cli.history.changes import RegisterAt, department_index
 from lianzheng_cli.history.gitio import FileChange, GitRepo
 from lianzheng_cli.history.parsing import (
@@ -23,7 +24,6 @@ from lianzheng_cli.history.parsing import (
     Parsed,
     is_register_path,
     parse_all,
-    quiet_gc,
     sealed_all,
     sealed_pairs,
 )

@@ -15,6 +15,7 @@ from lianzheng_cli.checking import Checker, check_parsed
 from lianzheng_cli.errors import ConfigError, UsageError
 from lianzheng_cli.findings import Finding, Severity
 from lianzheng_cli.fsutil import write_many_atomic
+from lianzheng_cli.gcpause import quiet_gc
 from lianzheng_cli.importing.build import IdSpace, combine, is_leadership, register_data, relative_path, risk_data
 from lianzheng_cli.importing.emit import appended_text, confirm, new_file_text, unchecked_new_file_text
 from lianzheng_cli.importing.read_doc import convert_docs
@@ -97,7 +98,9 @@ def plan_import(
     editable = [p for p in files if is_editable_workbook(p)]
     report.roundtrips = [plan_roundtrip(p, _display(p, repository), loaded) for p in editable]
     files = [p for p in files if p not in editable]
-    with tempfile.TemporaryDirectory(prefix="lzfk-import-") as work:
+    # What is read lives until the import ends: the collector pauses, then leaves it frozen
+    # (also for the worker processes that emit the files, see _emit_all).
+    with tempfile.TemporaryDirectory(prefix="lzfk-import-") as work, quiet_gc():
         docs = [p for p in files if p.suffix.lower() == ".doc"]
         converted = convert_docs(docs, Path(work)) if docs else {}
         for path in files:
@@ -105,8 +108,8 @@ def plan_import(
             report.sources.append(
                 read_source(path, display, vocabulary, default_department=default_department, converted=converted.get(path))
             )
-    registers = combine([r for s in report.sources for r in s.registers])
-    _resolve(report, registers, loaded, target, force=force)
+        registers = combine([r for s in report.sources for r in s.registers])
+        _resolve(report, registers, loaded, target, force=force)
     return report
 
 
