@@ -22,6 +22,7 @@ from typing import Any
 from lianzheng_cli.cache import LoadedFiles, content_key, digest
 from lianzheng_cli.checking import Checker, FileOutcome, assemble, check_parsed, failed, known_ids
 from lianzheng_cli.findings import Finding, Severity
+from lianzheng_cli.gcpause import quiet_gc
 from lianzheng_cli.grading.engine import UNFILLED_GRADE, Grade, grade_risk
 from lianzheng_cli.grading.rollup import RegisterGrade, register_grades
 from lianzheng_cli.grading.ruleset import RuleSet, RuleSetError
@@ -185,23 +186,26 @@ def _cached_files(repository: Repository, checker: Checker, files: list[Path], *
     (read once: what is checked is what the key names) was loaded before."""
     store = LoadedFiles(repository.root)
     live: set[str] = set()
+    # What is loaded lives until the command ends: unpickling it with the collector on
+    # would rescan everything loaded so far, again and again.
     try:
-        for start in range(0, len(files), _CACHE_BATCH):
-            batch = files[start : start + _CACHE_BATCH]
-            read = [_read_for_key(repository, checker, path) for path in batch]
-            keys = [key for key, _ in read]
-            live.update(key for key in keys if key)
-            found = {key: value for key, value in store.get_many([k for k in keys if k], tuple).items() if _is_checked(value)}
-            missing = [index for index, key in enumerate(keys) if key is None or key not in found]
-            fresh = _checked_files(
-                repository, checker, [batch[i] for i in missing], parallel=parallel, read=[read[i][1] for i in missing]
-            )
-            computed = dict(zip(missing, fresh, strict=True))
-            # A chapter keeps its tree, whose positions are keyed by the ids of its nodes: never stored.
-            store.put_many((key, item) for index, item in computed.items() if (key := keys[index]) and item[0].tree is None)
-            for index, key in enumerate(keys):
-                yield computed[index] if index in computed else found[key or ""]
-        store.prune(live)
+        with quiet_gc():
+            for start in range(0, len(files), _CACHE_BATCH):
+                batch = files[start : start + _CACHE_BATCH]
+                read = [_read_for_key(repository, checker, path) for path in batch]
+                keys = [key for key, _ in read]
+                live.update(key for key in keys if key)
+                found = {key: value for key, value in store.get_many([k for k in keys if k], tuple).items() if _is_checked(value)}
+                missing = [index for index, key in enumerate(keys) if key is None or key not in found]
+                fresh = _checked_files(
+                    repository, checker, [batch[i] for i in missing], parallel=parallel, read=[read[i][1] for i in missing]
+                )
+                computed = dict(zip(missing, fresh, strict=True))
+                # A chapter keeps its tree, whose positions are keyed by the ids of its nodes: never stored.
+                store.put_many((key, item) for index, item in computed.items() if (key := keys[index]) and item[0].tree is None)
+                for index, key in enumerate(keys):
+                    yield computed[index] if index in computed else found[key or ""]
+            store.prune(live)
     finally:
         store.close()
 
