@@ -13,8 +13,10 @@ Every figure is a whole process (floors too: ``--floor`` runs one in its own pro
 ``--repeat`` times after one untimed warm-up; wall time, CPU time (user + system, the
 process and the children it waited for) and peak memory come from ``os.wait4``; each is
 printed as min / median / max. Imports start from a fresh copy of an empty repository every
-run. Targets (issue “The way in”), judged on the median wall time: forms under 20 s, the
-workbook under 3 s, the export under 5 s, on 2 cores.
+run. Targets (issue “The way in”), judged on the median wall time and on the median CPU time:
+forms under 20 s, the workbook under 3 s, the export under 5 s, on 2 cores. The export is timed
+warm (its warm-up run fills the repository's cache, as any second export finds it) and, in a
+row of its own, with the cache removed before each run.
 
     .venv/bin/python bench/importing.py             # full size
     .venv/bin/python bench/importing.py --quick     # 100 forms, 1,000 rows, 500 posts
@@ -90,6 +92,14 @@ def line(label: str, runs: list[Run]) -> str:
     wall, cpu = [r.wall for r in runs], [r.cpu for r in runs]
     peak = statistics.median(r.peak for r in runs)
     return f"  {label:40s} wall {spread(wall)}   cpu {spread(cpu)}   peak {peak:5.0f} MB"
+
+
+def verdict(target: float, runs: list[Run]) -> str:
+    """The target judged on the median wall time and on the median CPU time: on a shared
+    machine the wall time is inflated by the others' load, the CPU time much less."""
+    wall, cpu = statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs)
+    judged = ", ".join(f"{name} {'met' if value < target else 'NOT met'}" for name, value in (("wall", wall), ("cpu", cpu)))
+    return f"  target < {target:g} s: {judged}"
 
 
 def repository(folder: Path) -> Path:
@@ -250,12 +260,11 @@ def import_figure(
     written = sum(1 for _ in (work / f"{name}-run" / "run" / "registers").rglob("*.yaml"))
     dry = repeated([*LZFK, "import", "--dry-run", str(source)], empty, repeat)
     peer = repeated(peer_command, work, repeat)
-    met = statistics.median(r.wall for r in runs) < target
     print(f"import {what}, {written} files written        min    med    max")
     print(line("lzfk import", runs))
     print(line("lzfk import --dry-run", dry))
     print(line(f"floor: {peer_label}", peer))
-    print(f"  target < {target:g} s: {'met' if met else 'NOT met'}")
+    print(verdict(target, runs))
     return [r.output for r in runs if r.code not in (0, 1) or written < expected]
 
 
@@ -295,16 +304,22 @@ def run(forms: int, rows: int, posts: int, work: Path, repeat: int) -> int:
     unit = work / "unit"
     generate(unit, posts)
     out = work / "汇总表.xlsx"
+
+    def uncached() -> Path:
+        shutil.rmtree(unit / ".lzfk_cache", ignore_errors=True)
+        return unit
+
+    cold = repeated([*LZFK, "export", "xlsx", "--out", str(out)], unit, repeat, uncached)
     runs = repeated([*LZFK, "export", "xlsx", "--out", str(out)], unit, repeat)
-    failed += [r.output for r in runs if r.code != 0]
+    failed += [r.output for r in cold + runs if r.code != 0]
     editable = repeated([*LZFK, "export", "xlsx", "--editable", "--out", str(work / "汇总表-可编辑.xlsx")], unit, repeat)
     peer = repeated(floor("openpyxl", workbook_cells(out, work / "cells.json")), work, repeat)
-    met = statistics.median(r.wall for r in runs) < 5
     print(f"export xlsx, {posts:,}-post unit (load and validate included)")
+    print(line("lzfk export xlsx, no cache", cold))
     print(line("lzfk export xlsx", runs))
     print(line("lzfk export xlsx --editable", editable))
     print(line("floor: openpyxl write-only, same cells", peer))
-    print(f"  target < 5 s: {'met' if met else 'NOT met'}")
+    print(verdict(5, runs))
     if failed:
         print(failed[0][-2000:])
     return 1 if failed else 0

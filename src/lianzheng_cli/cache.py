@@ -242,12 +242,15 @@ class ResultCache:
         return found
 
     def put_many(self, items: Iterable[tuple[str, Any]]) -> None:
+        self.put_sealed((key, _dumps(value)) for key, value in items)
+
+    def put_sealed(self, items: Iterable[tuple[str, bytes]]) -> None:
+        """Store values already sealed by sealed_value."""
         if self._db is None:
             return
-        rows = [(key, _dumps(value)) for key, value in items]
         try:
             with self._db:
-                self._db.executemany(f"INSERT OR REPLACE INTO {self._TABLE} VALUES (?, ?)", rows)
+                self._db.executemany(f"INSERT OR REPLACE INTO {self._TABLE} VALUES (?, ?)", list(items))
         except sqlite3.Error:
             return
 
@@ -312,6 +315,25 @@ def unsealed_value(blob: bytes, kind: type | tuple[type, ...]) -> Any:
     return _loads(blob, kind)
 
 
+class LoadedFiles(ResultCache):
+    """Register files as ``loading`` keeps them (the model, the outcome, the grades), keyed
+    like ``results`` by content, suffix, path and the checker's fingerprint: a command that
+    loads the repository (the exports) parses and checks only the files changed since the
+    last load. Its own table: validate's pruning leaves it alone, and it is pruned by its own
+    user."""
+
+    _TABLE = "loaded"
+
+    def __init__(self, root: Path, *, enabled: bool = True) -> None:
+        super().__init__(root, enabled=enabled)
+        if self._db is not None:
+            try:
+                self._db.execute(f"CREATE TABLE IF NOT EXISTS {self._TABLE} (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+            except sqlite3.Error:
+                self.close()
+                self._db = None
+
+
 _STAMP_KEY = "lzfk-version"  # not a hex digest: never the key of an entry
 
 
@@ -344,27 +366,8 @@ class ParsedBlobs(ResultCache):
                 self._db.execute(f"DELETE FROM {self._TABLE}")
                 self._db.execute(f"INSERT INTO {self._TABLE} VALUES (?, ?)", (_STAMP_KEY, stamp))
 
-    def put_sealed(self, items: Iterable[tuple[str, bytes]]) -> None:
-        """Store values already sealed by sealed_value."""
-        if self._db is None:
-            return
-        try:
-            with self._db:
-                self._db.executemany(f"INSERT OR REPLACE INTO {self._TABLE} VALUES (?, ?)", items)
-        except sqlite3.Error:
-            return
-
     def key(self, *parts: str) -> str:
         return hashlib.blake2b("\0".join((self._stamp, *parts)).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
-
-
-class LoadedFiles(ParsedBlobs):
-    """Files of the working tree as ``loading`` parsed, checked and graded them, keyed by the
-    bytes read (content-addressed, so no stat is trusted), the path shown, everything the checks
-    depend on and lzfk's code: a build after one edit parses one file. Its own table, pruned to
-    about the live files by ``prune``."""
-
-    _TABLE = "loaded"
 
 
 # -- replaying a whole run -------------------------------------------------------------
@@ -720,15 +723,10 @@ def _loads_quietly(blob: bytes, kind: type) -> Any:
     """_loads with the cyclic garbage collector paused: tens of thousands of small objects,
     without cycles, would otherwise be walked several times while they are built (measured:
     0.5 s instead of 0.15 s for the facts of 20,000 files)."""
-    import gc
+    from lianzheng_cli.gcpause import quiet_gc
 
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with quiet_gc():
         return _loads(blob, kind)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def dependency_digests(root: Path, paths: Iterable[Path]) -> dict[str, str]:

@@ -20,17 +20,20 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Any
 
-from lianzheng_cli.cache import LoadedFiles, digest, sealed_value
+from lianzheng_cli.cache import LoadedFiles, content_key, digest
 from lianzheng_cli.checking import Checker, FileOutcome, assemble, check_parsed, failed, known_ids
 from lianzheng_cli.findings import Finding, Severity
+from lianzheng_cli.gcpause import quiet_gc
 from lianzheng_cli.grading.engine import UNFILLED_GRADE, Grade, grade_risk
 from lianzheng_cli.grading.rollup import RegisterGrade, register_grades
 from lianzheng_cli.grading.ruleset import RuleSet, RuleSetError
 from lianzheng_cli.ledger import Ledger, load_ledger
-from lianzheng_cli.loader.files import ParsedFile, parse_register_file, validate_register_tree
+from lianzheng_cli.loader.files import ParsedFile, parse_register_bytes, parse_register_file, validate_register_tree
 from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.loader.yamltree import Tree
 from lianzheng_cli.models import Register
+from lianzheng_cli.paths import MARKDOWN_SUFFIX
+from lianzheng_cli.printable import is_safe
 from lianzheng_cli.repository import Repository, list_files, require_repository
 from lianzheng_cli.results import ValidationResult
 
@@ -96,13 +99,13 @@ class LoadedRepository:
         return self.repository.config.grades[grade.rank]
 
 
-def load_repository(start: Path | Repository, *, parallel: bool = False, use_cache: bool = False) -> LoadedRepository:
+def load_repository(start: Path | Repository, *, parallel: bool = False, cached: bool = False) -> LoadedRepository:
     """Load the repository at or above start (ConfigError when lzfk.yaml is missing or invalid).
 
     parallel: parse and check the files in one forked worker per core (``lzfk build``, where
     the load is the one phase that would otherwise keep a core idle).
-    use_cache: take each file unchanged since an earlier load from the cache (``cache.LoadedFiles``)
-    instead of parsing, checking and grading it again.
+    cached: keep each register file's result in the cache by its content, and take it from
+    there the next time (the exports, run again and again on an unchanged repository).
     """
     repository = start if isinstance(start, Repository) else require_repository(start)
     try:
@@ -112,9 +115,8 @@ def load_repository(start: Path | Repository, *, parallel: bool = False, use_cac
     files, _ = list_files(repository)
     loaded = LoadedRepository(repository, ValidationResult(repository.root), ruleset=checker.ruleset)
     outcomes: list[tuple[str, FileOutcome]] = []
-    cached = _cached_files(repository, checker, files, parallel=parallel) if use_cache else None
-    checked = cached if cached is not None else _checked_files(repository, checker, files, parallel=parallel)
-    for parsed, outcome, grades, complete in checked:
+    checked = _cached_files if cached else _checked_files
+    for parsed, outcome, grades, complete in checked(repository, checker, files, parallel=parallel):
         outcomes.append((parsed.path, outcome))
         _keep(loaded, parsed, grades, complete)
     facts = [outcome.facts for _, outcome in outcomes if outcome.facts is not None]
@@ -129,9 +131,13 @@ _CHUNK = 100
 _STATE: tuple[Repository, Checker] | None = None  # what forked workers inherit
 
 
-def _check_file(repository: Repository, checker: Checker, path: Path) -> Checked:
-    """One file parsed and checked; a register's tree is dropped (a stand-in register made first)."""
-    parsed = parse_register_file(path, repository.display(path), repository.root)
+def _check_file(repository: Repository, checker: Checker, path: Path, data: bytes | None = None) -> Checked:
+    """One file parsed and checked; a register's tree is dropped (a stand-in register made first).
+    data: the file's bytes, when the caller read them (they are what is checked)."""
+    if data is None:
+        parsed = parse_register_file(path, repository.display(path), repository.root)
+    else:
+        parsed = parse_register_bytes(data, repository.display(path), markdown=path.suffix.lower() == MARKDOWN_SUFFIX)
     outcome, grades = check_parsed(parsed, checker)
     complete = True
     if parsed.is_register and parsed.register is None:
@@ -144,62 +150,90 @@ def _check_file(repository: Repository, checker: Checker, path: Path) -> Checked
     return parsed, outcome, grades, complete
 
 
-def _check_chunk(paths: list[Path]) -> list[Checked]:
+def _check_chunk(files: list[tuple[Path, bytes | None]]) -> list[Checked]:
     assert _STATE is not None
     repository, checker = _STATE
-    return [_check_file(repository, checker, path) for path in paths]
+    return [_check_file(repository, checker, path, data) for path, data in files]
 
 
-def _checked_files(repository: Repository, checker: Checker, files: list[Path], *, parallel: bool) -> Iterator[Checked]:
-    """Every file checked, in order: here, or by one forked worker per core."""
+def _checked_files(
+    repository: Repository, checker: Checker, files: list[Path], *, parallel: bool, read: list[bytes | None] | None = None
+) -> Iterator[Checked]:
+    """Every file checked, in order: here, or by one forked worker per core. read: each
+    file's bytes where the caller read them already."""
+    contents: list[bytes | None] = read if read is not None else [None] * len(files)
     workers = min(os.cpu_count() or 1, 2)
     if not parallel or workers < 2 or len(files) < PARALLEL_THRESHOLD or "fork" not in get_all_start_methods():
-        for path in files:
-            yield _check_file(repository, checker, path)
+        for path, data in zip(files, contents, strict=True):
+            yield _check_file(repository, checker, path, data)
         return
     global _STATE
     _STATE = (repository, checker)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-            chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
+            pairs = list(zip(files, contents, strict=True))
+            chunks = [pairs[i : i + _CHUNK] for i in range(0, len(pairs), _CHUNK)]
             for checked in pool.map(_check_chunk, chunks):
                 yield from checked
     finally:
         _STATE = None
 
 
-def _cached_files(repository: Repository, checker: Checker, files: list[Path], *, parallel: bool) -> list[Checked] | None:
-    """Every file checked, in order: those the cache holds for their current bytes from it, the
-    others checked (and kept for the next load); None when there is no cache to use."""
+_CACHE_BATCH = 1000  # files read and looked up at a time: memory stays flat at any size
+
+
+def _cached_files(repository: Repository, checker: Checker, files: list[Path], *, parallel: bool) -> Iterator[Checked]:
+    """_checked_files, each register file's result taken from the cache when its content
+    (read once: what is checked is what the key names) was loaded before."""
     store = LoadedFiles(repository.root)
+    live: set[str] = set()
+    # What is loaded lives until the command ends: unpickling it with the collector on
+    # would rescan everything loaded so far, again and again.
     try:
-        if not store.enabled:
-            return None
-        keys = {path: _content_key(store, checker, repository, path) for path in files}
-        found = store.get_many([key for key in keys.values() if key is not None], tuple)
-        missing = [path for path in files if keys[path] not in found]
-        fresh = dict(zip(missing, _checked_files(repository, checker, missing, parallel=parallel), strict=True))
-        store.put_sealed((key, sealed_value(fresh[path])) for path in missing if (key := keys[path]) is not None)
-        store.prune({key for key in keys.values() if key is not None})
-        return [fresh[path] if path in fresh else _checked(found[str(keys[path])]) for path in files]
+        with quiet_gc():
+            for start in range(0, len(files), _CACHE_BATCH):
+                batch = files[start : start + _CACHE_BATCH]
+                read = [_read_for_key(repository, checker, path) for path in batch]
+                keys = [key for key, _ in read]
+                live.update(key for key in keys if key)
+                found = {key: value for key, value in store.get_many([k for k in keys if k], tuple).items() if _is_checked(value)}
+                missing = [index for index, key in enumerate(keys) if key is None or key not in found]
+                fresh = _checked_files(
+                    repository, checker, [batch[i] for i in missing], parallel=parallel, read=[read[i][1] for i in missing]
+                )
+                computed = dict(zip(missing, fresh, strict=True))
+                # A chapter keeps its tree, whose positions are keyed by the ids of its nodes: never stored.
+                store.put_many((key, item) for index, item in computed.items() if (key := keys[index]) and item[0].tree is None)
+                for index, key in enumerate(keys):
+                    yield computed[index] if index in computed else found[key or ""]
+            store.prune(live)
     finally:
         store.close()
 
 
-def _content_key(store: LoadedFiles, checker: Checker, repository: Repository, path: Path) -> str | None:
-    """The key of a regular file's current bytes (None for anything else: it is checked, never cached)."""
+def _read_for_key(repository: Repository, checker: Checker, path: Path) -> tuple[str | None, bytes | None]:
+    """The file's cache key and bytes; (None, None) when it cannot be read (checking it says why)."""
+    display = repository.display(path)
+    if not is_safe(display):
+        return None, None
     try:
-        if not S_ISREG(os.lstat(path).st_mode):
-            return None
+        if not S_ISREG(os.lstat(path).st_mode):  # a link or special file is checked, never cached
+            return None, None
         data, _ = read_bytes(path, repository.root)
     except OSError:
-        return None
-    return store.key(checker.fingerprint, repository.display(path), digest(data))
+        return None, None
+    suffix = path.suffix.lower()
+    return content_key(digest(data), suffix, f"{checker.fingerprint}|loaded|{display}"), data
 
 
-def _checked(value: Any) -> Checked:
-    parsed, outcome, grades, complete = value
-    return parsed, outcome, grades, complete
+def _is_checked(value: Any) -> bool:
+    return (
+        len(value) == 4
+        and isinstance(value[0], ParsedFile)
+        and isinstance(value[1], FileOutcome)
+        and isinstance(value[2], list)
+        and isinstance(value[3], bool)
+    )
 
 
 def _keep(loaded: LoadedRepository, parsed: ParsedFile, grades: list[Grade], complete: bool) -> None:

@@ -374,6 +374,27 @@ def _moved(cross: tuple[Finding, ...], old: RegisterFacts | None, new: RegisterF
     return tuple(out)
 
 
+def root_prefix(root: Path) -> str:
+    """What result_place takes of the repository's root (resolved once, not per file)."""
+    return str(root.resolve()) + os.sep
+
+
+def result_place(prefix: str, path: Path, data: bytes, checker: Checker) -> tuple[str, str]:
+    """The name validate shows the file at path (absolute, as its folder walk lists it) under,
+    and the key of its outcome when it holds data: what a writer that already checked data
+    (lzfk import) stores that outcome under. prefix: root_prefix of the repository."""
+    return _display(prefix, str(path)), _key(prefix, str(path), cache.digest(data), checker.fingerprint)
+
+
+def keep_outcomes(root: Path, sealed: list[tuple[str, bytes]]) -> None:
+    """Store outcomes (key, cache.sealed_value(outcome)) of files just written, each made by
+    check_parsed on the exact bytes written, so the next run reads them from the cache.
+    The key holds the content's digest: a file changed since is checked again."""
+    results = cache.ResultCache(root)
+    results.put_sealed(sealed)
+    results.close()
+
+
 def _key(prefix: str, path: str, digest: str, fingerprint: str) -> str:
     display = _display(prefix, path)
     return cache.content_key(digest, os.path.splitext(path)[1].lower(), f"{fingerprint}|{display}")

@@ -240,3 +240,11 @@ def test_many_new_files_in_the_worker_processes_as_in_one(tmp_path: Path, monkey
         trees[name] = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "registers").rglob("*.yaml"))}
     assert len(trees["parallel"]) == 260 > threshold_in_use
     assert trees["parallel"] == trees["serial"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(emit._WORDS, fullmatch=True).filter(lambda text: len(text) < emit._MAX_SIMPLE_KEY))
+def test_texts_of_words_are_written_plain_as_ruamel_writes_them(text: str) -> None:
+    """The layout writes such texts plain without asking ruamel.yaml's analysis: the same bytes."""
+    data = {text: text, "在岗人员": [text, text], "风险点": [{"名称": text}]}
+    assert layout(data) == ruamel_body(data)

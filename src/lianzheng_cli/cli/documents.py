@@ -99,7 +99,7 @@ def _checked_source(
 
     repository, config_findings, _ = open_repository(start)
     with spinner("正在读取和检查登记表……"):
-        loaded = load_repository(repository, parallel=parallel, use_cache=use_cache) if repository is not None else None
+        loaded = load_repository(repository, parallel=parallel, cached=use_cache) if repository is not None else None
     errors = config_findings if loaded is None else loaded.errors
     config_failed = loaded is None or loaded.result.config_failed
     if loaded is None or config_failed or (errors and not draft):

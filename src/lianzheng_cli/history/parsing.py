@@ -10,12 +10,10 @@ they cannot change the diff, and most risk points in a changed file are unchange
 
 from __future__ import annotations
 
-import gc
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from multiprocessing import get_context
@@ -23,6 +21,7 @@ from typing import TypeVar
 
 from lianzheng_cli.cache import ready_to_seal, sealed_value
 from lianzheng_cli.findings import Finding
+from lianzheng_cli.gcpause import quiet_gc
 from lianzheng_cli.history.changes import Audited, PosKey, RegisterAt
 from lianzheng_cli.history.prune import prune_texts, top_entries
 from lianzheng_cli.loader.decode import decode_source
@@ -205,23 +204,6 @@ def _without(at: RegisterAt, ids: set[str]) -> RegisterAt:
             found[key] = pos
     register = at.register.model_copy(update={"risks": [at.register.risks[index] for index in kept]})
     return RegisterAt(at.path, register, found)
-
-
-@contextmanager
-def quiet_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while many long-lived objects are built, then freeze them.
-
-    The objects built here live until the command ends and hold no cycles worth finding;
-    without the freeze, the next collection would walk all of them (measured: 0.3 s).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def _bulk(func: Callable[[T], R], items: Sequence[T], threshold: int) -> list[R]:

@@ -14,6 +14,7 @@ from typing import Any
 from lianzheng_cli.cache import ParsedBlobs, unsealed_value
 from lianzheng_cli.config import Config
 from lianzheng_cli.findings import Finding
+from lianzheng_cli.gcpause import quiet_gc
 from lianzheng_cli.history.changes import Audited, RegisterAt, department_index
 from lianzheng_cli.history.gitio import FileChange, GitRepo
 from lianzheng_cli.history.parsing import (
@@ -25,7 +26,6 @@ from lianzheng_cli.history.parsing import (
     is_register_path,
     parse_all,
     peek_id_and_name,
-    quiet_gc,
     sealed_all,
     sealed_pairs,
 )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lianzheng_cli.importing.items import Group, grouped, split_items, texts
 from lianzheng_cli.importing.records import Collector, ImportedMeasure, ImportedReview
+from lianzheng_cli.importing.table import CACHED_TEXTS
 from lianzheng_cli.importing.vocabulary import Vocabulary, stage_heading
 
 NAME_LIMIT = 40
@@ -16,6 +18,7 @@ _SIGNER = re.compile(r"(?:签\s*字|签\s*名|审核人|审定人|负责人)\s*[
 _BLANK_FORM = re.compile(r"[（(]?\s*(?:签字|签名|盖章|公章)\s*[)）]?|年\s*月\s*日")
 
 
+@lru_cache(maxsize=CACHED_TEXTS)
 def one_line(text: str) -> str:
     return "".join(part.strip() for part in text.split("\n")).strip("；;。 ")
 

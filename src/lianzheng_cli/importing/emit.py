@@ -14,6 +14,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.nodes import ScalarNode
 
 from lianzheng_cli.errors import WriteError
+from lianzheng_cli.findings import Finding
 from lianzheng_cli.loader.yamltree import Tree, parse_tree
 
 
@@ -30,6 +31,7 @@ _PLAIN_DATE = re.compile(r"^(\s*日期: )'(\d{4}-\d{2}-\d{2})'$", re.MULTILINE)
 FLOW_KEYS = frozenset(("在岗人员", "风险因素", "分管", "副组长", "成员"))
 _STR_TAG = "tag:yaml.org,2002:str"
 _MAX_SIMPLE_KEY = 128  # ruamel.yaml writes a longer key as an explicit "? key"
+_WORDS = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff0-9A-Za-z_.\-]*")  # e.g. 财务科-岗位00001-01
 _LINE_LIMIT = 4000  # below the emitter's width (4096): no line is folded
 
 
@@ -81,6 +83,9 @@ class _Layout:
         self._analyze = yaml.emitter.analyze_scalar
         self._resolver = yaml.resolver
         self._scalars: dict[tuple[str, bool, bool], str] = {}
+        # Implicit resolvers are found by a text's first character: none for an ideograph.
+        firsts = list(yaml.resolver.versioned_resolver)
+        self._words = all(isinstance(first, str) and first[:1] < "\u4e00" for first in firsts)
 
     def document(self, data: Any) -> str:
         lines: list[str] = []
@@ -128,6 +133,11 @@ class _Layout:
         known = self._scalars.get((value, flow, key))
         if known is not None:
             return known
+        if self._words and _WORDS.fullmatch(value) and not (key and len(value) >= _MAX_SIMPLE_KEY):
+            # What the analysis below says of such a text (no indicator, space, break or
+            # special character: plain in block and flow), without its loop over characters.
+            self._scalars[(value, flow, key)] = value
+            return value
         analysis = self._analyze(value)
         if analysis.multiline or (key and len(value) >= _MAX_SIMPLE_KEY):
             raise _Declined
@@ -152,32 +162,51 @@ def _new_file_yaml() -> tuple[YAML, _Layout]:
 
 def laid_out_text(data: dict[str, Any], header: str) -> str | None:
     """A new file's text by _Layout, checked; None where ruamel.yaml must write it (ruamel_text)."""
-    try:
-        body = _new_file_yaml()[1].document(data)
-    except _Declined:
-        return None
-    return _finish(body, data, header)
+    text = _laid_out(data, header)
+    if text is not None:
+        _check(text, data, "新文件")
+    return text
 
 
 def ruamel_text(data: dict[str, Any], header: str) -> str:
     """A new file's text as ruamel.yaml writes it, checked."""
-    stream = io.StringIO()
-    _new_file_yaml()[0].dump(_flow_marked(data), stream)
-    return _finish(stream.getvalue(), data, header)
+    text = _ruamel(data, header)
+    _check(text, data, "新文件")
+    return text
 
 
 def new_file_text(data: dict[str, Any], header: str) -> str:
     """A new register file: a comment naming its source, then the register in block style."""
-    return laid_out_text(data, header) or ruamel_text(data, header)
+    text = unchecked_new_file_text(data, header)
+    _check(text, data, "新文件")
+    return text
 
 
-def _finish(body: str, data: dict[str, Any], header: str) -> str:
+def unchecked_new_file_text(data: dict[str, Any], header: str) -> str:
+    """new_file_text before its check: for a caller that parses the text anyway and hands
+    the tree to confirm (lzfk import checks each new file as validate would, once)."""
+    return _laid_out(data, header) or _ruamel(data, header)
+
+
+def _laid_out(data: dict[str, Any], header: str) -> str | None:
+    try:
+        body = _new_file_yaml()[1].document(data)
+    except _Declined:
+        return None
+    return _finish(body, header)
+
+
+def _ruamel(data: dict[str, Any], header: str) -> str:
+    stream = io.StringIO()
+    _new_file_yaml()[0].dump(_flow_marked(data), stream)
+    return _finish(stream.getvalue(), header)
+
+
+def _finish(body: str, header: str) -> str:
     comments = "".join(f"# {line}\n" for line in header.splitlines())
     # A date written as text is quoted by the emitter (YAML 1.2 would read it as a date);
     # lzfk reads every scalar as text, so the plain form the clerks write is safe and kept.
-    text = comments + _PLAIN_DATE.sub(r"\1\2", body)
-    _check(text, data, "新文件")
-    return text
+    return comments + _PLAIN_DATE.sub(r"\1\2", body)
 
 
 def appended_text(text: str, risks: list[dict[str, Any]], display: str) -> str:
@@ -225,8 +254,16 @@ def commented(value: Any) -> Any:
 
 def _check(text: str, expected: dict[str, Any], display: str) -> None:
     """Read what is about to be written with lzfk's own parser: it must say exactly what was meant."""
-    tree = parse_tree(text, display)
-    if not isinstance(tree, Tree) or _plain(tree.data) != _plain(expected):
+    confirm(parse_tree(text, display), expected, display)
+
+
+def confirm(tree: Tree | Finding | None, expected: dict[str, Any], display: str) -> None:
+    """Raise WriteError unless tree (lzfk's parse of a text about to be written) holds exactly expected."""
+    if not isinstance(tree, Tree):
+        raise WriteError(f"{display}：写出的内容与预期不符，已放弃写入", hint="请把源文件报告给维护者")
+    # A parsed tree holds only text, None, lists and mappings, so equal as it stands means
+    # equal as text too; only otherwise are both compared as text.
+    if tree.data != expected and _plain(tree.data) != _plain(expected):
         raise WriteError(f"{display}：写出的内容与预期不符，已放弃写入", hint="请把源文件报告给维护者")
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from lianzheng_cli.importing.table import CACHED_TEXTS
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CHINESE = "一二三四五六七八九十"
@@ -22,6 +25,11 @@ class Item:
 
 def split_items(text: str) -> list[Item]:
     """Items of a cell in order; unnumbered lines and ；-separated parts are items too."""
+    return list(_split_items(text))
+
+
+@lru_cache(maxsize=CACHED_TEXTS)  # items are immutable; callers get their own list
+def _split_items(text: str) -> tuple[Item, ...]:
     items: list[Item] = []
     for line in text.split("\n"):
         line = line.strip()
@@ -42,7 +50,7 @@ def split_items(text: str) -> list[Item]:
             body = line[match.end() : end].strip(" ；;，,。")
             if body:
                 items.append(Item(_number(match.group(0)), body))
-    return items
+    return tuple(items)
 
 
 def _accepted(line: str) -> list[re.Match[str]]:

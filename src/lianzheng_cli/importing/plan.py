@@ -10,18 +10,23 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from lianzheng_cli.errors import UsageError
+from lianzheng_cli.cache import ready_to_seal, sealed_value
+from lianzheng_cli.checking import Checker, check_parsed
+from lianzheng_cli.errors import ConfigError, UsageError
 from lianzheng_cli.findings import Finding, Severity
 from lianzheng_cli.fsutil import write_many_atomic
+from lianzheng_cli.gcpause import quiet_gc
 from lianzheng_cli.importing.build import IdSpace, combine, is_leadership, register_data, relative_path, risk_data
-from lianzheng_cli.importing.emit import appended_text, new_file_text
+from lianzheng_cli.importing.emit import appended_text, confirm, new_file_text, unchecked_new_file_text
 from lianzheng_cli.importing.read_doc import convert_docs
 from lianzheng_cli.importing.records import ImportedRegister, ImportedRisk
 from lianzheng_cli.importing.roundtrip import RoundTrip, apply_roundtrip, is_editable_workbook, plan_roundtrip
 from lianzheng_cli.importing.sources import SUFFIXES, SourceResult, read_source
 from lianzheng_cli.importing.vocabulary import FIELDS, Vocabulary
-from lianzheng_cli.loader.files import ParsedFile, parse_register_file
+from lianzheng_cli.loader.files import ParsedFile, parse_register_file, parse_register_text
+from lianzheng_cli.paths import MARKDOWN_SUFFIX
 from lianzheng_cli.repository import Repository, list_files, require_repository
+from lianzheng_cli.validation import result_place, root_prefix
 
 
 @dataclass
@@ -93,7 +98,9 @@ def plan_import(
     editable = [p for p in files if is_editable_workbook(p)]
     report.roundtrips = [plan_roundtrip(p, _display(p, repository), loaded) for p in editable]
     files = [p for p in files if p not in editable]
-    with tempfile.TemporaryDirectory(prefix="lzfk-import-") as work:
+    # What is read lives until the import ends: the collector pauses, then leaves it frozen
+    # (also for the worker processes that emit the files, see _emit_all).
+    with tempfile.TemporaryDirectory(prefix="lzfk-import-") as work, quiet_gc():
         docs = [p for p in files if p.suffix.lower() == ".doc"]
         converted = convert_docs(docs, Path(work)) if docs else {}
         for path in files:
@@ -101,8 +108,8 @@ def plan_import(
             report.sources.append(
                 read_source(path, display, vocabulary, default_department=default_department, converted=converted.get(path))
             )
-    registers = combine([r for s in report.sources for r in s.registers])
-    _resolve(report, registers, loaded, target, force=force)
+        registers = combine([r for s in report.sources for r in s.registers])
+        _resolve(report, registers, loaded, target, force=force)
     return report
 
 
@@ -121,18 +128,28 @@ def read_registers(repository: Repository) -> RegisterFiles:
 
 
 def apply_import(report: ImportReport, repository_root: Path) -> None:
-    """Write the planned files, then validate the repository and keep what concerns them."""
+    """Write the planned files, then validate the repository and keep what concerns them.
+
+    Each new file is parsed once, before it is written: that parse both confirms the text
+    says what was meant and gives validate's outcome for it, which goes into validate's
+    cache, so the validation after writing reads it from there instead of checking again.
+    """
+    from lianzheng_cli.validation import keep_outcomes, validate
+
     written = [w for w in report.writes if (w.text is not None or w.data is not None) and w.action in ("新建", "合并", "覆盖")]
     fresh = [w for w in written if w.text is None and w.data is not None]
-    for write, text in zip(fresh, _emit_all([(w.data or {}, w.header) for w in fresh]), strict=True):
+    checker = _checker(repository_root) if fresh else None
+    emitted = _emit_all([(w.data or {}, w.header, w.path) for w in fresh], repository_root, checker)
+    for write, (text, _) in zip(fresh, emitted, strict=True):
         write.text = text
     write_many_atomic((w.path, (w.text or "").encode("utf-8")) for w in written)
+    outcomes = [outcome for _, outcome in emitted if outcome is not None]
+    if outcomes:
+        keep_outcomes(repository_root, outcomes)
     edited = [display for trip in report.roundtrips for display in apply_roundtrip(trip)]
     report.dry_run = False
     if not written and not edited:
         return
-    from lianzheng_cli.validation import validate
-
     result = validate(repository_root)
     displays = {w.display for w in written} | set(edited)
     report.validation = [f for f in result.findings if f.path in displays]
@@ -237,19 +254,46 @@ def _resolve(
 
 
 PARALLEL_EMIT = 200
+_Emitted = tuple[str, tuple[str, bytes] | None]  # a new file's text; its cache key and sealed outcome
+# Set before the worker processes fork (a rule set's predicates cannot be pickled).
+_EMIT_CONTEXT: list[tuple[str, Checker | None]] = []  # root_prefix of the repository, its checker
 
 
-def _emit_all(items: list[tuple[dict[str, Any], str]]) -> list[str]:
-    """New files' text, each checked by parsing it back; many of them in two processes."""
+def _checker(root: Path) -> Checker | None:
+    """The checker validate will use, or None when the rules do not load (validate reports that)."""
+    try:
+        checker = Checker.for_repository(require_repository(root))
+        checker.fingerprint  # noqa: B018 - computed once here, inherited by the workers
+    except ConfigError:  # a RuleSetError too
+        return None
+    return checker
+
+
+def _emit_all(items: list[tuple[dict[str, Any], str, Path]], root: Path, checker: Checker | None) -> list[_Emitted]:
+    """New files' text, each checked by parsing it back, and validate's outcome of it; many
+    of them in two processes."""
+    _EMIT_CONTEXT[:] = [(root_prefix(root), checker)]
     workers = min(os.cpu_count() or 1, 2)
     if workers < 2 or len(items) < PARALLEL_EMIT:
         return [_emit(item) for item in items]
+    ready_to_seal()
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
         return list(pool.map(_emit, items, chunksize=max(len(items) // (workers * 4), 1)))
 
 
-def _emit(item: tuple[dict[str, Any], str]) -> str:
-    return new_file_text(*item)
+def _emit(item: tuple[dict[str, Any], str, Path]) -> _Emitted:
+    data, header, path = item
+    prefix, checker = _EMIT_CONTEXT[0]
+    if checker is None or path.suffix.lower() == MARKDOWN_SUFFIX:  # new files are YAML; validate reads .md otherwise
+        return new_file_text(data, header), None
+    text = unchecked_new_file_text(data, header)
+    encoded = text.encode("utf-8")
+    display, key = result_place(prefix, path, encoded, checker)
+    # What validate does with these bytes (check_bytes; the text has no BOM to decode).
+    parsed = parse_register_text(text, display, markdown=False)
+    confirm(parsed.tree, data, "新文件")
+    outcome, _ = check_parsed(parsed, checker)
+    return text, (key, sealed_value(outcome))
 
 
 def _new_id(register: ImportedRegister, department_id: str | None, existing: _Existing) -> str:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Cell texts repeat down a table (a 一览表's measures, types, grades): the pure functions of
+# a cell's text keep this many distinct texts' results.
+CACHED_TEXTS = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,7 @@ class ReadFailure(Exception):
         self.where = where
 
 
+@lru_cache(maxsize=CACHED_TEXTS)
 def clean(text: str) -> str:
     """Cell text as a value: line breaks normalised, control characters gone, ends trimmed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x07", "")

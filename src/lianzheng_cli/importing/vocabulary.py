@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lianzheng_cli.config import Config
-from lianzheng_cli.importing.table import squeeze
+from lianzheng_cli.importing.table import CACHED_TEXTS, squeeze
 
 # Canonical field → header words seen on real registers. A unit adds its own words in
 # lzfk.yaml under 导入表头 (same field names).
@@ -73,6 +74,7 @@ _PAREN = re.compile(r"[（(][^）)]*[）)]$")
 _PUNCT = re.compile(r"[*:：#＊]")
 
 
+@lru_cache(maxsize=CACHED_TEXTS)  # asked of every mapped cell of every row (repeated headers)
 def header_key(text: str) -> str:
     return _PUNCT.sub("", squeeze(text))
 
@@ -150,6 +152,7 @@ _STAGE_HEAD = re.compile(
 )
 
 
+@lru_cache(maxsize=CACHED_TEXTS)
 def stage_heading(text: str) -> tuple[int, str] | None:
     """(stage index, rest) when text opens with a stage word and a colon (事前：…)."""
     match = _STAGE_HEAD.match(text)
