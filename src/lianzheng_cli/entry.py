@@ -63,11 +63,11 @@ def fast_validate(argv: list[str]) -> int | None:
     from lianzheng_cli.reporters import FORMAT_NAMES
     from lianzheng_cli.results import exit_code
 
-    name = str(options.get("format", "auto"))
+    name = options.get("format", "auto")
     if name not in FORMAT_NAMES:
         return None
     emit_findings(result, name)
-    return exit_code(result, strict=bool(options.get("strict")))
+    return exit_code(result, strict="strict" in options)
 
 
 def direct_validate(argv: list[str]) -> int | None:
@@ -79,8 +79,8 @@ def direct_validate(argv: list[str]) -> int | None:
     paths, options = parsed
     from lianzheng_cli.reporters import FORMAT_NAMES
 
-    name = str(options.get("format", "auto"))
-    jobs = str(options.get("jobs", "0"))
+    name = options.get("format", "auto")
+    jobs = options.get("jobs", "0")
     if name not in FORMAT_NAMES or not jobs.isdigit():
         return None
     from lianzheng_cli.output import emit_findings
@@ -91,35 +91,25 @@ def direct_validate(argv: list[str]) -> int | None:
     start = paths[0] if paths else Path.cwd()
     try:
         with progress_bar() as hook:
-            result = validate(start, paths or None, use_cache=not options.get("no_cache"), jobs=int(jobs), progress=hook)
+            result = validate(start, paths or None, use_cache="no_cache" not in options, jobs=int(jobs), progress=hook)
     except Exception:  # noqa: BLE001 — the full path runs again and reports it (cli/boundary.py)
         return None
     emit_findings(result, name)
-    return exit_code(result, strict=bool(options.get("strict")))
+    return exit_code(result, strict="strict" in options)
 
 
-def _parse(argv: list[str], *, direct: bool = False) -> tuple[list[Path], dict[str, object]] | None:
+def _parse(argv: list[str], *, direct: bool = False) -> tuple[list[Path], dict[str, str]] | None:
     if not argv or argv[0] != "validate":
         return None
+    from lianzheng_cli.light_args import options as read_options
+
     values = {**_VALUE_OPTIONS, **_DIRECT_VALUE_OPTIONS} if direct else _VALUE_OPTIONS
     flags = {**_FLAGS, **_DIRECT_FLAGS} if direct else _FLAGS
-    paths: list[Path] = []
-    options: dict[str, object] = {}
-    rest = iter(argv[1:])
-    for arg in rest:
-        if arg in values:
-            value = next(rest, None)
-            if value is None:
-                return None
-            options[values[arg]] = value
-        elif arg.startswith("--format="):
-            options["format"] = arg.split("=", 1)[1]
-        elif arg in flags:
-            options[flags[arg]] = True
-        elif arg.startswith("-"):
-            return None  # --help, --no-cache, -j …: the full path decides
-        else:
-            paths.append(Path(arg))
+    parsed = read_options(argv[1:], values, flags=flags)
+    if parsed is None:
+        return None
+    positional, found = parsed
+    paths = [Path(arg) for arg in positional]
     if any(not path.exists() for path in paths):
         return None
-    return paths, options
+    return paths, {name: given[-1] for name, given in found.items()}

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lianzheng_cli.errors import ExitCode
+from lianzheng_cli.light_args import options
 
 if TYPE_CHECKING:
     from lianzheng_cli.history.source import Source
@@ -50,30 +51,6 @@ def light_history(argv: list[str]) -> int | None:
         return run(argv[1:])
     except Exception:  # noqa: BLE001 — the full path runs again and reports it (cli/boundary.py)
         return None
-
-
-def options(
-    args: list[str], known: dict[str, str], repeatable: frozenset[str] = frozenset()
-) -> tuple[list[str], dict[str, list[str]]] | None:
-    """Positional arguments and option values as typer reads them; None for anything else (--help, flags, a
-    value missing, an option given twice that typer would take the last of)."""
-    positional: list[str] = []
-    found: dict[str, list[str]] = {}
-    rest = iter(args)
-    for arg in rest:
-        if arg.startswith("--") and "=" in arg:
-            name, value = arg.split("=", 1)
-        elif arg in known:
-            name, value = arg, next(rest, None)  # type: ignore[assignment]
-        elif arg.startswith("-"):
-            return None  # --help, --deepen, --out, -- …: the full path decides
-        else:
-            positional.append(arg)
-            continue
-        if name not in known or value is None or (known[name] in found and known[name] not in repeatable):
-            return None
-        found.setdefault(known[name], []).append(value)
-    return positional, found
 
 
 def _directory(found: dict[str, list[str]]) -> Path:
