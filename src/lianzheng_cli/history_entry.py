@@ -12,6 +12,7 @@ the revision is and prints it, without importing the parsers or pydantic.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,7 @@ _LOG_OPTIONS = {**_REV, **_FORMAT, **_DIRECTORY}
 _DIFF_OPTIONS = {"--year": "year", "-y": "year", **_FORMAT, **_DIRECTORY}
 _AUDIT_OPTIONS = {**_FORMAT, "--date": "date", "--days": "days", **_REV, **_DIRECTORY}
 _FORMATS = ("text", "markdown", "json")  # reporters.log_report.PLAIN_FORMATS, without importing it
-_DIFF_FORMATS = ("markdown", "json")  # diff's text is laid out by rich, docx needs the renderer
+_DIFF_FORMATS = ("text", "markdown", "json")  # text off a terminal only (laid out by rich there); docx needs the renderer
 _AUDIT_FORMATS = ("json", "markdown", "plain", "gitlab", "junit", "sarif")  # not text, not github (step summary)
 
 
@@ -138,8 +139,11 @@ def _diff(args: list[str]) -> int | None:
     years = found.get("year", [])
     if name not in _DIFF_FORMATS or not all(year.strip().isdigit() for year in years):
         return None
+    from lianzheng_cli.output import stdout_for, unstyled
+
+    if name == "text" and not unstyled(sys.stdout):
+        return None
     from lianzheng_cli.history.compare import compare, endpoints, open_source
-    from lianzheng_cli.output import stdout_for
     from lianzheng_cli.reporters import diff_report
     from lianzheng_cli.repository import require_repository
 
@@ -147,6 +151,9 @@ def _diff(args: list[str]) -> int | None:
     with source.repo:
         old, new = endpoints(source.repo, revisions, [int(year) for year in years])
         comparison = compare(source, old, new, whole_registers=False)
+    if name == "text":  # the plain lines the full path's console writes to a file or pipe
+        diff_report.write_plain(comparison, stdout_for(machine=False))
+        return ExitCode.OK
     text = diff_report.markdown(comparison) if name == "markdown" else diff_report.to_json(comparison)
     stdout_for(machine=True).write(text)
     return ExitCode.OK

@@ -48,6 +48,21 @@ def stdout_is_terminal() -> bool:
     return _is_terminal(sys.stdout)
 
 
+# What makes rich style its output even where it is not a terminal.
+_STYLE_VARIABLES = ("FORCE_COLOR", "TTY_COMPATIBLE")
+
+
+def unstyled(stream: TextIO) -> bool:
+    """Whether rich would write to stream without styles or layout for a terminal: a file or a
+    pipe, and none of the variables that make rich treat one as a terminal."""
+    if any(name in os.environ for name in _STYLE_VARIABLES):
+        return False
+    try:
+        return not stream.isatty()
+    except (ValueError, OSError):
+        return False  # a stream that cannot tell is left to rich
+
+
 def _is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()

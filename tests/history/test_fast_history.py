@@ -238,6 +238,19 @@ def test_diff_text_off_a_terminal_is_what_rich_writes(two_years: Repo) -> None:
     assert plain_text(empty, 80) == rich_text(empty, 80)
 
 
+def test_diff_text_without_a_console_is_what_the_full_path_writes(two_years: Repo) -> None:
+    # The light path (history_entry) has no console: rich is imported only for a line that needs it.
+    source = open_source(require_repository(two_years.root))
+    with source.repo:
+        comparison = compare(source, endpoint(source.repo, "2024"), endpoint(source.repo, "HEAD"), whole_registers=False)
+    odd = [replace(c, department=f"{c.department}\t科", name=f"{c.name}\x07") for c in comparison.changes]
+    for case in (comparison, replace(comparison, changes=odd, unit="测试:smile:医院[red]"), replace(comparison, changes=[])):
+        full, alone = io.StringIO(), io.StringIO()
+        diff_report.print_text(case, diff_report.console_for(full))
+        diff_report.write_plain(case, alone)
+        assert alone.getvalue() == full.getvalue()
+
+
 def test_diff_text_off_a_terminal_keeps_each_table_row_on_one_line(two_years: Repo) -> None:
     narrow = lzfk("diff", "2024", "HEAD", cwd=two_years.root).output  # CliRunner: not a terminal, 80 columns
     rows = [line for line in narrow.splitlines() if line.startswith("│")]

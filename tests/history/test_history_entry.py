@@ -158,6 +158,9 @@ def test_the_moved_file_is_followed_on_both_paths(busy: Repo, capsys: pytest.Cap
 
 LIGHT_RUNS = [
     ["diff", "--year", "2024", "--year", "2025", "-f", "json"],
+    ["diff", "--year", "2024", "--year", "2025"],  # text, to a file or pipe: the plain lines
+    ["diff", "2024", "HEAD", "-f", "text"],
+    ["diff", "HEAD~3"],
     ["diff", "2024", "HEAD", "--format=markdown"],
     ["diff", "HEAD~3", "-f", "json"],  # against the working tree
     ["audit", "-f", "json", "--date", "2025-06-30"],
@@ -178,7 +181,7 @@ def test_diff_and_audit_print_what_the_full_path_prints(busy: Repo, args: list[s
 @pytest.mark.parametrize(
     "args",
     [
-        ["diff", "2024", "HEAD"],  # text: laid out by rich
+        ["diff", "2024", "HEAD", "-o", "x.txt"],
         ["diff", "2024", "HEAD", "-f", "docx"],
         ["diff", "2024", "HEAD", "-f", "json", "-o", "x.json"],
         ["diff", "2024", "HEAD", "-f", "json", "--deepen"],
@@ -197,6 +200,34 @@ def test_what_the_light_path_does_not_answer_goes_to_the_full_path(
     two_years: Repo, args: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert light([args[0], "-C", str(two_years.root), *args[1:]], capsys) == (None, "")
+
+
+@pytest.mark.parametrize("variable", ["FORCE_COLOR", "TTY_COMPATIBLE"])
+def test_diff_text_that_rich_would_style_goes_to_the_full_path(
+    two_years: Repo, variable: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["diff", "-C", str(two_years.root), "2024", "HEAD"]
+    monkeypatch.setenv(variable, "")
+    assert light(args, capsys) == (None, "")
+    monkeypatch.delenv(variable)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert light(args, capsys) == (None, "")
+
+
+def test_diff_text_imports_no_rich_layout(two_years: Repo) -> None:
+    script = (
+        "import sys\n"
+        "from lianzheng_cli.history_entry import light_history\n"
+        f"code = light_history(['diff', '2024', 'HEAD', '-C', {str(two_years.root)!r}])\n"
+        "heavy = [m for m in ('typer', 'rich.console', 'rich.text', 'rich.table') if m in sys.modules]\n"
+        "print(code, heavy, file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, env={**env, "PYTHONIOENCODING": "utf-8"}, check=True
+    )
+    assert done.stderr.decode().strip() == "0 []"
+    assert done.stdout.decode() == lzfk("diff", "2024", "HEAD", cwd=two_years.root).stdout
 
 
 def test_an_error_goes_to_the_full_path_which_reports_it(two_years: Repo, capsys: pytest.CaptureFixture[str]) -> None:

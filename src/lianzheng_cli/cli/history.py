@@ -107,11 +107,11 @@ def _emit_diff(comparison: Comparison, output_format: str, out: Path | None, roo
         err_console.print(f"已写入 {target}")
         return
     if output_format == "text" and out is None:
-        report.print_text(comparison, Console(file=stdout_for(machine=False), highlight=False, soft_wrap=True))
+        report.print_text(comparison, report.console_for(stdout_for(machine=False)))
         return
     if output_format == "text":
         buffer = io.StringIO()
-        report.print_text(comparison, Console(file=buffer, width=120, color_system=None, highlight=False, soft_wrap=True))
+        report.print_text(comparison, report.console_for(buffer, width=120, color_system=None))
         text = buffer.getvalue()
     else:
         text = report.markdown(comparison) if output_format == "markdown" else report.to_json(comparison)

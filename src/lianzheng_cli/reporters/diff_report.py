@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from itertools import groupby
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from lianzheng_cli.history.changes import Change, Kind
 from lianzheng_cli.history.compare import Comparison
@@ -39,6 +39,13 @@ _STYLE = {
 
 
 # -- terminal ------------------------------------------------------------------------
+
+
+def console_for(out: IO[str], **options: Any) -> Console:
+    """The console the text report is printed with (options: rich's, for a buffer)."""
+    from rich.console import Console
+
+    return Console(file=out, highlight=False, soft_wrap=True, **options)
 
 
 def print_text(comparison: Comparison, console: Console) -> None:
@@ -75,21 +82,24 @@ _RICH_SPECIAL = frozenset(chr(code) for code in (*range(32), 127))
 _TABLE_TITLE = "变化汇总（风险点或登记表个数）"
 
 
-def write_plain(comparison: Comparison, out: IO[str], console: Console) -> None:
-    """The text report as rich writes it off a terminal, without rich's layout engine."""
+def write_plain(comparison: Comparison, out: IO[str], console: Console | None = None) -> None:
+    """The text report as rich writes it off a terminal, without rich's layout engine. console:
+    what prints the rare line or table that needs rich (a control character, markup), made with
+    console_for(out) on first need when None: then rich is imported only for such a line."""
+    printer: Console | _Deferred = console if console is not None else _Deferred(out)
     lines = [f"年度风险变化对照：{comparison.unit}"]
-    _plain_lines(out, console, lines)
-    _plain_lines(out, console, [heading(comparison)], markup=True)
+    _plain_lines(out, printer, lines)
+    _plain_lines(out, printer, [heading(comparison)], markup=True)
     lines = [f"未纳入对照：{native_path(broken.path)}（{broken.message}）" for broken in comparison.broken]
     if not comparison.changes:
         lines.append(f"比较了 {comparison.files} 个有改动的登记表文件：风险点没有变化")
-        _plain_lines(out, console, lines)
+        _plain_lines(out, printer, lines)
         return
-    _plain_lines(out, console, lines)
+    _plain_lines(out, printer, lines)
     rows, total = summarise(comparison.changes)
     table = _plain_table(rows, total)
     if table is None:
-        console.print(_summary_table(rows, total))
+        printer.print(_summary_table(rows, total))
     else:
         out.write(table)
     lines = []
@@ -100,16 +110,29 @@ def write_plain(comparison: Comparison, out: IO[str], console: Console) -> None:
             lines.append(f"  {changes[0].register_name}（{native_path(changes[0].path)}）")
             lines += ["".join(text for text, _ in _change_parts(change)) for change in changes]
     lines.append(f"比较了 {comparison.files} 个有改动的登记表文件，共 {len(comparison.changes)} 项变化")
-    _plain_lines(out, console, lines)
+    _plain_lines(out, printer, lines)
 
 
-def _plain_lines(out: IO[str], console: Console, lines: list[str], *, markup: bool = False) -> None:
-    from rich.text import Text
+class _Deferred:
+    """A console made on first use, for write_plain's rare lines that need rich."""
 
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.made: Console | None = None
+
+    def print(self, renderable: object) -> None:
+        if self.made is None:
+            self.made = console_for(self.out)
+        self.made.print(renderable)
+
+
+def _plain_lines(out: IO[str], console: Console | _Deferred, lines: list[str], *, markup: bool = False) -> None:
     for line in lines:
         if _RICH_SPECIAL.isdisjoint(line) and not (markup and ("[" in line or ":" in line)):
             out.write(line + "\n")
         else:
+            from rich.text import Text
+
             console.print(line if markup else Text(line))
 
 

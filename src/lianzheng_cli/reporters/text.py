@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from itertools import groupby
 
 from lianzheng_cli.findings import Finding, Severity
 from lianzheng_cli.loader.raw import read_bytes
+from lianzheng_cli.output import unstyled
 from lianzheng_cli.printable import visible
 from lianzheng_cli.reporters.common import native_path, summary_sentence
 from lianzheng_cli.results import ValidationResult
@@ -18,26 +18,15 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-# What makes rich style its output even where it is not a terminal.
-_STYLE_VARIABLES = ("FORCE_COLOR", "TTY_COMPATIBLE")
 
 
 def report(result: ValidationResult, out: TextIO) -> None:
-    if not result.findings and _unstyled(out):
+    if not result.findings and unstyled(out):
         # A clean run into a file or pipe is one plain line: what rich would write, without
         # its ~25 ms import (the pre-commit hook and the cached runs print just this).
         out.write(summary_sentence(result.summary) + "\n")
         return
     _report(result, out)
-
-
-def _unstyled(out: TextIO) -> bool:
-    if any(name in os.environ for name in _STYLE_VARIABLES):
-        return False
-    try:
-        return not out.isatty()
-    except (ValueError, OSError):
-        return False
 
 
 def _report(result: ValidationResult, out: TextIO) -> None:
