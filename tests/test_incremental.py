@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from lianzheng_cli import cache, validation
+from lianzheng_cli import cache, quick_replay, validation
 from lianzheng_cli.results import ValidationResult
 from tests.helpers import INVALID, VALID, copy_case
 
@@ -232,7 +232,7 @@ def test_a_record_from_another_machine_is_not_built_on(
     root = copy_case(INVALID / "lz202-lz205-unresolved-reference", tmp_path / "repo")
     validation.validate(root)
     _edit(root / "registers" / "院长.yaml", "主持医院全面工作", "主持全面工作")
-    monkeypatch.setattr(cache, "_KEY", [b"k" * 32])  # another machine's key
+    monkeypatch.setattr(quick_replay, "_KEY", [b"k" * 32])  # another machine's key
     assert _answer(validation.validate(root)) == _cold(root)
     assert incremental == []
 

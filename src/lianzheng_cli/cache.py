@@ -30,10 +30,15 @@ from functools import cached_property
 from pathlib import Path
 from stat import S_ISREG
 
-from lianzheng_cli import __version__
+from lianzheng_cli import quick_replay as quick
 from lianzheng_cli.findings import Finding, display_path
 from lianzheng_cli.loader.raw import read_bytes
 from lianzheng_cli.paths import CACHE_DIR, CONFIG_FILE, LEDGER_DIR, ledger_listing, locate_root, walk_registers
+from lianzheng_cli.quick_replay import RACY_NS as RACY_NS
+from lianzheng_cli.quick_replay import code_stamp as code_stamp
+from lianzheng_cli.quick_replay import digest as digest
+from lianzheng_cli.quick_replay import file_stamp as file_stamp
+from lianzheng_cli.quick_replay import target_files as target_files
 from lianzheng_cli.results import ValidationResult
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~8 ms of every replay); mypy knows the name
@@ -44,9 +49,6 @@ if TYPE_CHECKING:
 
 DB_NAME = "results.sqlite3"
 RECORD_FORMAT = 3
-# A file changed within this many ns of being indexed could change again in the same
-# mtime tick unnoticed (git's "racy" case): such entries are re-read, not trusted.
-RACY_NS = 2_000_000_000
 _BATCH = 500
 _WHOLE_INDEX = 2_000  # above this many files, the stat index is read whole
 _UNPICKLING_ERRORS = (
@@ -68,47 +70,15 @@ _SAFE_BUILTINS = frozenset(("set", "frozenset", "tuple", "list", "dict", "str", 
 _SAFE_PATHS = frozenset(("PosixPath", "WindowsPath", "PurePosixPath", "PureWindowsPath", "Path"))
 
 
-_MAC_SIZE = 32
-_KEY: list[bytes] = []
+_MAC_SIZE = quick.MAC_SIZE
 
 
 def user_cache_dir() -> Path:
     """lzfk's folder in the user's cache ($XDG_CACHE_HOME, else ~/.cache), never in a repository."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lzfk"
+    return Path(quick.user_cache_path())
 
 
-def _machine_key() -> bytes:
-    """A random key in the user's cache folder (never in the repository), made on first use.
-
-    Where none can be kept, a key for this process only: the cache then helps within a run.
-    """
-    if _KEY:
-        return _KEY[0]
-    base = user_cache_dir()
-    path = base / "cache-key"
-    try:
-        key = path.read_bytes()
-        if len(key) != _MAC_SIZE:
-            raise OSError("short key")
-    except OSError:
-        key = os.urandom(_MAC_SIZE)
-        try:
-            base.mkdir(parents=True, exist_ok=True)
-            temp = base / f".cache-key.{os.getpid()}"
-            temp.write_bytes(key)
-            os.chmod(temp, 0o600)
-            os.replace(temp, path)
-            key = path.read_bytes()  # another process may have won the race: use the key that stays
-        except OSError:
-            pass
-    _KEY.append(key)
-    return key
-
-
-def _seal_key_mac(data: bytes) -> bytes:
-    import hmac
-
-    return hmac.new(_machine_key(), data, "sha256").digest()
+_seal_key_mac = quick.mac
 
 
 def seal(data: bytes) -> str:
@@ -151,7 +121,7 @@ def _dumps(value: Any) -> bytes:
 def _loads(blob: bytes, kind: type | tuple[type, ...]) -> Any:
     """A cached value, or UnpicklingError when it is not one this machine's lzfk wrote (of the expected type).
 
-    Every blob carries an HMAC under a key kept outside the repository (see _machine_key),
+    Every blob carries an HMAC under a key kept outside the repository (see quick_replay.machine_key),
     so a cache committed to a pull request, or copied from another machine, is only a miss:
     it can neither forge a pass nor get a pickle run.
     """
@@ -172,10 +142,6 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ino INTEGER, digest TEXT)",
 )
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 def folder(root: Path, name: str) -> Path:
@@ -308,7 +274,7 @@ def sealed_value(value: Any) -> bytes:
 
 
 def ready_to_seal() -> None:
-    _machine_key()
+    quick.machine_key()
 
 
 def unsealed_value(blob: bytes, kind: type | tuple[type, ...]) -> Any:
@@ -390,10 +356,6 @@ class RunParts:
     facts_token: str = ""  # names the RunFacts stored with this run ("" when none)
 
 
-_WORD = (1 << 64) - 1
-_KIND_MASK, _REGULAR = 0o170000, 0o100000  # stat.S_IFMT, stat.S_IFREG, inlined in the hot loop
-
-
 @dataclass(frozen=True)
 class FileIndex:
     """A run's own stat index, compact: every replay loads it, and one comparison of the
@@ -409,10 +371,8 @@ class FileIndex:
     @classmethod
     def of(cls, files: dict[str, Entry]) -> FileIndex:
         names = sorted(files)
-        # A stamp beyond 64 bits (a negative mtime) is kept wrapped: it never equals the real
-        # one, so that file is only read again.
-        words = array("Q", (value & _WORD for name in names for value in files[name][:3]))
-        return cls("\0".join(names), words.tobytes(), "\0".join(files[name][3] for name in names))
+        stamps = quick.packed_stamps([files[name][:3] for name in names])
+        return cls("\0".join(names), stamps, "\0".join(files[name][3] for name in names))
 
     @cached_property
     def paths(self) -> list[str]:
@@ -437,28 +397,15 @@ class FileIndex:
         words.frombytes(self.stamps)
         return words
 
-    def suspects(self, files: list[str]) -> list[int]:
+    def suspects(self, files: list[str], statuses: list[os.stat_result] | None = None) -> list[int]:
         """The positions of files (the indexed names, in order) whose stamp is not as indexed,
         changed too recently to tell (git's racy case) or that are not regular files: only
-        those need reading to know whether they changed."""
-        statuses = list(map(os.stat, files))
-        words = array("Q")
-        add = words.extend
-        newest, kinds = 0, _REGULAR
-        try:
-            for st in statuses:  # the loop every replay makes over every file: kept lean
-                mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
-                add((st.st_size, mtime ^ (ctime << 1), st.st_ino))  # file_stamp(st)
-                if mtime > newest:
-                    newest = mtime
-                if ctime > newest:
-                    newest = ctime
-                kinds |= st.st_mode & _KIND_MASK
-        except OverflowError:
-            pass
-        else:
-            if kinds == _REGULAR and newest < time.time_ns() - RACY_NS and words.tobytes() == self.stamps:
-                return []
+        those need reading to know whether they changed. statuses: the files' os.stat, when
+        just taken."""
+        if statuses is None:
+            statuses = list(map(os.stat, files))
+        if quick.stamps_unchanged(statuses, self.stamps):
+            return []
         indexed = self._words()
         self._digests  # noqa: B018 — a damaged index fails here, before any file is read
         recent = time.time_ns() - RACY_NS
@@ -476,7 +423,7 @@ class FileIndex:
             return self
         words, digests = self._words(), list(self._digests)
         for i, entry in fresh.items():
-            words[3 * i : 3 * i + 3] = array("Q", (value & _WORD for value in entry[:3]))
+            words[3 * i : 3 * i + 3] = array("Q", quick.packed_stamps([entry[:3]]))
             digests[i] = entry[3]
         return FileIndex(self.names, words.tobytes(), "\0".join(digests))
 
@@ -515,28 +462,7 @@ class FileStat:
 
 def targets_key(targets: list[Path] | None) -> str:
     """What a run was asked to check, as part of its record's key ("" for the whole folder)."""
-    return "\0".join(sorted(str(t.resolve()) for t in targets)) if targets else ""
-
-
-def code_stamp() -> str:
-    """lzfk's version plus the newest change to its own code: an edited (or reinstalled)
-    lzfk never replays results that the old code produced."""
-    if not _STAMP:  # once per process: a run asks several times, the code stays as it started
-        _STAMP.append(_newest_code())
-    return _STAMP[0]
-
-
-_STAMP: list[str] = []
-
-
-def _newest_code() -> str:
-    package = Path(__file__).parent
-    newest = 0
-    for current, _, names in os.walk(package):
-        for name in names:
-            if name.endswith((".py", ".yaml")):
-                newest = max(newest, os.stat(os.path.join(current, name)).st_mtime_ns)
-    return f"{__version__}@{newest}"
+    return quick.targets_key([os.fspath(t) for t in targets] if targets else None)
 
 
 # What a failed replay found in the folder it walked, for the run that follows it in this process.
@@ -577,8 +503,13 @@ def _replay(root: Path, targets: str) -> ValidationResult | None:
         if record.result.root != root or not _dependencies_unchanged(root, record.dependencies):
             return None
         folder = root / record.register_dir
-        files = target_files(targets) if targets else walk_registers(folder)
-        fresh = _fresh(files, record.index)
+        walk = quick.walk_of(str(root), targets)
+        statuses = None
+        if walk is not None:  # the quick replay just walked the same folder: its files and stats
+            files, statuses = walk
+        else:
+            files = target_files(targets) if targets else walk_registers(folder)
+        fresh = _fresh(files, record.index, statuses)
         if fresh is not None and all(entry[3] == record.index.digest_at(i) for i, entry in fresh.items()):
             return record.result
         if not targets:
@@ -599,30 +530,17 @@ def _well_formed(index: object) -> bool:
     )
 
 
-def _fresh(files: list[str], index: FileIndex) -> dict[int, Entry] | None:
+def _fresh(files: list[str], index: FileIndex, statuses: list[os.stat_result] | None = None) -> dict[int, Entry] | None:
     """The stamp and digest of each file the index cannot vouch for, read again (by position);
     None when files are not the indexed ones. One stat per file otherwise, the least any check
     for changes can do."""
     if "\0".join(files) != index.names:
         return None
     fresh: dict[int, Entry] = {}
-    for i in index.suspects(files):
+    for i in index.suspects(files, statuses):
         data, st = read_bytes(files[i])
         fresh[i] = (*file_stamp(st), digest(data))
     return fresh
-
-
-def target_files(targets: str) -> list[str]:
-    """The files a run over targets depends on: the named files, and every register file in
-    the named folders. A run over chosen files has no cross-file checks, so nothing else can
-    change its result, and its replay never walks the whole repository."""
-    found: set[str] = set()
-    for target in targets.split("\0"):
-        if os.path.isdir(target):
-            found.update(walk_registers(Path(target)))
-        elif os.path.exists(target):
-            found.add(target)
-    return sorted(found)
 
 
 def walked(folder: Path) -> Walked | None:
@@ -680,9 +598,33 @@ def remember(
             rows = ((item.path, item.size, item.mtime_ns, item.inode, item.digest) for item in stats if _storable(item.path))
             db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?)", rows)
     except sqlite3.Error:
+        quick.discard(str(root), targets)
         return
     finally:
         db.close()
+    _keep_quick(root, targets, record)
+
+
+def _keep_quick(root: Path, targets: str, record: RunRecord) -> None:
+    """The record as the quick replay reads it (quick_replay.read)."""
+    from lianzheng_cli.reporters.common import summary_sentence
+
+    result = record.result
+    # What the plain text report of a clean result is (reporters.text): printed by the quick
+    # replay without importing the result's classes. None: the result is opened and reported.
+    sentence = summary_sentence(result.summary) if not result.findings and not result.config_failed else None
+    index = record.index
+    kept = (str(result.root), record.register_dir, record.dependencies, index.names, index.stamps, sentence, _dumps(result))
+    quick.write(str(root), targets, kept)
+
+
+def replayed_result(sealed: bytes) -> ValidationResult | None:
+    """The result a quick replay answered with (quick_replay.replay), or None when it cannot be opened."""
+    try:
+        result: ValidationResult = _loads(sealed, ValidationResult)
+    except _UNPICKLING_ERRORS:
+        return None
+    return result
 
 
 def run_facts(root: Path, targets: str, token: str, *, base: bool) -> RunFacts | None:
@@ -816,17 +758,6 @@ def _known_stats(db: sqlite3.Connection, files: list[str]) -> dict[str, tuple[An
         for row in db.execute(f"SELECT path, size, mtime, ino, digest FROM stats WHERE path IN ({marks})", chunk):
             known[row[0]] = row[1:]
     return known
-
-
-def file_stamp(st: os.stat_result) -> tuple[int, int, int]:
-    """What the stat index compares: size, mtime and ctime folded together, inode.
-
-    The ctime is in because an mtime can be set back (touch -d, or an editor keeping it):
-    a same-size edit with the mtime restored still moves the ctime, which no user can set.
-    Shifted before folding: a write sets both to the same time, and mtime ^ ctime would then
-    be 0 whatever the time (a same-size edit in place went unseen).
-    """
-    return st.st_size, st.st_mtime_ns ^ (st.st_ctime_ns << 1), st.st_ino
 
 
 def _dependencies_unchanged(root: Path, dependencies: dict[str, str]) -> bool:

@@ -4,7 +4,8 @@
 tried before the full one.
 
 ``lzfk validate`` on an unchanged repository is answered from the run cache without
-importing typer, pydantic or the parsers (~0.1 s instead of ~0.3 s). Any other
+importing typer, pydantic or the parsers (~0.1 s instead of ~0.3 s), first by
+``quick_replay`` (the lightest standard-library modules only), then by ``cache.replay``. Any other
 ``lzfk validate`` run whose arguments are recognised exactly (the pre-commit hook's
 ``lzfk validate FILE…``, a run after a few edits) calls the core directly, without typer
 or rich (~0.1 s of imports). Anything else, and any run that stops with an error, goes to
@@ -13,8 +14,12 @@ the full typer application, which also handles --help, errors and every other co
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the replay imports no more than it needs
+if TYPE_CHECKING:
+    pass
 
 _VALUE_OPTIONS = {"--format": "format", "-f": "format"}
 _FLAGS = {"--strict": "strict"}
@@ -53,17 +58,33 @@ def fast_validate(argv: list[str]) -> int | None:
     if parsed is None:
         return None
     paths, options = parsed
+    from lianzheng_cli import quick_replay
+
+    start = paths[0] if paths else os.getcwd()
+    targets = quick_replay.targets_key(paths or None)
+    name = options.get("format", "auto")
+    hit = quick_replay.replay(start, targets)
+    if hit is not None:
+        sentence, sealed = hit
+        from lianzheng_cli.output import resolve_format, stdout_for, unstyled
+
+        if sentence is not None and resolve_format(name) == "text" and unstyled(sys.stdout):
+            # A clean run into a file or pipe: the one line reporters.text writes for it, exit 0.
+            stdout_for(machine=False).write(sentence + "\n")
+            return 0
+    from pathlib import Path
+
     from lianzheng_cli import cache
 
-    start = paths[0] if paths else Path.cwd()
-    result = cache.replay(start, cache.targets_key(paths or None))
+    # A quick miss leaves its walk to cache.replay, which can still answer (a file touched but
+    # not changed, one changed too recently to tell by its stamp: both read and compared).
+    result = cache.replayed_result(sealed) if hit is not None else cache.replay(Path(start), targets)
     if result is None:
         return None
     from lianzheng_cli.output import emit_findings
     from lianzheng_cli.reporters import FORMAT_NAMES
     from lianzheng_cli.results import exit_code
 
-    name = options.get("format", "auto")
     if name not in FORMAT_NAMES:
         return None
     emit_findings(result, name)
@@ -76,7 +97,9 @@ def direct_validate(argv: list[str]) -> int | None:
     parsed = _parse(argv, direct=True)
     if parsed is None:
         return None
-    paths, options = parsed
+    from pathlib import Path
+
+    paths, options = [Path(path) for path in parsed[0]], parsed[1]
     from lianzheng_cli.reporters import FORMAT_NAMES
 
     name = options.get("format", "auto")
@@ -98,7 +121,7 @@ def direct_validate(argv: list[str]) -> int | None:
     return exit_code(result, strict="strict" in options)
 
 
-def _parse(argv: list[str], *, direct: bool = False) -> tuple[list[Path], dict[str, str]] | None:
+def _parse(argv: list[str], *, direct: bool = False) -> tuple[list[str], dict[str, str]] | None:
     if not argv or argv[0] != "validate":
         return None
     from lianzheng_cli.light_args import options as read_options
@@ -109,7 +132,6 @@ def _parse(argv: list[str], *, direct: bool = False) -> tuple[list[Path], dict[s
     if parsed is None:
         return None
     positional, found = parsed
-    paths = [Path(arg) for arg in positional]
-    if any(not path.exists() for path in paths):
+    if any(not os.path.exists(arg) for arg in positional):
         return None
-    return paths, {name: given[-1] for name, given in found.items()}
+    return positional, {name: given[-1] for name, given in found.items()}

@@ -17,13 +17,12 @@ from __future__ import annotations
 import io
 import os
 import sys
-from pathlib import Path
-
-from lianzheng_cli.results import ValidationResult
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the replay fast path runs before it
 if TYPE_CHECKING:
     from typing import TextIO
+
+    from lianzheng_cli.results import ValidationResult
 
 BROKEN_PIPE_EXIT = 141
 
@@ -84,8 +83,16 @@ def append_step_summary(markdown: str) -> None:
     """Append to the job summary of GitHub (and Gitea) Actions, when the runner asks for one."""
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if target:
-        with Path(target).open("a", encoding="utf-8") as handle:
+        with open(target, "a", encoding="utf-8") as handle:
             handle.write(markdown)
+
+
+def resolve_format(name: str) -> str:
+    """``auto`` means github annotations inside GitHub Actions, else the text report."""
+    if name != "auto":
+        return name
+    in_actions = bool(os.environ.get("GITHUB_ACTIONS")) and bool(os.environ.get("GITHUB_WORKFLOW"))
+    return "github" if in_actions else "text"
 
 
 def emit_findings(result: ValidationResult, format_name: str) -> None:

@@ -1,9 +1,13 @@
-"""Where a repository's files are, using only the standard library (the fast paths use it)."""
+"""Where a repository's files are, using only the standard library (the fast paths use it;
+the replay's functions, on strings, do not even import pathlib)."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy knows the name
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CONFIG_FILE = "lzfk.yaml"
 REGISTER_SUFFIXES = (".yaml", ".yml")
@@ -16,24 +20,35 @@ BUILD_MANIFEST = ".lzfk-build.json"  # written by lzfk build into its output fol
 
 def locate_root(start: Path) -> Path | None:
     """The nearest folder at or above start that holds lzfk.yaml."""
-    here = start.resolve()
-    if here.is_file():
-        here = here.parent
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_FILE).is_file():
-            return folder
-    return None
+    from pathlib import Path
+
+    found = root_of(os.fspath(start))
+    return None if found is None else Path(found)
+
+
+def root_of(start: str) -> str | None:
+    """locate_root on strings: the nearest folder at or above start (resolved) that holds lzfk.yaml."""
+    here = os.path.realpath(start)
+    if os.path.isfile(here):
+        here = os.path.dirname(here)
+    while True:
+        if os.path.isfile(os.path.join(here, CONFIG_FILE)):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
 
 
 def is_candidate_name(name: str) -> bool:
     return name.lower().endswith((*REGISTER_SUFFIXES, MARKDOWN_SUFFIX))
 
 
-def walk_registers(folder: Path) -> list[str]:
+def walk_registers(folder: str | os.PathLike[str]) -> list[str]:
     """Every register candidate below folder, as sorted absolute paths; hidden entries and the
     output folders of ``lzfk build`` (they hold its manifest) skipped."""
     found: list[str] = []
-    pending = [os.fspath(folder.resolve())]
+    pending = [os.path.realpath(folder)]
     while pending:
         pending.extend(_listed(pending.pop(), found))
     found.sort()
@@ -83,13 +98,22 @@ def ledger_listing(root: Path) -> list[Path]:
     """The 台账 entries lzfk reads, sorted: every non-hidden *.yaml/*.yml, regular file or not
     (a FIFO or a link out of the repository is read only to be refused with its finding)."""
     folder = root / LEDGER_DIR
-    if not folder.is_dir():
+    return [folder / name for name in ledger_names(os.fspath(root))]
+
+
+def ledger_names(root: str) -> list[str]:
+    """The names of ledger_listing's entries, sorted (strings only: the replay uses it)."""
+    try:
+        names = os.listdir(os.path.join(root, LEDGER_DIR))
+    except OSError:
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in REGISTER_SUFFIXES and not p.name.startswith("."))
+    return sorted(name for name in names if os.path.splitext(name)[1].lower() in REGISTER_SUFFIXES and not name.startswith("."))
 
 
 def inside_root(root: Path, relative: str) -> bool:
     """Whether root/relative, links resolved, stays inside root (absolute paths and ../ do not)."""
+    from pathlib import Path
+
     if Path(relative).is_absolute() or relative.startswith("\\"):
         return False
     try:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import enum
 import importlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from lianzheng_cli.output import resolve_format
 from lianzheng_cli.results import ValidationResult
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the replay fast path runs before it
@@ -80,10 +80,7 @@ def is_machine(name: str) -> bool:
 
 def resolve(name: str) -> str:
     """``auto`` means github annotations inside GitHub Actions, else the text report."""
-    if name != "auto":
-        return name
-    in_actions = bool(os.environ.get("GITHUB_ACTIONS")) and bool(os.environ.get("GITHUB_WORKFLOW"))
-    return "github" if in_actions else "text"
+    return resolve_format(name)
 
 
 def choose(name: str) -> Reporter:
