@@ -9,6 +9,8 @@ Three stores share one SQLite database beside lzfk.yaml, opened only here:
   after a few edits re-checks only the edited files;
 - ``stats``: size, mtime and inode per file, so an untouched file is not even re-read
   (git's index trick, with its "racy" guard).
+Each run record is also written to a sealed file of its own for the quick replay
+(``quick_replay``, which owns the machine key, the code stamp and the stamps' comparison).
 Generated artefacts (flowcharts) live in sub-folders named by ``folder``. Outside any
 repository, folders keyed by everything they were made from (``stored``/``new_store``/
 ``commit_store``) live in the user's cache folder: a rollup's loaded tables. Standard library
@@ -404,7 +406,7 @@ class FileIndex:
         just taken."""
         if statuses is None:
             statuses = list(map(os.stat, files))
-        if quick.stamps_unchanged(statuses, self.stamps):
+        if quick.stamps_unchanged(statuses, self.stamps, RACY_NS):
             return []
         indexed = self._words()
         self._digests  # noqa: B018 — a damaged index fails here, before any file is read

@@ -139,9 +139,10 @@ def file_stamp(st: os.stat_result) -> tuple[int, int, int]:
     return st.st_size, st.st_mtime_ns ^ (st.st_ctime_ns << 1), st.st_ino
 
 
-def stamps_unchanged(statuses: list[os.stat_result], stamps: bytes) -> bool:
-    """Whether every file's stamp is the indexed one (stamps: packed_stamps), none changed too
-    recently to tell (git's racy case) and all are regular files: then no file needs reading."""
+def stamps_unchanged(statuses: list[os.stat_result], stamps: bytes, racy_ns: int) -> bool:
+    """Whether every file's stamp is the indexed one (stamps: packed_stamps), none changed
+    within racy_ns (git's racy case: too recently to tell) and all are regular files: then no
+    file needs reading."""
     words: list[int] = []
     add = words.extend
     newest, kinds = 0, _REGULAR
@@ -153,7 +154,7 @@ def stamps_unchanged(statuses: list[os.stat_result], stamps: bytes) -> bool:
         if ctime > newest:
             newest = ctime
         kinds |= st.st_mode & _KIND_MASK
-    if kinds != _REGULAR or newest >= time.time_ns() - RACY_NS or len(stamps) != 8 * len(words):
+    if kinds != _REGULAR or newest >= time.time_ns() - racy_ns or len(stamps) != 8 * len(words):
         return False
     # memoryview rather than array: no import. A stamp beyond 64 bits was stored wrapped, so
     # it never equals the real one here.
@@ -240,7 +241,7 @@ def replay(start: str, targets: str) -> tuple[str | None, bytes] | None:
     same = "\0".join(files) == names
     statuses = list(map(os.stat, files)) if same else None
     _WALK[:] = [(root, targets, files, statuses)]
-    if statuses is None or not stamps_unchanged(statuses, stamps):
+    if statuses is None or not stamps_unchanged(statuses, stamps, RACY_NS):
         return None
     _WALK.clear()
     return sentence, result
