@@ -81,7 +81,7 @@ def _listed(folder: str, found: list[str]) -> list[str]:
         if name.startswith("."):
             continue
         if not is_dir:
-            if name.lower().endswith(suffixes):
+            if name.endswith(suffixes) or name.lower().endswith(suffixes):  # lower() only when needed
                 here.append(entry.path)
         elif name not in SKIPPED_DIRS:
             # A folder named *.yaml, or a link to a folder, is listed (and refused when read)

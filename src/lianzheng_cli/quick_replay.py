@@ -20,6 +20,7 @@ import hmac
 import marshal
 import os
 import time
+from operator import attrgetter
 
 from lianzheng_cli import __version__
 from lianzheng_cli.loader.raw import read_bytes
@@ -37,6 +38,7 @@ RACY_NS = 2_000_000_000
 MAC_SIZE = 32
 _KIND_MASK, _REGULAR = 0o170000, 0o100000  # stat.S_IFMT, stat.S_IFREG, inlined in the hot loop
 _WORD = (1 << 64) - 1
+_MTIME, _CTIME, _MODE = attrgetter("st_mtime_ns"), attrgetter("st_ctime_ns"), attrgetter("st_mode")
 
 _KEY: list[bytes] = []
 _STAMP: list[str] = []
@@ -143,22 +145,19 @@ def stamps_unchanged(statuses: list[os.stat_result], stamps: bytes, racy_ns: int
     """Whether every file's stamp is the indexed one (stamps: packed_stamps), none changed
     within racy_ns (git's racy case: too recently to tell) and all are regular files: then no
     file needs reading."""
-    words: list[int] = []
-    add = words.extend
-    newest, kinds = 0, _REGULAR
-    for st in statuses:  # the loop every replay makes over every file: kept lean
-        mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
-        add((st.st_size, mtime ^ (ctime << 1), st.st_ino))  # file_stamp(st)
-        if mtime > newest:
-            newest = mtime
-        if ctime > newest:
-            newest = ctime
-        kinds |= st.st_mode & _KIND_MASK
-    if kinds != _REGULAR or newest >= time.time_ns() - racy_ns or len(stamps) != 8 * len(words):
+    if len(stamps) != 24 * len(statuses):
+        return False
+    # Each pass below runs in C but the last: the loop every replay makes over every file.
+    newest = max(max(map(_MTIME, statuses), default=0), max(map(_CTIME, statuses), default=0))
+    if newest >= time.time_ns() - racy_ns or any(mode & _KIND_MASK != _REGULAR for mode in set(map(_MODE, statuses))):
         return False
     # memoryview rather than array: no import. A stamp beyond 64 bits was stored wrapped, so
     # it never equals the real one here.
-    return memoryview(stamps).cast("Q").tolist() == words
+    indexed = iter(memoryview(stamps).cast("Q").tolist())
+    for st in statuses:
+        if st.st_size != next(indexed) or st.st_mtime_ns ^ (st.st_ctime_ns << 1) != next(indexed) or st.st_ino != next(indexed):
+            return False  # file_stamp(st) differs
+    return True
 
 
 def packed_stamps(stamps: list[tuple[int, int, int]]) -> bytes:
