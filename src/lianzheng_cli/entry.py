@@ -17,10 +17,6 @@ from __future__ import annotations
 import os
 import sys
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the replay imports no more than it needs
-if TYPE_CHECKING:
-    pass
-
 _VALUE_OPTIONS = {"--format": "format", "-f": "format"}
 _FLAGS = {"--strict": "strict"}
 # Understood by the direct run only: a replay never answers them.
