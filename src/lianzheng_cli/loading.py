@@ -191,26 +191,49 @@ def _cached_files(repository: Repository, checker: Checker, files: list[Path], *
     # would rescan everything loaded so far, again and again.
     try:
         with quiet_gc(), _SealingPool(repository, checker, parallel=parallel) as pool:
+            ahead: _Batch | None = None
             for start in range(0, len(files), _CACHE_BATCH):
-                batch = files[start : start + _CACHE_BATCH]
-                read = [_read_for_key(repository, checker, path) for path in batch]
-                keys = [key for key, _ in read]
-                live.update(key for key in keys if key)
-                found = {key: value for key, value in store.get_many([k for k in keys if k], tuple).items() if _is_checked(value)}
-                missing = [index for index, key in enumerate(keys) if key is None or key not in found]
-                fresh = pool.checked([(batch[i], read[i][1]) for i in missing])
-                computed = dict(zip(missing, fresh, strict=True))
-                # A chapter keeps its tree, whose positions are keyed by the ids of its nodes: never stored.
-                store.put_sealed(
-                    (key, blob or sealed_value(item))
-                    for index, (item, blob) in computed.items()
-                    if (key := keys[index]) and item[0].tree is None
-                )
-                for index, key in enumerate(keys):
-                    yield computed[index][0] if index in computed else found[key or ""]
+                # The next batch is read and handed to the workers before this one's results
+                # are taken: they never wait for this process between two batches.
+                batch = _Batch.of(repository, checker, store, pool, files[start : start + _CACHE_BATCH])
+                live.update(key for key in batch.keys if key)
+                if ahead is not None:
+                    yield from ahead.finish(store)
+                ahead = batch
+            if ahead is not None:
+                yield from ahead.finish(store)
             store.prune(live)
     finally:
         store.close()
+
+
+@dataclass
+class _Batch:
+    """Files of one batch: their keys, what the cache held, and the rest being checked."""
+
+    keys: list[str | None]
+    found: dict[str, Any]
+    fresh: Iterator[tuple[Checked, bytes | None]]
+    missing: list[int]
+
+    @classmethod
+    def of(cls, repository: Repository, checker: Checker, store: LoadedFiles, pool: _SealingPool, batch: list[Path]) -> _Batch:
+        read = [_read_for_key(repository, checker, path) for path in batch]
+        keys = [key for key, _ in read]
+        found = {key: value for key, value in store.get_many([k for k in keys if k], tuple).items() if _is_checked(value)}
+        missing = [index for index, key in enumerate(keys) if key is None or key not in found]
+        return cls(keys, found, pool.checked([(batch[i], read[i][1]) for i in missing]), missing)
+
+    def finish(self, store: LoadedFiles) -> Iterator[Checked]:
+        computed: dict[int, tuple[Checked, bytes | None]] = dict(zip(self.missing, self.fresh, strict=True))
+        # A chapter keeps its tree, whose positions are keyed by the ids of its nodes: never stored.
+        store.put_sealed(
+            (key, blob or sealed_value(item))
+            for index, (item, blob) in computed.items()
+            if (key := self.keys[index]) and item[0].tree is None
+        )
+        for index, key in enumerate(self.keys):
+            yield computed[index][0] if index in computed else self.found[key or ""]
 
 
 class _SealingPool:
