@@ -165,8 +165,8 @@ class AtomicWrites:
         except WriteError as exc:
             self._staged.append(exc)
             return
-        item.synced = self._pool.submit(_sync, item)
         self._staged.append(item)
+        item.synced = self._pool.submit(_sync, item)
         self._pending.append(item.synced)
         while len(self._pending) > _OPEN_AT_ONCE:  # each holds a descriptor until it is synced
             wait([self._pending.popleft()])
