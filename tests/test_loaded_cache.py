@@ -89,3 +89,19 @@ def test_a_damaged_cache_is_only_a_miss(unit: Path, checked_files: list[str]) ->
     checked_files.clear()
     assert _shown(load_repository(unit, cached=True)) == first
     assert 0 < len(checked_files) < len(first[0])
+
+
+def test_a_parallel_load_stores_what_its_workers_sealed(
+    unit: Path, checked_files: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The exports load in worker processes when many files are missing: the values the
+    workers seal are what the cache then gives, and every load says the same."""
+    uncached = _shown(load_repository(unit))
+    monkeypatch.setattr(loading, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(loading, "_CACHE_BATCH", 17)  # several batches share one pool
+    checked_files.clear()
+    first = _shown(load_repository(unit, parallel=True, cached=True))
+    assert checked_files == []  # all checked in the workers (this process's spy saw none)
+    second = _shown(load_repository(unit, cached=True))
+    assert checked_files == []
+    assert first == second == uncached

@@ -7,8 +7,9 @@ import os
 import stat
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,62 +109,114 @@ _OPEN_AT_ONCE = 256  # temporary files held open between writing and syncing the
 
 @dataclass
 class _Staged:
-    """A file's new content, written to a temporary file beside it and not yet synced."""
+    """A file's new content, written to a temporary file beside it; synced (and closed) in a
+    writer thread."""
 
     path: Path
     temp: Path
     fd: int
-    mode: int
+    synced: Future[None] | None = None
 
 
-def write_many_atomic(files: Iterable[tuple[Path, bytes]], *, hint: str = _HINT) -> None:
-    """write_atomic (durable) for each (path, data), the fsyncs of many files at a time.
+class AtomicWrites:
+    """write_atomic (durable) for many files, taken one at a time as they are made: each is
+    written to a temporary file beside its target at once and synced in a thread, and none
+    replaces its target before publish().
 
     One fsync after another waits for a disk flush per file (2,000 files: 3-9 s on a busy
     disk); fsyncs issued together share the file system's journal commits (~0.6 s). Only
     the fsyncs run in threads: the rest of a file's writing is quick, and threads taking
     turns at it cost more processor time in handing over Python's lock than it takes.
-    Every file is attempted; the first error (in the order given) is raised once the
-    others are done.
+    Files can be added while the caller is still making the next ones (lzfk import adds
+    each as its worker processes emit it), so the syncs wait on the disk meanwhile. Every
+    file is attempted; publish() raises the first error (in the order added) once the
+    others are in place. Leaving the block without publish() (an error while making the
+    files) removes every temporary file: no target is touched.
     """
-    files = list(files)
-    for folder in sorted({path.parent for path, _ in files}):
-        with contextlib.suppress(OSError):  # writing the file reports it, naming the file
-            folder.mkdir(parents=True, exist_ok=True)
-    errors: dict[int, WriteError] = {}
-    new_mode = _default_mode()
-    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
-        for start in range(0, len(files), _OPEN_AT_ONCE):
-            staged: list[tuple[int, _Staged]] = []
-            try:
-                for index, (path, data) in enumerate(files[start : start + _OPEN_AT_ONCE], start):
-                    try:
-                        staged.append((index, _stage(path, data, new_mode, hint)))
-                    except WriteError as exc:
-                        errors[index] = exc
-                synced = list(pool.map(_sync, [item for _, item in staged]))
-                while staged:
-                    index, item = staged.pop(0)
-                    try:
-                        _publish(item, synced.pop(0), hint)
-                    except WriteError as exc:
-                        errors[index] = exc
-            finally:
-                for _, item in staged:  # only after an interruption: nothing half-written stays
+
+    def __init__(self, *, hint: str = _HINT) -> None:
+        self._hint = hint
+        self._pool = ThreadPoolExecutor(max_workers=WRITERS)
+        self._staged: list[_Staged | WriteError] = []
+        self._pending: deque[Future[None]] = deque()
+        self._folders: set[Path] = set()
+        self._new_mode = _default_mode()
+
+    def __enter__(self) -> AtomicWrites:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            for item in self._staged:  # only what publish() left: nothing half-written stays
+                if isinstance(item, _Staged):
                     _discard(item)
-    if errors:
-        raise errors[min(errors)]
+            self._staged = []
+        finally:
+            self._pool.shutdown()
+
+    def add(self, path: Path, data: bytes) -> None:
+        folder = path.parent
+        if folder not in self._folders:
+            self._folders.add(folder)
+            with contextlib.suppress(OSError):  # writing the file reports it, naming the file
+                folder.mkdir(parents=True, exist_ok=True)
+        try:
+            item = _stage(path, data, self._new_mode, self._hint)
+        except WriteError as exc:
+            self._staged.append(exc)
+            return
+        self._staged.append(item)
+        item.synced = self._pool.submit(_sync, item)
+        self._pending.append(item.synced)
+        while len(self._pending) > _OPEN_AT_ONCE:  # each holds a descriptor until it is synced
+            wait([self._pending.popleft()])
+
+    def publish(self) -> None:
+        """Every synced file into place, in the order added; the first error raised afterwards."""
+        first: WriteError | None = None
+        staged, self._staged = self._staged, []
+        try:
+            while staged:
+                item = staged[0]
+                try:
+                    if isinstance(item, WriteError):
+                        raise item
+                    _publish(item, self._hint)
+                except WriteError as exc:
+                    first = first or exc
+                staged.pop(0)
+        finally:
+            self._staged = staged  # an interruption: the rest are discarded on leaving the block
+        if first is not None:
+            raise first
+
+
+def write_many_atomic(files: Iterable[tuple[Path, bytes]], *, hint: str = _HINT) -> None:
+    """write_atomic (durable) for each (path, data): see AtomicWrites."""
+    with AtomicWrites(hint=hint) as writes:
+        for path, data in files:
+            writes.add(path, data)
+        writes.publish()
 
 
 def _stage(path: Path, data: bytes, new_mode: int, hint: str) -> _Staged:
-    refuse_special(path)
+    """data in a temporary file beside path, with the mode path will have (its own, when it
+    exists: one lstat both refuses a special file and reads it)."""
     temp: Path | None = None
     try:
-        mode = path.stat().st_mode & 0o777 if path.exists() else new_mode
+        try:
+            status = path.lstat()
+        except FileNotFoundError:
+            mode = new_mode
+        else:
+            if not stat.S_ISREG(status.st_mode):
+                refuse_special(path)
+            mode = status.st_mode & 0o777
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         temp = Path(name)
-        staged = _Staged(path, temp, fd, mode)
+        staged = _Staged(path, temp, fd)
         try:
+            os.fchmod(fd, mode)
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
@@ -175,20 +228,19 @@ def _stage(path: Path, data: bytes, new_mode: int, hint: str) -> _Staged:
         raise WriteError(f"无法写入 {path}：{exc.strerror or exc}", hint=hint) from exc
 
 
-def _sync(item: _Staged) -> OSError | None:
+def _sync(item: _Staged) -> None:
+    """fsync and close the temporary file (a writer thread's part)."""
     try:
         os.fsync(item.fd)
-    except OSError as exc:
-        return exc
-    return None
+    finally:
+        fd, item.fd = item.fd, -1
+        os.close(fd)
 
 
-def _publish(item: _Staged, failed: OSError | None, hint: str) -> None:
+def _publish(item: _Staged, hint: str) -> None:
     try:
-        os.close(item.fd)
-        if failed is not None:
-            raise failed
-        item.temp.chmod(item.mode)
+        if item.synced is not None:
+            item.synced.result()  # the fsync's error, if it failed
         item.temp.replace(item.path)
     except OSError as exc:
         item.temp.unlink(missing_ok=True)
@@ -196,6 +248,9 @@ def _publish(item: _Staged, failed: OSError | None, hint: str) -> None:
 
 
 def _discard(item: _Staged) -> None:
-    with contextlib.suppress(OSError):
-        os.close(item.fd)
+    if item.synced is not None:
+        wait([item.synced])  # the thread closes the descriptor
+    elif item.fd >= 0:
+        with contextlib.suppress(OSError):
+            os.close(item.fd)
     item.temp.unlink(missing_ok=True)

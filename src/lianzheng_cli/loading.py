@@ -20,7 +20,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Any
 
-from lianzheng_cli.cache import LoadedFiles, content_key, digest
+from lianzheng_cli.cache import LoadedFiles, content_key, digest, ready_to_seal, sealed_value, unsealed_value
 from lianzheng_cli.checking import Checker, FileOutcome, assemble, check_parsed, failed, known_ids
 from lianzheng_cli.findings import Finding, Severity
 from lianzheng_cli.gcpause import quiet_gc
@@ -190,25 +190,89 @@ def _cached_files(repository: Repository, checker: Checker, files: list[Path], *
     # What is loaded lives until the command ends: unpickling it with the collector on
     # would rescan everything loaded so far, again and again.
     try:
-        with quiet_gc():
+        with quiet_gc(), _SealingPool(repository, checker, parallel=parallel) as pool:
+            ahead: _Batch | None = None
             for start in range(0, len(files), _CACHE_BATCH):
-                batch = files[start : start + _CACHE_BATCH]
-                read = [_read_for_key(repository, checker, path) for path in batch]
-                keys = [key for key, _ in read]
-                live.update(key for key in keys if key)
-                found = {key: value for key, value in store.get_many([k for k in keys if k], tuple).items() if _is_checked(value)}
-                missing = [index for index, key in enumerate(keys) if key is None or key not in found]
-                fresh = _checked_files(
-                    repository, checker, [batch[i] for i in missing], parallel=parallel, read=[read[i][1] for i in missing]
-                )
-                computed = dict(zip(missing, fresh, strict=True))
-                # A chapter keeps its tree, whose positions are keyed by the ids of its nodes: never stored.
-                store.put_many((key, item) for index, item in computed.items() if (key := keys[index]) and item[0].tree is None)
-                for index, key in enumerate(keys):
-                    yield computed[index] if index in computed else found[key or ""]
+                # The next batch is read and handed to the workers before this one's results
+                # are taken: they never wait for this process between two batches.
+                batch = _Batch.of(repository, checker, store, pool, files[start : start + _CACHE_BATCH])
+                live.update(key for key in batch.keys if key)
+                if ahead is not None:
+                    yield from ahead.finish(store)
+                ahead = batch
+            if ahead is not None:
+                yield from ahead.finish(store)
             store.prune(live)
     finally:
         store.close()
+
+
+@dataclass
+class _Batch:
+    """Files of one batch: their keys, what the cache held, and the rest being checked."""
+
+    keys: list[str | None]
+    found: dict[str, Any]
+    fresh: Iterator[tuple[Checked, bytes | None]]
+    missing: list[int]
+
+    @classmethod
+    def of(cls, repository: Repository, checker: Checker, store: LoadedFiles, pool: _SealingPool, batch: list[Path]) -> _Batch:
+        read = [_read_for_key(repository, checker, path) for path in batch]
+        keys = [key for key, _ in read]
+        found = {key: value for key, value in store.get_many([k for k in keys if k], tuple).items() if _is_checked(value)}
+        missing = [index for index, key in enumerate(keys) if key is None or key not in found]
+        return cls(keys, found, pool.checked([(batch[i], read[i][1]) for i in missing]), missing)
+
+    def finish(self, store: LoadedFiles) -> Iterator[Checked]:
+        computed: dict[int, tuple[Checked, bytes | None]] = dict(zip(self.missing, self.fresh, strict=True))
+        # A chapter keeps its tree, whose positions are keyed by the ids of its nodes: never stored.
+        store.put_sealed(
+            (key, blob or sealed_value(item))
+            for index, (item, blob) in computed.items()
+            if (key := self.keys[index]) and item[0].tree is None
+        )
+        for index, key in enumerate(self.keys):
+            yield computed[index][0] if index in computed else self.found[key or ""]
+
+
+class _SealingPool:
+    """Files checked for _cached_files: here, or, when many are missing, by one forked worker
+    per core (one pool for every batch) that hands each result back as the cache stores it
+    (sealed_value), so this process unpickles it once and stores those bytes as they are."""
+
+    def __init__(self, repository: Repository, checker: Checker, *, parallel: bool) -> None:
+        self._state = (repository, checker)
+        workers = min(os.cpu_count() or 1, 2)
+        self._parallel = parallel and workers > 1 and "fork" in get_all_start_methods()
+        self._workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _SealingPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _STATE
+        if self._pool is not None:
+            self._pool.shutdown()
+            _STATE = None
+
+    def checked(self, files: list[tuple[Path, bytes | None]]) -> Iterator[tuple[Checked, bytes | None]]:
+        """Each file checked, in order, with its sealed value where a worker made it."""
+        repository, checker = self._state
+        if not self._parallel or len(files) < PARALLEL_THRESHOLD:
+            return ((_check_file(repository, checker, path, data), None) for path, data in files)
+        if self._pool is None:
+            global _STATE
+            _STATE = self._state
+            ready_to_seal()
+            self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=get_context("fork"))
+        chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
+        return ((unsealed_value(blob, tuple), blob) for blobs in self._pool.map(_sealed_chunk, chunks) for blob in blobs)
+
+
+def _sealed_chunk(files: list[tuple[Path, bytes | None]]) -> list[bytes]:
+    return [sealed_value(checked) for checked in _check_chunk(files)]
 
 
 def _read_for_key(repository: Repository, checker: Checker, path: Path) -> tuple[str | None, bytes | None]:

@@ -248,3 +248,36 @@ def test_texts_of_words_are_written_plain_as_ruamel_writes_them(text: str) -> No
     """The layout writes such texts plain without asking ruamel.yaml's analysis: the same bytes."""
     data = {text: text, "在岗人员": [text, text], "风险点": [{"名称": text}]}
     assert layout(data) == ruamel_body(data)
+
+
+@pytest.mark.parametrize("parallel", [True, False], ids=["worker processes", "one process"])
+def test_a_file_that_fails_its_check_leaves_no_file_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    """Files go to disk as they are emitted, but none is put in place before every one passed
+    its check: a late failure leaves the repository as it was, without temporary files."""
+    from lianzheng_cli.errors import WriteError
+    from lianzheng_cli.importing import plan
+    from tests.helpers import build_repo
+
+    sys.path.insert(0, str(REPO_ROOT / "bench"))
+    try:
+        workbook = tmp_path / "一览表.xlsx"
+        _bench_module("importing").make_workbook(workbook, 1250)
+    finally:
+        sys.path.remove(str(REPO_ROOT / "bench"))
+    confirm = plan.confirm
+
+    def failing(tree: Any, expected: dict[str, Any], display: str) -> None:
+        if expected.get("名称") == "岗位00240":  # late in the order: most files are staged by then
+            raise WriteError("写出的内容与预期不符")
+        confirm(tree, expected, display)
+
+    monkeypatch.setattr(plan, "confirm", failing)
+    monkeypatch.setattr(plan, "PARALLEL_EMIT", 200 if parallel else 10**9)
+    root = build_repo(tmp_path / "repo", {})
+    (root / "registers").mkdir()
+    report = plan.plan_import(root, [workbook])
+    with pytest.raises(WriteError):
+        plan.apply_import(report, root)
+    assert [p for p in (root / "registers").rglob("*") if p.is_file()] == []

@@ -26,7 +26,7 @@ def export_xlsx_command(
     from lianzheng_cli.exporting.xlsx import last_change_dates, write_workbook
     from lianzheng_cli.loading import load_repository
 
-    loaded = load_repository(Path.cwd(), cached=True)
+    loaded = load_repository(Path.cwd(), parallel=True, cached=True)
     root, config = loaded.root, loaded.repository.config
     target = out or root / f"{config.unit}廉政风险汇总表.xlsx"
     registers = [(item.path, item.register) for item in loaded.graded if item.complete]

@@ -32,7 +32,7 @@ class UnitExport:
 
 def export_unit(start: Path, *, now: dt.datetime | None = None) -> UnitExport:
     """The tables of the repository at or above start (raises ConfigError when lzfk.yaml is unusable)."""
-    loaded = load_repository(start, cached=True)
+    loaded = load_repository(start, parallel=True, cached=True)
     root = loaded.repository.root
     config = loaded.repository.config
     registers = [(item.path, item.register) for item in loaded.graded if item.complete]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -14,7 +16,7 @@ from lianzheng_cli.cache import ready_to_seal, sealed_value
 from lianzheng_cli.checking import Checker, check_parsed
 from lianzheng_cli.errors import ConfigError, UsageError
 from lianzheng_cli.findings import Finding, Severity
-from lianzheng_cli.fsutil import write_many_atomic
+from lianzheng_cli.fsutil import AtomicWrites
 from lianzheng_cli.gcpause import quiet_gc
 from lianzheng_cli.importing.build import IdSpace, combine, is_leadership, register_data, relative_path, risk_data
 from lianzheng_cli.importing.emit import appended_text, confirm, new_file_text, unchecked_new_file_text
@@ -139,10 +141,18 @@ def apply_import(report: ImportReport, repository_root: Path) -> None:
     written = [w for w in report.writes if (w.text is not None or w.data is not None) and w.action in ("新建", "合并", "覆盖")]
     fresh = [w for w in written if w.text is None and w.data is not None]
     checker = _checker(repository_root) if fresh else None
-    emitted = _emit_all([(w.data or {}, w.header, w.path) for w in fresh], repository_root, checker)
-    for write, (text, _) in zip(fresh, emitted, strict=True):
-        write.text = text
-    write_many_atomic((w.path, (w.text or "").encode("utf-8")) for w in written)
+    emitted: list[_Emitted] = []
+    # Each file goes to disk (unpublished) as it is emitted: its sync waits on the disk
+    # while the workers emit the next ones. An emission that fails leaves no file written.
+    with ExitStack() as stack:
+        made = _emit_all([(w.data or {}, w.header, w.path) for w in fresh], repository_root, checker, stack)
+        writes = stack.enter_context(AtomicWrites())  # its threads start after the workers fork
+        for write in written:
+            if write.text is None:
+                emitted.append(next(made))
+                write.text = emitted[-1][0]
+            writes.add(write.path, write.text.encode("utf-8"))
+        writes.publish()
     outcomes = [outcome for _, outcome in emitted if outcome is not None]
     if outcomes:
         keep_outcomes(repository_root, outcomes)
@@ -254,6 +264,7 @@ def _resolve(
 
 
 PARALLEL_EMIT = 200
+_CHUNKS = 16  # per worker
 _Emitted = tuple[str, tuple[str, bytes] | None]  # a new file's text; its cache key and sealed outcome
 # Set before the worker processes fork (a rule set's predicates cannot be pickled).
 _EMIT_CONTEXT: list[tuple[str, Checker | None]] = []  # root_prefix of the repository, its checker
@@ -269,16 +280,20 @@ def _checker(root: Path) -> Checker | None:
     return checker
 
 
-def _emit_all(items: list[tuple[dict[str, Any], str, Path]], root: Path, checker: Checker | None) -> list[_Emitted]:
-    """New files' text, each checked by parsing it back, and validate's outcome of it; many
-    of them in two processes."""
+def _emit_all(
+    items: list[tuple[dict[str, Any], str, Path]], root: Path, checker: Checker | None, stack: ExitStack
+) -> Iterator[_Emitted]:
+    """New files' text, each checked by parsing it back, and validate's outcome of it, in
+    order as they are made; many of them in two processes, forked before this returns and
+    shut down when stack closes."""
     _EMIT_CONTEXT[:] = [(root_prefix(root), checker)]
     workers = min(os.cpu_count() or 1, 2)
     if workers < 2 or len(items) < PARALLEL_EMIT:
-        return [_emit(item) for item in items]
+        return map(_emit, items)
     ready_to_seal()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-        return list(pool.map(_emit, items, chunksize=max(len(items) // (workers * 4), 1)))
+    pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")))
+    # Small chunks: the first files reach the disk early, and few are left after the last.
+    return pool.map(_emit, items, chunksize=max(len(items) // (workers * _CHUNKS), 1))
 
 
 def _emit(item: tuple[dict[str, Any], str, Path]) -> _Emitted:
