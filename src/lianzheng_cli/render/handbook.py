@@ -17,12 +17,13 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from lianzheng_cli.render import docx_layout as layout
 from lianzheng_cli.render import markdown_docx, tables
 from lianzheng_cli.render.assemble import Chapter, numbered_chapters, rows_by_grade
 from lianzheng_cli.render.context import View, chinese_number
-from lianzheng_cli.render.docx_package import Images, ReferenceDocument
+from lianzheng_cli.render.docx_package import Images, ReferenceDocument, Segment, compress_segment, segments
 from lianzheng_cli.render.flowchart import Chart
 from lianzheng_cli.render.forms import FormTemplate
 from lianzheng_cli.render.jinja_env import MacroMemo
@@ -162,6 +163,25 @@ class HandbookInput:
     # Where each form's body comes from: rendered here by default; the build hands its cached ones.
     form_body: Callable[[FormTemplate, View], str] = fragment
     pieces: MacroMemo | None = None  # where the catalogue's rows are kept between builds (none: rendered)
+    departments: DepartmentMemo | None = None  # where each department's pages are kept between builds
+
+
+@dataclass(frozen=True)
+class KeptDepartment:
+    """A department's pages as the last handbook had them: deflated, with their contents entries."""
+
+    segment: Segment
+    entries: list[tuple[int, str, str]]
+
+
+class DepartmentMemo(Protocol):
+    """Each department's pages of the Word handbook, kept between builds (see build._Departments)."""
+
+    def key(self, department: View, index: int, headings: int, images: int) -> str: ...
+
+    def reuse(self, key: str, department: View) -> KeptDepartment | None: ...
+
+    def add(self, key: str, kept: KeptDepartment) -> None: ...
 
 
 def write_handbook(target: Path, data: HandbookInput, reference: ReferenceDocument) -> list[tuple[int, str, str]]:
@@ -170,11 +190,14 @@ def write_handbook(target: Path, data: HandbookInput, reference: ReferenceDocume
     images = Images()
     footers = reference.footers
     with tempfile.TemporaryFile() as spool:
-        for chunk in _main_matter(data, headings, images, footers):
-            spool.write(chunk.encode("utf-8"))
+        # The main matter goes first (the contents need its headings), deflated as it comes.
+        sizes: list[tuple[int, int, int]] = []
+        for segment in segments(_main_matter(data, headings, images, footers)):
+            spool.write(segment.data)
+            sizes.append((len(segment.data), segment.crc, segment.size))
         spool.seek(0)
 
-        def body() -> Iterator[str | bytes]:
+        def body() -> Iterator[str | bytes | Segment]:
             yield from _cover(data.unit)
             yield BREAK  # the blank back of the cover: the contents start on a right-hand page
             yield section_break(layout.sect_pr(None))
@@ -182,7 +205,8 @@ def write_handbook(target: Path, data: HandbookInput, reference: ReferenceDocume
             if toc_pages(len(headings.entries)) % 2:
                 yield BREAK  # a blank even page, so that page 1 of the body is a right-hand page
             yield section_break(layout.sect_pr(footers, page_start=1, page_format="upperRoman", kind="oddPage"))
-            yield from iter(lambda: spool.read(1 << 20), b"")
+            for length, crc, size in sizes:
+                yield Segment(spool.read(length), crc, size)
             yield layout.sect_pr(footers)
 
         reference.write(
@@ -193,6 +217,7 @@ def write_handbook(target: Path, data: HandbookInput, reference: ReferenceDocume
             namespaces=data.forms.namespaces,
             update_fields=True,
             mirror_margins=True,
+            segmented=True,
         )
     return headings.entries
 
@@ -240,7 +265,9 @@ def _cover(unit: View) -> Iterator[str]:
     )
 
 
-def _main_matter(data: HandbookInput, heading: Headings, images: Images, footers: layout.FooterRefs | None) -> Iterator[str]:
+def _main_matter(
+    data: HandbookInput, heading: Headings, images: Images, footers: layout.FooterRefs | None
+) -> Iterator[str | Segment]:
     names = ChapterNames(data.chapters)
     unit = data.unit
     for chapter in data.chapters:
@@ -255,7 +282,7 @@ def _main_matter(data: HandbookInput, heading: Headings, images: Images, footers
             yield (BREAK if number else "") + data.form_body(data.forms.unit, form)
     yield heading(names("科室和岗位廉政风险防控"), 1)
     for index, department in enumerate(unit["科室"]):
-        yield from _department(department, index, data, heading, images)
+        yield _department_segment(department, index, data, heading, images)
     yield section_break(layout.sect_pr(footers, page_start=1, kind="oddPage"))
     yield heading(names(f"{CATALOGUE_TITLE}（按风险等级）"), 1)
     for number, group in enumerate(rows_by_grade(unit["目录"], unit["等级"]), 1):
@@ -283,6 +310,25 @@ def _group(group: View, title: str) -> Iterator[str]:
         yield layout.para(
             layout.run("办公室：", layout.RPR_HEI) + layout.run(group["办公室"], layout.RPR_BODY), layout.ppr("BodyText")
         )
+
+
+def _department_segment(department: View, index: int, data: HandbookInput, heading: Headings, images: Images) -> Segment:
+    """A department's pages, deflated on their own: kept from the last build when nothing they
+    show has changed (nor where they stand: their contents entries and pictures are numbered)."""
+    memo = data.departments
+    key = memo.key(department, index, heading.counter, len(images.entries)) if memo is not None else None
+    kept = memo.reuse(key, department) if memo is not None and key is not None else None
+    if kept is not None:
+        heading.entries.extend(kept.entries)
+        heading.counter += len(kept.entries)
+        for png in _pictures(department, data.charts):
+            images.add(png, *_PICTURE_BOX)
+        return kept.segment
+    first = len(heading.entries)
+    segment = compress_segment("".join(_department(department, index, data, heading, images)).encode("utf-8"))
+    if memo is not None and key is not None:
+        memo.add(key, KeptDepartment(segment, heading.entries[first:]))
+    return segment
 
 
 def _department(department: View, index: int, data: HandbookInput, heading: Headings, images: Images) -> Iterator[str]:
@@ -317,6 +363,17 @@ def _duties(department: View) -> Iterator[str]:
         )
 
 
+_PICTURE_BOX = (layout.TYPE_WIDTH, layout.TYPE_HEIGHT - 2 * layout.LINE_PITCH)
+
+
+def _pictures(department: View, charts: dict[str, Chart]) -> list[Path]:
+    """The charts a department's pages show, in order (as _charts adds them)."""
+    if not any(power["流程"] for power in department["权力清单"]):
+        return []
+    found = (charts.get(power["编号"]) for power in department["权力清单"] if power["流程"])
+    return [chart.png for chart in found if chart is not None]
+
+
 def _charts(department: View, charts: dict[str, Chart], images: Images) -> Iterator[str]:
     for power in department["权力清单"]:
         if not power["流程"]:
@@ -324,7 +381,7 @@ def _charts(department: View, charts: dict[str, Chart], images: Images) -> Itera
         caption = f"{power['名称']}权力运行流程图（{power['编号']}）"
         chart = charts.get(power["编号"])
         if chart is not None:
-            picture = images.add(chart.png, layout.TYPE_WIDTH, layout.TYPE_HEIGHT - 2 * layout.LINE_PITCH)
+            picture = images.add(chart.png, *_PICTURE_BOX)
             yield layout.para(picture, layout.ppr("Figure"))
             yield layout.text_para(caption, "Caption", layout.RPR_KAI)
         else:

@@ -272,6 +272,13 @@ class Fragments:
 
     def get(self, key: str) -> str | None:
         """A kept body, or None when there is none (or it does not read back as written)."""
+        data = self.get_bytes(key)
+        try:
+            return data.decode("utf-8") if data is not None else None
+        except UnicodeDecodeError:
+            return None
+
+    def get_bytes(self, key: str) -> bytes | None:
         for index, handle in ((self.new, self._new), (self.old, self._old)):
             if key not in index or handle is None:
                 continue
@@ -281,49 +288,65 @@ class Fragments:
                 handle.seek(offset)
                 data = handle.read(length)
                 handle.seek(position)
-                if digest(data) == expected:
-                    return data.decode("utf-8")
-            except (OSError, UnicodeDecodeError):
+            except OSError:
                 continue
+            if digest(data) == expected:
+                return data
         return None
 
     def reuse(self, key: str) -> str | None:
         """A kept body, carried into the new pack as it was read (not encoded or digested again);
         None when there is none (or it does not read back as written)."""
+        data = self.reuse_bytes(key)
+        try:
+            return data.decode("utf-8") if data is not None else None
+        except UnicodeDecodeError:
+            return None
+
+    def reuse_bytes(self, key: str) -> bytes | None:
+        """reuse, for what was kept as bytes (add_bytes)."""
         if key in self.new:
-            return self.get(key)
+            return self.get_bytes(key)
+        data = self._read_old(key, check=True)
+        if data is not None:
+            self._append(key, data, self.old[key][2])
+        return data
+
+    def carry(self, key: str) -> None:
+        """The kept body into the new pack unread, for a build that does not need its text
+        (it is checked against its digest when a later build reads it)."""
+        if key not in self.new and (data := self._read_old(key, check=False)) is not None:
+            self._append(key, data, self.old[key][2])
+
+    def _read_old(self, key: str, *, check: bool) -> bytes | None:
         if key not in self.old or self._old is None:
             return None
         offset, length, expected = self.old[key]
         try:
             self._old.seek(offset)
             data = self._old.read(length)
-            if digest(data) != expected:
-                return None
-            text = data.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
+        except OSError:
             return None
+        if len(data) != length or (check and digest(data) != expected):
+            return None
+        return data
+
+    def _append(self, key: str, data: bytes, data_digest: str) -> None:
         try:
             handle = self._new_handle()
             handle.seek(0, os.SEEK_END)
-            self.new[key] = (handle.tell(), length, expected)
+            self.new[key] = (handle.tell(), len(data), data_digest)
             handle.write(data)
         except OSError:
             self.new.pop(key, None)
-        return text
 
     def add(self, key: str, text: str) -> None:
         """Keep a body the handbook being written embeds (in the new pack)."""
-        if key in self.new:
-            return
-        try:
-            handle = self._new_handle()
-            data = text.encode("utf-8")
-            handle.seek(0, os.SEEK_END)
-            self.new[key] = (handle.tell(), len(data), digest(data))
-            handle.write(data)
-        except OSError:
-            self.new.pop(key, None)
+        self.add_bytes(key, text.encode("utf-8"))
+
+    def add_bytes(self, key: str, data: bytes) -> None:
+        if key not in self.new:
+            self._append(key, data, digest(data))
 
     def _new_handle(self) -> BinaryIO:
         if self._new is None:
