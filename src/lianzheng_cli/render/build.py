@@ -403,8 +403,8 @@ def _write_handbook(path: Path, docs: _UnitDocuments, source: _BodySource) -> li
     renderer, options = docs.renderer, docs.options
     forms = handbook.Forms(renderer.form(POST_FORM), renderer.form(DEPARTMENT_FORM), renderer.form(UNIT_FORM))
     pieces = Pieces(source.plan.fragments, docs.keys.stamp, docs.known) if docs.pieces_root is not None else None
-    departments = (
-        _Departments(source.plan.fragments, docs.keys, docs.department_digests, docs.charts, source.carry)
+    sections = (
+        _Sections(source.plan.fragments, docs.keys, docs.department_digests, docs.known, docs.charts, source.carry)
         if docs.pieces_root is not None
         else None
     )
@@ -417,7 +417,7 @@ def _write_handbook(path: Path, docs: _UnitDocuments, source: _BodySource) -> li
         static_toc=options.static_toc,
         form_body=source,
         pieces=pieces,
-        departments=departments,
+        sections=sections,
     )
     entries = handbook.write_handbook(path, data, docs.reference)
     return [] if options.static_toc else [TocJob(path, data, docs.reference, entries)]
@@ -638,43 +638,49 @@ class _BodySource:
 
 
 @dataclass
-class _Departments:
-    """Each department's pages of the Word handbook (handbook.DepartmentMemo), kept in the
-    bodies' pack: keyed by the department's digest (its forms' digests in it), its place
-    (index, contents entries and pictures before it) and its charts' files."""
+class _Sections:
+    """Stretches of the Word handbook (handbook.SectionMemo), kept in the bodies' pack.
+
+    A department's pages are keyed by its digest (its forms' digests in it), its place (index,
+    contents entries and pictures before it) and its charts' files; a block of catalogue rows
+    by the number of its first row and the rows' digests."""
 
     fragments: Fragments
     keys: _Keys
     digests: dict[int, str]  # id of a department's view → its digest
+    known: dict[int, str]  # id of a form's view or a catalogue row → its digest
     charts: dict[str, Any]
     carry: Callable[[View], None]  # a form's body, kept for the next build without being read
 
-    def key(self, department: View, index: int, headings: int, images: int) -> str:
+    def department_key(self, department: View, index: int, headings: int, images: int) -> str:
         pictures = [chart.png.name for power in department["权力清单"] if (chart := self.charts.get(power["编号"]))]
         digest = self.digests.get(id(department)) or view_digest(department)
         return self.keys.of("handbook department", digest, str(index), str(headings), str(images), *pictures)
 
-    def reuse(self, key: str, department: View) -> handbook.KeptDepartment | None:
+    def rows_key(self, start: int, rows: Sequence[View]) -> str:
+        digests = [self.known.get(id(row)) or view_digest(row) for row in rows]
+        return self.keys.of("handbook catalogue rows", str(start), *digests)
+
+    def reuse(self, key: str, forms: Sequence[View]) -> handbook.KeptSection | None:
         data = self.fragments.reuse_bytes(key)
         kept = _parse_kept(data) if data is not None else None
         if kept is not None:
-            for form in (department["科室表"], *department["岗位"]):
-                if form is not None:
-                    self.carry(form)
+            for form in forms:
+                self.carry(form)
         return kept
 
-    def add(self, key: str, kept: handbook.KeptDepartment) -> None:
+    def add(self, key: str, kept: handbook.KeptSection) -> None:
         segment = kept.segment
         meta = json.dumps({"crc": segment.crc, "size": segment.size, "entries": kept.entries}, ensure_ascii=False)
         self.fragments.add_bytes(key, meta.encode("utf-8") + b"\n" + segment.data)
 
 
-def _parse_kept(data: bytes) -> handbook.KeptDepartment | None:
+def _parse_kept(data: bytes) -> handbook.KeptSection | None:
     meta, _, deflated = data.partition(b"\n")
     try:
         fields = json.loads(meta)
         entries = [(int(level), str(text), str(name)) for level, text, name in fields["entries"]]
-        return handbook.KeptDepartment(Segment(deflated, int(fields["crc"]), int(fields["size"])), entries)
+        return handbook.KeptSection(Segment(deflated, int(fields["crc"]), int(fields["size"])), entries)
     except (ValueError, TypeError, KeyError):
         return None
 

@@ -163,25 +163,31 @@ class HandbookInput:
     # Where each form's body comes from: rendered here by default; the build hands its cached ones.
     form_body: Callable[[FormTemplate, View], str] = fragment
     pieces: MacroMemo | None = None  # where the catalogue's rows are kept between builds (none: rendered)
-    departments: DepartmentMemo | None = None  # where each department's pages are kept between builds
+    sections: SectionMemo | None = None  # where departments' pages and catalogue rows are kept deflated
 
 
 @dataclass(frozen=True)
-class KeptDepartment:
-    """A department's pages as the last handbook had them: deflated, with their contents entries."""
+class KeptSection:
+    """A stretch of the handbook as the last one had it: deflated, with its contents entries."""
 
     segment: Segment
     entries: list[tuple[int, str, str]]
 
 
-class DepartmentMemo(Protocol):
-    """Each department's pages of the Word handbook, kept between builds (see build._Departments)."""
+class SectionMemo(Protocol):
+    """Stretches of the Word handbook kept between builds (see build._Sections)."""
 
-    def key(self, department: View, index: int, headings: int, images: int) -> str: ...
+    def department_key(self, department: View, index: int, headings: int, images: int) -> str: ...
 
-    def reuse(self, key: str, department: View) -> KeptDepartment | None: ...
+    def rows_key(self, start: int, rows: Sequence[View]) -> str: ...
 
-    def add(self, key: str, kept: KeptDepartment) -> None: ...
+    def reuse(self, key: str, forms: Sequence[View]) -> KeptSection | None:
+        """What was kept under key; forms: those whose bodies it embeds (kept for the next build too)."""
+
+    def add(self, key: str, kept: KeptSection) -> None: ...
+
+
+CATALOGUE_BLOCK = 128  # catalogue rows deflated (and kept) together in the handbook
 
 
 def write_handbook(target: Path, data: HandbookInput, reference: ReferenceDocument) -> list[tuple[int, str, str]]:
@@ -288,7 +294,7 @@ def _main_matter(
     for number, group in enumerate(rows_by_grade(unit["目录"], unit["等级"]), 1):
         yield heading(f"{chinese_number(number)}、{group['等级']}风险（{len(group['风险点'])}个）", 2)
         if group["风险点"]:
-            yield from tables.catalogue_parts(group["风险点"], data.pieces)
+            yield from _catalogue(group["风险点"], data)
         else:
             yield layout.body("（无）")
     yield section_break(layout.sect_pr(footers, landscape=True))
@@ -312,12 +318,31 @@ def _group(group: View, title: str) -> Iterator[str]:
         )
 
 
+def _catalogue(rows: Sequence[View], data: HandbookInput) -> Iterator[str | Segment]:
+    """The catalogue table of one grade, its rows deflated CATALOGUE_BLOCK at a time (kept when unchanged)."""
+    yield layout.table_start(tables.CATALOGUE_WIDTHS) + tables.catalogue_header()
+    memo = data.sections
+    for first in range(0, len(rows), CATALOGUE_BLOCK):
+        block = rows[first : first + CATALOGUE_BLOCK]
+        key = memo.rows_key(first + 1, block) if memo is not None else None
+        kept = memo.reuse(key, ()) if memo is not None and key is not None else None
+        if kept is not None:
+            yield kept.segment
+            continue
+        segment = compress_segment("".join(tables.catalogue_rows(block, data.pieces, first + 1)).encode("utf-8"))
+        if memo is not None and key is not None:
+            memo.add(key, KeptSection(segment, []))
+        yield segment
+    yield layout.TABLE_END
+
+
 def _department_segment(department: View, index: int, data: HandbookInput, heading: Headings, images: Images) -> Segment:
     """A department's pages, deflated on their own: kept from the last build when nothing they
     show has changed (nor where they stand: their contents entries and pictures are numbered)."""
-    memo = data.departments
-    key = memo.key(department, index, heading.counter, len(images.entries)) if memo is not None else None
-    kept = memo.reuse(key, department) if memo is not None and key is not None else None
+    memo = data.sections
+    key = memo.department_key(department, index, heading.counter, len(images.entries)) if memo is not None else None
+    forms = [form for form in (department["科室表"], *department["岗位"]) if form is not None]
+    kept = memo.reuse(key, forms) if memo is not None and key is not None else None
     if kept is not None:
         heading.entries.extend(kept.entries)
         heading.counter += len(kept.entries)
@@ -327,7 +352,7 @@ def _department_segment(department: View, index: int, data: HandbookInput, headi
     first = len(heading.entries)
     segment = compress_segment("".join(_department(department, index, data, heading, images)).encode("utf-8"))
     if memo is not None and key is not None:
-        memo.add(key, KeptDepartment(segment, heading.entries[first:]))
+        memo.add(key, KeptSection(segment, heading.entries[first:]))
     return segment
 
 
