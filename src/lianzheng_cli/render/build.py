@@ -538,7 +538,7 @@ class _Pending:
 
     pool: ProcessPoolExecutor
     chunks: list[tuple[Future[Done], int]]
-    documents: list[Future[list[Path]]]
+    documents: list[tuple[Future[list[Path]], Callable[[], list[Path]]]]  # handed out, and how to write it here
     by_view: dict[int, int]  # id of a form's view → the chunk that renders its body
     progress: ProgressHook
     total: int
@@ -558,9 +558,15 @@ class _Pending:
             self.progress(FORMS_STAGE, self.done, self.total)
 
     def finish(self) -> None:
+        """Until every form and document is written; the main process, done with its own share,
+        takes back the documents no worker has started yet (the last, shortest ones first)."""
         self.wait(len(self.chunks) - 1)
-        for document in self.documents:
-            document.result()
+        for future, write in reversed(self.documents):
+            if future.cancel():
+                write()
+        for future, _ in self.documents:
+            if not future.cancelled():
+                future.result()
 
 
 def _start(
@@ -595,7 +601,7 @@ def _start(
     # (spawned workers cannot share the unit's view: there the main process writes all).
     few = len(plan.items) <= CHUNK
     given_out = [name for name in plan.documents if forked and (few or name.startswith(handbook.HANDBOOK_TITLE))]
-    documents = [pool.submit(_run_document, name) for name in given_out]
+    documents = [(pool.submit(_run_document, name), plan.documents[name]) for name in given_out]
     pending = _Pending(pool, chunks, documents, by_view, options.progress, len(plan.items), deliver)
     for name in plan.documents:
         if name not in given_out:

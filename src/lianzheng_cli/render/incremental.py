@@ -238,6 +238,7 @@ class Fragments:
         self._old: BinaryIO | None = None
         self.new: dict[str, tuple[int, int, str]] = {}
         self._new: BinaryIO | None = None
+        self._end = 0  # the new pack's length
         self._new_path: Path | None = None
         if self.location is not None:
             self._open_old(self.location)
@@ -332,13 +333,17 @@ class Fragments:
         return data
 
     def _append(self, key: str, data: bytes, data_digest: str) -> None:
+        # The new pack is only ever appended to (get_bytes puts the position back): its end is
+        # counted, not sought, tens of thousands of times a build.
         try:
             handle = self._new_handle()
-            handle.seek(0, os.SEEK_END)
-            self.new[key] = (handle.tell(), len(data), data_digest)
             handle.write(data)
+            self.new[key] = (self._end, len(data), data_digest)
+            self._end += len(data)
         except OSError:
             self.new.pop(key, None)
+            with contextlib.suppress(OSError):
+                self._end = self._new.seek(0, os.SEEK_END) if self._new is not None else 0
 
     def add(self, key: str, text: str) -> None:
         """Keep a body the handbook being written embeds (in the new pack)."""
