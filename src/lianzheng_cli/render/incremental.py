@@ -262,7 +262,7 @@ class Fragments:
             index = handle.read(size)
             if not sealed(index, mac):
                 raise ValueError("not sealed here")
-            self.old = {str(key): (int(a), int(b), str(c)) for key, (a, b, c) in json.loads(index).items()}
+            self.old = _read_index(index.decode("ascii"))
             self._old = handle
         except (OSError, ValueError, TypeError, AttributeError, UnicodeDecodeError):
             handle.close()
@@ -373,7 +373,7 @@ class Fragments:
         """The new pack (a complete handbook's bodies) replaces the old one."""
         if self._new is None or self._new_path is None or self.location is None:
             return
-        index = json.dumps(self.new, separators=(",", ":")).encode("utf-8")
+        index = _index_text(self.new).encode("ascii")
         try:
             self._new.seek(0, os.SEEK_END)
             self._new.write(index + len(index).to_bytes(8, "big") + seal(index).encode("ascii"))
@@ -394,6 +394,24 @@ class Fragments:
 
 
 _SEAL_SIZE = 64
+
+
+# A pack's index: key, offset, length and digest of each body, all separated by NUL (keys and
+# digests are hex): read by every build, tens of thousands of entries, faster split than parsed.
+def _index_text(index: dict[str, tuple[int, int, str]]) -> str:
+    return "\0".join(f"{key}\0{offset}\0{length}\0{value}" for key, (offset, length, value) in index.items())
+
+
+def _read_index(text: str) -> dict[str, tuple[int, int, str]]:
+    if not text:
+        return {}
+    fields = text.split("\0")
+    if len(fields) % 4:
+        raise ValueError("not a pack index")
+    keys, offsets, lengths, digests = fields[0::4], fields[1::4], fields[2::4], fields[3::4]
+    return {
+        key: (int(offset), int(length), value) for key, offset, length, value in zip(keys, offsets, lengths, digests, strict=True)
+    }
 
 
 @dataclass
