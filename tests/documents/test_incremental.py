@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jinja2 import nodes
@@ -12,6 +14,9 @@ from lianzheng_cli import loading
 from lianzheng_cli.checking import Checker
 from lianzheng_cli.loading import load_repository
 from lianzheng_cli.paths import CACHE_DIR
+from lianzheng_cli.render import handbook, tables
+from lianzheng_cli.render.context import View
+from lianzheng_cli.render.forms import FormTemplate
 from lianzheng_cli.render.incremental import CACHE_FOLDER, Pieces
 from lianzheng_cli.render.jinja_env import BUILTIN_DIR, PURE_MACROS, environment, pure_place, template_dirs
 from lianzheng_cli.repository import Repository
@@ -266,3 +271,65 @@ def test_the_command_after_an_edit_writes_what_a_build_from_scratch_writes(sampl
     assert sorted(built) == sorted(expected)
     assert [name for name in expected if built[name] != expected[name]] == []
     assert "【已修改】" in (sample / "out" / "风险点目录.md").read_text(encoding="utf-8")
+
+
+OTHER_POST = Path("registers/信息科/信息科科长.yaml")  # in another department than POST
+
+
+def test_a_rebuild_lays_out_only_the_edited_department_and_its_catalogue_rows(
+    sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = sample / "out"
+    build_sample(sample, out, jobs=1)
+    departments: list[str] = []
+    blocks: list[int] = []
+    bodies: list[str] = []
+    department, rows, body = handbook._department, tables.catalogue_rows, FormTemplate.render_with_fragment
+
+    def counted_department(view: View, *args: Any) -> Iterator[str]:
+        departments.append(view["名称"])
+        return department(view, *args)
+
+    def counted_rows(block: Sequence[View], *args: Any) -> Iterator[str]:
+        if len(args) == 2:  # the handbook's blocks (numbered from a given start), not the catalogue's tables
+            blocks.append(len(block))
+        return rows(block, *args)
+
+    def counted_body(self: FormTemplate, context: View) -> tuple[bytes, str]:
+        bodies.append(context["编号"])
+        return body(self, context)
+
+    monkeypatch.setattr(handbook, "_department", counted_department)
+    monkeypatch.setattr(tables, "catalogue_rows", counted_rows)
+    monkeypatch.setattr(FormTemplate, "render_with_fragment", counted_body)
+    edit_measure(sample)
+    build_sample(sample, out, jobs=1)
+    assert departments == ["医务科"]
+    assert 1 <= len(blocks) <= 3  # the blocks of the edited register's rows, by grade
+    assert len(bodies) == 1
+    # The kept departments' form bodies are kept again: a second edit elsewhere lays out that one only.
+    departments.clear()
+    bodies.clear()
+    path = sample / OTHER_POST
+    path.write_text(path.read_text(encoding="utf-8").replace("内容: ", "内容: 【又修改】", 1), encoding="utf-8")
+    build_sample(sample, out, jobs=1)
+    assert departments == ["信息科"]
+    assert len(bodies) == 1
+    monkeypatch.undo()
+    assert_same_as_clean_build(sample, out, tmp_path)
+
+
+def test_a_damaged_kept_department_is_laid_out_again(sample: Path, tmp_path: Path) -> None:
+    out = sample / "out"
+    build_sample(sample, out)
+    pack = next(pack for pack in (sample / CACHE_DIR / CACHE_FOLDER).glob("*.pack") if "-" not in pack.stem)
+    data = bytearray(pack.read_bytes())
+    start, damaged = 0, 0
+    while (start := data.find(b'{"crc"', start + 1)) != -1:
+        data[data.index(b"\n", start) + 40] ^= 0xFF  # inside every kept stretch's deflated text
+        damaged += 1
+    assert damaged >= 12 + 3  # every department, and the catalogue's blocks
+    pack.write_bytes(bytes(data))
+    edit_measure(sample)
+    build_sample(sample, out)
+    assert_same_as_clean_build(sample, out, tmp_path)

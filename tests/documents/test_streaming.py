@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import random
+import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
 
 from lianzheng_cli.render import jinja_env
 from lianzheng_cli.render.build import Renderer
+from lianzheng_cli.render.docx_package import _write_segments, compress_segment, crc32_combine, part, segments
 from lianzheng_cli.render.jinja_env import TemplateError, environment, render_streamed
 
 
@@ -45,3 +49,18 @@ def test_a_failed_stream_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest
     assert [path.name for path in target.parent.iterdir()] == ["长文.md"]  # no temporary file left
     Renderer(tmp_path).stream("长文", "md", {}, target, scale=3)
     assert target.read_text(encoding="utf-8") == "字" * 10_000
+
+
+def test_segments_laid_end_to_end_are_the_part_with_its_crc(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    for _ in range(100):
+        first, second = rng.randbytes(rng.randrange(300)), rng.randbytes(rng.randrange(3000))
+        assert crc32_combine(zlib.crc32(first), zlib.crc32(second), len(second)) == zlib.crc32(first + second)
+    text = "".join(f"<w:p>第{number}段</w:p>" for number in range(100_000))
+    kept = compress_segment(text[5000:].encode("utf-8"))  # a stretch kept from an earlier build
+    path = tmp_path / "part.zip"
+    with zipfile.ZipFile(path, "w") as package, package.open(part("word/document.xml"), "w") as stream:
+        _write_segments(stream, segments([text[:4000], text[4000:5000], kept]))
+    with zipfile.ZipFile(path) as package:
+        assert package.testzip() is None  # the CRC checks
+        assert package.read("word/document.xml").decode("utf-8") == text

@@ -38,7 +38,7 @@ from lianzheng_cli.paths import BUILD_MANIFEST
 from lianzheng_cli.render import handbook, pdf
 from lianzheng_cli.render.assemble import Unit, rows_by_grade, unit_context
 from lianzheng_cli.render.context import DEPARTMENT_FORM, NOTICE, POST_FORM, UNIT_FORM, View
-from lianzheng_cli.render.docx_package import ReferenceDocument
+from lianzheng_cli.render.docx_package import ReferenceDocument, Segment
 from lianzheng_cli.render.flowchart import render_charts
 from lianzheng_cli.render.forms import FormTemplate
 from lianzheng_cli.render.incremental import (
@@ -291,14 +291,19 @@ def _build(
     keys = _Keys(build_stamp(renderer.dirs, unit.config), record)
     result.written.extend(_attach_charts(view, chart_set.charts, out, keys))
     jobs = form_jobs(view)
-    digests = {id(job.view): view_digest(job.view) for job in jobs}
-    unit_digest = _unit_digest(view, digests)
+    digests: dict[int, str] = {}
+    for job in jobs:  # a post's form and notice share one view: digested once
+        if id(job.view) not in digests:
+            digests[id(job.view)] = view_digest(job.view)
+    department_digests = _department_digests(view, digests)
+    unit_digest = _unit_digest(view, digests, department_digests)
     statistics = statistics_view(counts)
     unit_docs = _UnitDocuments(
         renderer, unit, ledger, view, counts, statistics, chart_set.charts, options, keys, unit_digest, len(jobs)
     )
     if incremental and options.use_cache:
         unit_docs.pieces_root, unit_docs.known = chart_root, digests
+        unit_docs.department_digests = department_digests
     book_path = out / f"{handbook.HANDBOOK_TITLE}.docx"
     handbook_docx = "handbook" in options.documents and "docx" in options.formats
     book_fresh = not handbook_docx or keys.fresh(book_path, unit_docs.handbook_key, "docx")
@@ -398,6 +403,11 @@ def _write_handbook(path: Path, docs: _UnitDocuments, source: _BodySource) -> li
     renderer, options = docs.renderer, docs.options
     forms = handbook.Forms(renderer.form(POST_FORM), renderer.form(DEPARTMENT_FORM), renderer.form(UNIT_FORM))
     pieces = Pieces(source.plan.fragments, docs.keys.stamp, docs.known) if docs.pieces_root is not None else None
+    sections = (
+        _Sections(source.plan.fragments, docs.keys, docs.department_digests, docs.known, docs.charts, source.carry)
+        if docs.pieces_root is not None
+        else None
+    )
     data = handbook.HandbookInput(
         docs.view,
         docs.unit.chapters,
@@ -407,6 +417,7 @@ def _write_handbook(path: Path, docs: _UnitDocuments, source: _BodySource) -> li
         static_toc=options.static_toc,
         form_body=source,
         pieces=pieces,
+        sections=sections,
     )
     entries = handbook.write_handbook(path, data, docs.reference)
     return [] if options.static_toc else [TocJob(path, data, docs.reference, entries)]
@@ -464,10 +475,9 @@ class _Keys:
     def finish(self, out: Path, written: list[Path], *, save: bool, whole: bool) -> dict[str, str]:
         """The content digest of every file of the build (the record's for those left alone); the record saved."""
         digests: dict[str, str] = {}
-        for path in sorted(set(written)):
-            try:
-                name = path.relative_to(out).as_posix()
-            except ValueError:
+        for path in set(written):
+            name = _relative_name(path, out)
+            if name is None:
                 continue
             value = self.record.digest_of(name)
             if value is None:
@@ -483,21 +493,42 @@ class _Keys:
         return digests
 
 
-def _unit_digest(view: View, digests: dict[int, str]) -> str:
-    """The whole-unit view's digest, each form standing in by its own digest (already taken).
+def _relative_name(path: Path, out: Path) -> str | None:
+    """path relative to out, with forward slashes; None when it is not inside out.
+
+    Nearly every path of a build is out / name: taken apart as text (tens of thousands of
+    them), the rest by pathlib."""
+    prefix, text = str(out) + os.sep, str(path)
+    if text.startswith(prefix) and ".." not in text:
+        return text[len(prefix) :].replace(os.sep, "/")
+    try:
+        return path.relative_to(out).as_posix()
+    except ValueError:
+        return None
+
+
+def _department_digests(view: View, digests: dict[int, str]) -> dict[int, str]:
+    """Each department's digest (by id of its view), each of its forms standing in by its own digest."""
+    return {
+        id(department): view_digest(
+            {
+                **department,
+                "科室表": digests[id(department["科室表"])] if department["科室表"] is not None else None,
+                "岗位": [digests[id(post)] for post in department["岗位"]],
+            }
+        )
+        for department in view["科室"]
+    }
+
+
+def _unit_digest(view: View, digests: dict[int, str], departments: dict[int, str]) -> str:
+    """The whole-unit view's digest, each form and department standing in by its own digest (already taken).
 
     The catalogue rows and groups are left out: unit_context derives them from the forms.
     """
     shallow = {key: value for key, value in view.items() if key not in ("目录", "目录分组", "已撤销", "单位表", "科室")}
     shallow["单位表"] = [digests[id(form)] for form in view["单位表"]]
-    shallow["科室"] = [
-        {
-            **department,
-            "科室表": digests[id(department["科室表"])] if department["科室表"] is not None else None,
-            "岗位": [digests[id(post)] for post in department["岗位"]],
-        }
-        for department in view["科室"]
-    ]
+    shallow["科室"] = [departments[id(department)] for department in view["科室"]]
     return view_digest(shallow)
 
 
@@ -507,7 +538,7 @@ class _Pending:
 
     pool: ProcessPoolExecutor
     chunks: list[tuple[Future[Done], int]]
-    documents: list[Future[list[Path]]]
+    documents: list[tuple[Future[list[Path]], Callable[[], list[Path]]]]  # handed out, and how to write it here
     by_view: dict[int, int]  # id of a form's view → the chunk that renders its body
     progress: ProgressHook
     total: int
@@ -527,9 +558,15 @@ class _Pending:
             self.progress(FORMS_STAGE, self.done, self.total)
 
     def finish(self) -> None:
+        """Until every form and document is written; the main process, done with its own share,
+        takes back the documents no worker has started yet (the last, shortest ones first)."""
         self.wait(len(self.chunks) - 1)
-        for document in self.documents:
-            document.result()
+        for future, write in reversed(self.documents):
+            if future.cancel():
+                write()
+        for future, _ in self.documents:
+            if not future.cancelled():
+                future.result()
 
 
 def _start(
@@ -564,7 +601,7 @@ def _start(
     # (spawned workers cannot share the unit's view: there the main process writes all).
     few = len(plan.items) <= CHUNK
     given_out = [name for name in plan.documents if forked and (few or name.startswith(handbook.HANDBOOK_TITLE))]
-    documents = [pool.submit(_run_document, name) for name in given_out]
+    documents = [(pool.submit(_run_document, name), plan.documents[name]) for name in given_out]
     pending = _Pending(pool, chunks, documents, by_view, options.progress, len(plan.items), deliver)
     for name in plan.documents:
         if name not in given_out:
@@ -586,6 +623,12 @@ class _BodySource:
         for index, text in bodies:
             self.plan.fragments.add(self.keys[id(self.plan.jobs[index].view)], text)
 
+    def carry(self, view: View) -> None:
+        """The form's kept body into the new pack unread: the handbook took its department's pages as kept."""
+        key = self.keys.get(id(view))
+        if key is not None:
+            self.plan.fragments.carry(key)
+
     def __call__(self, template: FormTemplate, view: View) -> str:
         key = self.keys.get(id(view))
         if key is None:
@@ -598,6 +641,54 @@ class _BodySource:
             text = handbook.fragment(template, view)
             fragments.add(key, text)
         return text
+
+
+@dataclass
+class _Sections:
+    """Stretches of the Word handbook (handbook.SectionMemo), kept in the bodies' pack.
+
+    A department's pages are keyed by its digest (its forms' digests in it), its place (index,
+    contents entries and pictures before it) and its charts' files; a block of catalogue rows
+    by the number of its first row and the rows' digests."""
+
+    fragments: Fragments
+    keys: _Keys
+    digests: dict[int, str]  # id of a department's view → its digest
+    known: dict[int, str]  # id of a form's view or a catalogue row → its digest
+    charts: dict[str, Any]
+    carry: Callable[[View], None]  # a form's body, kept for the next build without being read
+
+    def department_key(self, department: View, index: int, headings: int, images: int) -> str:
+        pictures = [chart.png.name for power in department["权力清单"] if (chart := self.charts.get(power["编号"]))]
+        digest = self.digests.get(id(department)) or view_digest(department)
+        return self.keys.of("handbook department", digest, str(index), str(headings), str(images), *pictures)
+
+    def rows_key(self, start: int, rows: Sequence[View]) -> str:
+        digests = [self.known.get(id(row)) or view_digest(row) for row in rows]
+        return self.keys.of("handbook catalogue rows", str(start), *digests)
+
+    def reuse(self, key: str, forms: Sequence[View]) -> handbook.KeptSection | None:
+        data = self.fragments.reuse_bytes(key)
+        kept = _parse_kept(data) if data is not None else None
+        if kept is not None:
+            for form in forms:
+                self.carry(form)
+        return kept
+
+    def add(self, key: str, kept: handbook.KeptSection) -> None:
+        segment = kept.segment
+        meta = json.dumps({"crc": segment.crc, "size": segment.size, "entries": kept.entries}, ensure_ascii=False)
+        self.fragments.add_bytes(key, meta.encode("utf-8") + b"\n" + segment.data)
+
+
+def _parse_kept(data: bytes) -> handbook.KeptSection | None:
+    meta, _, deflated = data.partition(b"\n")
+    try:
+        fields = json.loads(meta)
+        entries = [(int(level), str(text), str(name)) for level, text, name in fields["entries"]]
+        return handbook.KeptSection(Segment(deflated, int(fields["crc"]), int(fields["size"])), entries)
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 def _attach_charts(view: View, charts: dict[str, Any], out: Path, keys: _Keys) -> list[Path]:
@@ -657,6 +748,7 @@ class _UnitDocuments:
     paths: list[Path] = field(default_factory=list)
     pieces_root: Path | None = None  # where text documents keep their pieces (none: not kept)
     known: dict[int, str] = field(default_factory=dict)  # id of a form's view → its digest
+    department_digests: dict[int, str] = field(default_factory=dict)  # id of a department's view → its digest
 
     def __post_init__(self) -> None:
         self.reference = ReferenceDocument(find_template(STYLE_TEMPLATE, self.renderer.dirs))

@@ -237,7 +237,15 @@ def table_parts(widths: Sequence[int], rows: Iterable[str], *, jc: str = "center
     grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
     yield f"<w:tbl>{props}<w:tblGrid>{grid}</w:tblGrid>"
     yield from rows
-    yield "</w:tbl>"
+    yield TABLE_END
+
+
+TABLE_END = "</w:tbl>"
+
+
+def table_start(widths: Sequence[int], *, jc: str = "center") -> str:
+    """What table_parts yields before the rows."""
+    return next(table_parts(widths, (), jc=jc))
 
 
 def field_runs(instruction: str, result: str, props: str = "") -> str:

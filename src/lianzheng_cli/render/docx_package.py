@@ -7,14 +7,17 @@ footers come from the reference template (``文档样式.docx``, overridable by 
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import struct
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lianzheng_cli.errors import WriteError
 from lianzheng_cli.fsutil import refuse_special
@@ -50,6 +53,122 @@ def part(name: str, compress_type: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInf
     info = zipfile.ZipInfo(name, date_time=PART_DATE)
     info.compress_type = compress_type
     return info
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of a document part, deflated on its own: raw deflate blocks that end in a full
+    flush (byte-aligned, no back references past it), with the CRC-32 and length of the text.
+
+    Segments laid end to end are one deflate stream, so a part written as segments can take a
+    segment kept from the last build as it is (a handbook rebuilt for one edited register
+    compresses that register's department again, not the whole book). A part is written either
+    wholly as segments or not at all, so the same text always gives the same bytes.
+    """
+
+    data: bytes
+    crc: int
+    size: int
+
+
+SEGMENT_TEXT = 1 << 20  # text gathered into one segment at most (bytes of UTF-8, roughly)
+
+
+def compress_segment(text: bytes) -> Segment:
+    compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return Segment(compressor.compress(text) + compressor.flush(zlib.Z_FULL_FLUSH), zlib.crc32(text), len(text))
+
+
+def segments(chunks: Iterable[str | bytes | Segment]) -> Iterator[Segment]:
+    """The chunks as segments: text gathered up to SEGMENT_TEXT or the next segment given as such."""
+    pending: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        if isinstance(chunk, Segment):
+            if pending:
+                yield compress_segment(b"".join(pending))
+                pending, size = [], 0
+            yield chunk
+            continue
+        data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+        pending.append(data)
+        size += len(data)
+        if size >= SEGMENT_TEXT:
+            yield compress_segment(b"".join(pending))
+            pending, size = [], 0
+    if pending:
+        yield compress_segment(b"".join(pending))
+
+
+_CRC_POLYNOMIAL = 0xEDB88320  # CRC-32 (reflected), as zlib computes it
+
+
+def _multiply(a: int, b: int) -> int:
+    """a × b modulo the CRC polynomial (zlib's multmodp)."""
+    bit, product = 1 << 31, 0
+    while a:
+        if a & bit:
+            product ^= b
+            a ^= bit
+        bit >>= 1
+        b = (b >> 1) ^ _CRC_POLYNOMIAL if b & 1 else b >> 1
+    return product
+
+
+def _square_table() -> list[int]:
+    table, power = [], 1 << 30  # x^1
+    for _ in range(32):
+        table.append(power)
+        power = _multiply(power, power)
+    return table
+
+
+_X_POWERS = _square_table()  # x^(2^k) modulo the polynomial
+
+
+def crc32_combine(first: int, second: int, second_length: int) -> int:
+    """The CRC-32 of a + b from crc32(a), crc32(b) and len(b) (zlib's crc32_combine)."""
+    shift, k, n = 1 << 31, 3, second_length  # x^(8 n): n bytes of zeros appended to a
+    while n:
+        if n & 1:
+            shift = _multiply(_X_POWERS[k & 31], shift)
+        n >>= 1
+        k += 1
+    return _multiply(shift, first) ^ second
+
+
+def _write_segments(stream: Any, parts: Iterable[Segment]) -> None:
+    """Segments into an open zip entry as its deflated data (the entry's own compressor, never
+    fed, then only ends the stream). stream is zipfile's entry writer, whose sizes and CRC are
+    kept as it keeps them."""
+    for segment in parts:
+        stream._fileobj.write(segment.data)
+        stream._compress_size += len(segment.data)
+        stream._crc = crc32_combine(stream._crc, segment.crc, segment.size)
+        stream._file_size += segment.size
+
+
+def _write_streamed(package: zipfile.ZipFile, head: str, body: Iterable[str | bytes | Segment]) -> None:
+    with package.open(_DOCUMENT, "w", force_zip64=True) as stream:
+        stream.write(head.encode("utf-8"))
+        stream.write(b"<w:body>")
+        pending: list[str] = []
+        size = 0
+        for chunk in body:
+            if isinstance(chunk, Segment):
+                raise TypeError("a segment in a document not written as segments")
+            if isinstance(chunk, bytes):
+                stream.write("".join(pending).encode("utf-8"))
+                stream.write(chunk)
+                pending, size = [], 0
+                continue
+            pending.append(chunk)
+            size += len(chunk)
+            if size > 1 << 20:
+                stream.write("".join(pending).encode("utf-8"))
+                pending, size = [], 0
+        stream.write("".join(pending).encode("utf-8"))
+        stream.write(b"</w:body></w:document>")
 
 
 @dataclass
@@ -147,15 +266,18 @@ class ReferenceDocument:
     def write(
         self,
         target: Path,
-        body: Iterable[str | bytes],
+        body: Iterable[str | bytes | Segment],
         *,
         title: str,
         images: Images | None = None,
         namespaces: Mapping[str, str] | None = None,
         update_fields: bool = False,
         mirror_margins: bool = False,
+        segmented: bool = False,
     ) -> None:
-        """Write the document atomically; body yields the children of <w:body> (text, or UTF-8 bytes), final sectPr included."""
+        """Write the document atomically; body yields the children of <w:body> (text, or UTF-8 bytes), final sectPr included.
+
+        segmented: the body is written as segments (see Segment), and may yield some ready-made."""
         images = images or Images()
         wanted = {**IMAGE_NAMESPACES, **(namespaces or {})}
         head = self._head_with(wanted)
@@ -176,24 +298,11 @@ class ReferenceDocument:
                 for _, image, source in images.entries:
                     picture = source if isinstance(source, bytes) else source.read_bytes()
                     package.writestr(part(image, zipfile.ZIP_STORED), picture)
-                with package.open(_DOCUMENT, "w", force_zip64=True) as stream:
-                    stream.write(head.encode("utf-8"))
-                    stream.write(b"<w:body>")
-                    pending: list[str] = []
-                    size = 0
-                    for chunk in body:
-                        if isinstance(chunk, bytes):
-                            stream.write("".join(pending).encode("utf-8"))
-                            stream.write(chunk)
-                            pending, size = [], 0
-                            continue
-                        pending.append(chunk)
-                        size += len(chunk)
-                        if size > 1 << 20:
-                            stream.write("".join(pending).encode("utf-8"))
-                            pending, size = [], 0
-                    stream.write("".join(pending).encode("utf-8"))
-                    stream.write(b"</w:body></w:document>")
+                if segmented:
+                    with package.open(_DOCUMENT, "w", force_zip64=True) as stream:
+                        _write_segments(stream, segments(itertools.chain([head, "<w:body>"], body, ["</w:body></w:document>"])))
+                else:
+                    _write_streamed(package, head, body)
             temp.chmod(_default_mode())
             temp.replace(target)
         except OSError as exc:

@@ -150,22 +150,26 @@ def render_charts(powers: Sequence[tuple[str, View]], cache_root: Path, grades: 
     except OSError:
         cache = Path(tempfile.mkdtemp(prefix="lzfk-flowcharts-"))
     sources: dict[str, str] = {}
+    found: dict[str, str | None] = {}  # digest → its cached SVG (each chart read and verified once)
     for key, power in wanted:
         source = dot_source(power, font, grades)
         digest = hashlib.sha256(f"{_VERSION}\0{source}".encode()).hexdigest()[:32]
         sources[key] = digest
-        if _cached(cache, digest) is None:
-            _discard(cache, digest)
-            (cache / f"{digest}.dot").write_text(source, encoding="utf-8")
-    missing = sorted({d for d in sources.values() if _cached(cache, d) is None})
+        if digest not in found:
+            found[digest] = _cached(cache, digest)
+            if found[digest] is None:
+                _discard(cache, digest)
+                (cache / f"{digest}.dot").write_text(source, encoding="utf-8")
+    missing = sorted(digest for digest, svg in found.items() if svg is None)
     if missing:
         error = _run_dot(dot, cache, missing)
         if error:
             result.problems.append(error)
         for digest in missing:
             _seal(cache, digest)
+            found[digest] = _cached(cache, digest)
     for key, digest in sources.items():
-        svg = _cached(cache, digest)
+        svg = found[digest]
         if svg is not None:
             result.charts[key] = Chart(cache / f"{digest}.dot.png", _inline_svg(svg))
     return result

@@ -17,12 +17,13 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from lianzheng_cli.render import docx_layout as layout
 from lianzheng_cli.render import markdown_docx, tables
 from lianzheng_cli.render.assemble import Chapter, numbered_chapters, rows_by_grade
 from lianzheng_cli.render.context import View, chinese_number
-from lianzheng_cli.render.docx_package import Images, ReferenceDocument
+from lianzheng_cli.render.docx_package import Images, ReferenceDocument, Segment, compress_segment, segments
 from lianzheng_cli.render.flowchart import Chart
 from lianzheng_cli.render.forms import FormTemplate
 from lianzheng_cli.render.jinja_env import MacroMemo
@@ -162,6 +163,31 @@ class HandbookInput:
     # Where each form's body comes from: rendered here by default; the build hands its cached ones.
     form_body: Callable[[FormTemplate, View], str] = fragment
     pieces: MacroMemo | None = None  # where the catalogue's rows are kept between builds (none: rendered)
+    sections: SectionMemo | None = None  # where departments' pages and catalogue rows are kept deflated
+
+
+@dataclass(frozen=True)
+class KeptSection:
+    """A stretch of the handbook as the last one had it: deflated, with its contents entries."""
+
+    segment: Segment
+    entries: list[tuple[int, str, str]]
+
+
+class SectionMemo(Protocol):
+    """Stretches of the Word handbook kept between builds (see build._Sections)."""
+
+    def department_key(self, department: View, index: int, headings: int, images: int) -> str: ...
+
+    def rows_key(self, start: int, rows: Sequence[View]) -> str: ...
+
+    def reuse(self, key: str, forms: Sequence[View]) -> KeptSection | None:
+        """What was kept under key; forms: those whose bodies it embeds (kept for the next build too)."""
+
+    def add(self, key: str, kept: KeptSection) -> None: ...
+
+
+CATALOGUE_BLOCK = 128  # catalogue rows deflated (and kept) together in the handbook
 
 
 def write_handbook(target: Path, data: HandbookInput, reference: ReferenceDocument) -> list[tuple[int, str, str]]:
@@ -170,11 +196,14 @@ def write_handbook(target: Path, data: HandbookInput, reference: ReferenceDocume
     images = Images()
     footers = reference.footers
     with tempfile.TemporaryFile() as spool:
-        for chunk in _main_matter(data, headings, images, footers):
-            spool.write(chunk.encode("utf-8"))
+        # The main matter goes first (the contents need its headings), deflated as it comes.
+        sizes: list[tuple[int, int, int]] = []
+        for segment in segments(_main_matter(data, headings, images, footers)):
+            spool.write(segment.data)
+            sizes.append((len(segment.data), segment.crc, segment.size))
         spool.seek(0)
 
-        def body() -> Iterator[str | bytes]:
+        def body() -> Iterator[str | bytes | Segment]:
             yield from _cover(data.unit)
             yield BREAK  # the blank back of the cover: the contents start on a right-hand page
             yield section_break(layout.sect_pr(None))
@@ -182,7 +211,8 @@ def write_handbook(target: Path, data: HandbookInput, reference: ReferenceDocume
             if toc_pages(len(headings.entries)) % 2:
                 yield BREAK  # a blank even page, so that page 1 of the body is a right-hand page
             yield section_break(layout.sect_pr(footers, page_start=1, page_format="upperRoman", kind="oddPage"))
-            yield from iter(lambda: spool.read(1 << 20), b"")
+            for length, crc, size in sizes:
+                yield Segment(spool.read(length), crc, size)
             yield layout.sect_pr(footers)
 
         reference.write(
@@ -193,6 +223,7 @@ def write_handbook(target: Path, data: HandbookInput, reference: ReferenceDocume
             namespaces=data.forms.namespaces,
             update_fields=True,
             mirror_margins=True,
+            segmented=True,
         )
     return headings.entries
 
@@ -240,7 +271,9 @@ def _cover(unit: View) -> Iterator[str]:
     )
 
 
-def _main_matter(data: HandbookInput, heading: Headings, images: Images, footers: layout.FooterRefs | None) -> Iterator[str]:
+def _main_matter(
+    data: HandbookInput, heading: Headings, images: Images, footers: layout.FooterRefs | None
+) -> Iterator[str | Segment]:
     names = ChapterNames(data.chapters)
     unit = data.unit
     for chapter in data.chapters:
@@ -255,13 +288,13 @@ def _main_matter(data: HandbookInput, heading: Headings, images: Images, footers
             yield (BREAK if number else "") + data.form_body(data.forms.unit, form)
     yield heading(names("科室和岗位廉政风险防控"), 1)
     for index, department in enumerate(unit["科室"]):
-        yield from _department(department, index, data, heading, images)
+        yield _department_segment(department, index, data, heading, images)
     yield section_break(layout.sect_pr(footers, page_start=1, kind="oddPage"))
     yield heading(names(f"{CATALOGUE_TITLE}（按风险等级）"), 1)
     for number, group in enumerate(rows_by_grade(unit["目录"], unit["等级"]), 1):
         yield heading(f"{chinese_number(number)}、{group['等级']}风险（{len(group['风险点'])}个）", 2)
         if group["风险点"]:
-            yield from tables.catalogue_parts(group["风险点"], data.pieces)
+            yield from _catalogue(group["风险点"], data)
         else:
             yield layout.body("（无）")
     yield section_break(layout.sect_pr(footers, landscape=True))
@@ -283,6 +316,44 @@ def _group(group: View, title: str) -> Iterator[str]:
         yield layout.para(
             layout.run("办公室：", layout.RPR_HEI) + layout.run(group["办公室"], layout.RPR_BODY), layout.ppr("BodyText")
         )
+
+
+def _catalogue(rows: Sequence[View], data: HandbookInput) -> Iterator[str | Segment]:
+    """The catalogue table of one grade, its rows deflated CATALOGUE_BLOCK at a time (kept when unchanged)."""
+    yield layout.table_start(tables.CATALOGUE_WIDTHS) + tables.catalogue_header()
+    memo = data.sections
+    for first in range(0, len(rows), CATALOGUE_BLOCK):
+        block = rows[first : first + CATALOGUE_BLOCK]
+        key = memo.rows_key(first + 1, block) if memo is not None else None
+        kept = memo.reuse(key, ()) if memo is not None and key is not None else None
+        if kept is not None:
+            yield kept.segment
+            continue
+        segment = compress_segment("".join(tables.catalogue_rows(block, data.pieces, first + 1)).encode("utf-8"))
+        if memo is not None and key is not None:
+            memo.add(key, KeptSection(segment, []))
+        yield segment
+    yield layout.TABLE_END
+
+
+def _department_segment(department: View, index: int, data: HandbookInput, heading: Headings, images: Images) -> Segment:
+    """A department's pages, deflated on their own: kept from the last build when nothing they
+    show has changed (nor where they stand: their contents entries and pictures are numbered)."""
+    memo = data.sections
+    key = memo.department_key(department, index, heading.counter, len(images.entries)) if memo is not None else None
+    forms = [form for form in (department["科室表"], *department["岗位"]) if form is not None]
+    kept = memo.reuse(key, forms) if memo is not None and key is not None else None
+    if kept is not None:
+        heading.entries.extend(kept.entries)
+        heading.counter += len(kept.entries)
+        for png in _pictures(department, data.charts):
+            images.add(png, *_PICTURE_BOX)
+        return kept.segment
+    first = len(heading.entries)
+    segment = compress_segment("".join(_department(department, index, data, heading, images)).encode("utf-8"))
+    if memo is not None and key is not None:
+        memo.add(key, KeptSection(segment, heading.entries[first:]))
+    return segment
 
 
 def _department(department: View, index: int, data: HandbookInput, heading: Headings, images: Images) -> Iterator[str]:
@@ -317,6 +388,17 @@ def _duties(department: View) -> Iterator[str]:
         )
 
 
+_PICTURE_BOX = (layout.TYPE_WIDTH, layout.TYPE_HEIGHT - 2 * layout.LINE_PITCH)
+
+
+def _pictures(department: View, charts: dict[str, Chart]) -> list[Path]:
+    """The charts a department's pages show, in order (as _charts adds them)."""
+    if not any(power["流程"] for power in department["权力清单"]):
+        return []
+    found = (charts.get(power["编号"]) for power in department["权力清单"] if power["流程"])
+    return [chart.png for chart in found if chart is not None]
+
+
 def _charts(department: View, charts: dict[str, Chart], images: Images) -> Iterator[str]:
     for power in department["权力清单"]:
         if not power["流程"]:
@@ -324,7 +406,7 @@ def _charts(department: View, charts: dict[str, Chart], images: Images) -> Itera
         caption = f"{power['名称']}权力运行流程图（{power['编号']}）"
         chart = charts.get(power["编号"])
         if chart is not None:
-            picture = images.add(chart.png, layout.TYPE_WIDTH, layout.TYPE_HEIGHT - 2 * layout.LINE_PITCH)
+            picture = images.add(chart.png, *_PICTURE_BOX)
             yield layout.para(picture, layout.ppr("Figure"))
             yield layout.text_para(caption, "Caption", layout.RPR_KAI)
         else:

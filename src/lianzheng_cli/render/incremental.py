@@ -238,6 +238,7 @@ class Fragments:
         self._old: BinaryIO | None = None
         self.new: dict[str, tuple[int, int, str]] = {}
         self._new: BinaryIO | None = None
+        self._end = 0  # the new pack's length
         self._new_path: Path | None = None
         if self.location is not None:
             self._open_old(self.location)
@@ -261,7 +262,7 @@ class Fragments:
             index = handle.read(size)
             if not sealed(index, mac):
                 raise ValueError("not sealed here")
-            self.old = {str(key): (int(a), int(b), str(c)) for key, (a, b, c) in json.loads(index).items()}
+            self.old = _read_index(index.decode("ascii"))
             self._old = handle
         except (OSError, ValueError, TypeError, AttributeError, UnicodeDecodeError):
             handle.close()
@@ -272,6 +273,13 @@ class Fragments:
 
     def get(self, key: str) -> str | None:
         """A kept body, or None when there is none (or it does not read back as written)."""
+        data = self.get_bytes(key)
+        try:
+            return data.decode("utf-8") if data is not None else None
+        except UnicodeDecodeError:
+            return None
+
+    def get_bytes(self, key: str) -> bytes | None:
         for index, handle in ((self.new, self._new), (self.old, self._old)):
             if key not in index or handle is None:
                 continue
@@ -281,49 +289,69 @@ class Fragments:
                 handle.seek(offset)
                 data = handle.read(length)
                 handle.seek(position)
-                if digest(data) == expected:
-                    return data.decode("utf-8")
-            except (OSError, UnicodeDecodeError):
+            except OSError:
                 continue
+            if digest(data) == expected:
+                return data
         return None
 
     def reuse(self, key: str) -> str | None:
         """A kept body, carried into the new pack as it was read (not encoded or digested again);
         None when there is none (or it does not read back as written)."""
+        data = self.reuse_bytes(key)
+        try:
+            return data.decode("utf-8") if data is not None else None
+        except UnicodeDecodeError:
+            return None
+
+    def reuse_bytes(self, key: str) -> bytes | None:
+        """reuse, for what was kept as bytes (add_bytes)."""
         if key in self.new:
-            return self.get(key)
+            return self.get_bytes(key)
+        data = self._read_old(key, check=True)
+        if data is not None:
+            self._append(key, data, self.old[key][2])
+        return data
+
+    def carry(self, key: str) -> None:
+        """The kept body into the new pack unread, for a build that does not need its text
+        (it is checked against its digest when a later build reads it)."""
+        if key not in self.new and (data := self._read_old(key, check=False)) is not None:
+            self._append(key, data, self.old[key][2])
+
+    def _read_old(self, key: str, *, check: bool) -> bytes | None:
         if key not in self.old or self._old is None:
             return None
         offset, length, expected = self.old[key]
         try:
             self._old.seek(offset)
             data = self._old.read(length)
-            if digest(data) != expected:
-                return None
-            text = data.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
+        except OSError:
             return None
+        if len(data) != length or (check and digest(data) != expected):
+            return None
+        return data
+
+    def _append(self, key: str, data: bytes, data_digest: str) -> None:
+        # The new pack is only ever appended to (get_bytes puts the position back): its end is
+        # counted, not sought, tens of thousands of times a build.
         try:
             handle = self._new_handle()
-            handle.seek(0, os.SEEK_END)
-            self.new[key] = (handle.tell(), length, expected)
             handle.write(data)
+            self.new[key] = (self._end, len(data), data_digest)
+            self._end += len(data)
         except OSError:
             self.new.pop(key, None)
-        return text
+            with contextlib.suppress(OSError):
+                self._end = self._new.seek(0, os.SEEK_END) if self._new is not None else 0
 
     def add(self, key: str, text: str) -> None:
         """Keep a body the handbook being written embeds (in the new pack)."""
-        if key in self.new:
-            return
-        try:
-            handle = self._new_handle()
-            data = text.encode("utf-8")
-            handle.seek(0, os.SEEK_END)
-            self.new[key] = (handle.tell(), len(data), digest(data))
-            handle.write(data)
-        except OSError:
-            self.new.pop(key, None)
+        self.add_bytes(key, text.encode("utf-8"))
+
+    def add_bytes(self, key: str, data: bytes) -> None:
+        if key not in self.new:
+            self._append(key, data, digest(data))
 
     def _new_handle(self) -> BinaryIO:
         if self._new is None:
@@ -345,7 +373,7 @@ class Fragments:
         """The new pack (a complete handbook's bodies) replaces the old one."""
         if self._new is None or self._new_path is None or self.location is None:
             return
-        index = json.dumps(self.new, separators=(",", ":")).encode("utf-8")
+        index = _index_text(self.new).encode("ascii")
         try:
             self._new.seek(0, os.SEEK_END)
             self._new.write(index + len(index).to_bytes(8, "big") + seal(index).encode("ascii"))
@@ -366,6 +394,24 @@ class Fragments:
 
 
 _SEAL_SIZE = 64
+
+
+# A pack's index: key, offset, length and digest of each body, all separated by NUL (keys and
+# digests are hex): read by every build, tens of thousands of entries, faster split than parsed.
+def _index_text(index: dict[str, tuple[int, int, str]]) -> str:
+    return "\0".join(f"{key}\0{offset}\0{length}\0{value}" for key, (offset, length, value) in index.items())
+
+
+def _read_index(text: str) -> dict[str, tuple[int, int, str]]:
+    if not text:
+        return {}
+    fields = text.split("\0")
+    if len(fields) % 4:
+        raise ValueError("not a pack index")
+    keys, offsets, lengths, digests = fields[0::4], fields[1::4], fields[2::4], fields[3::4]
+    return {
+        key: (int(offset), int(length), value) for key, offset, length, value in zip(keys, offsets, lengths, digests, strict=True)
+    }
 
 
 @dataclass

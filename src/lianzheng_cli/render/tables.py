@@ -9,6 +9,7 @@ catalogue small and fast.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 
 from lianzheng_cli.render import docx_layout as layout
@@ -80,12 +81,16 @@ def catalogue_table(rows: Sequence[View]) -> str:
 
 def catalogue_parts(rows: Sequence[View], memo: MacroMemo | None = None) -> Iterator[str]:
     """catalogue_table row by row, for documents that stream it; memo keeps each row's XML between builds."""
-    return layout.table_parts(CATALOGUE_WIDTHS, _catalogue_rows(rows, memo))
+    return layout.table_parts(CATALOGUE_WIDTHS, itertools.chain([catalogue_header()], catalogue_rows(rows, memo)))
 
 
-def _catalogue_rows(rows: Sequence[View], memo: MacroMemo | None) -> Iterator[str]:
-    yield _header(CATALOGUE_LABELS, CATALOGUE_WIDTHS)
-    for number, row in enumerate(rows, 1):
+def catalogue_header() -> str:
+    return _header(CATALOGUE_LABELS, CATALOGUE_WIDTHS)
+
+
+def catalogue_rows(rows: Sequence[View], memo: MacroMemo | None, start: int = 1) -> Iterator[str]:
+    """The catalogue's rows numbered from start (without the header)."""
+    for number, row in enumerate(rows, start):
         key = memo.key(CATALOGUE_ROW, (number, row)) if memo is not None else None
         kept = memo.reuse(key) if memo is not None and key is not None else None
         if kept is not None:
