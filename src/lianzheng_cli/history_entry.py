@@ -22,6 +22,7 @@ from lianzheng_cli.errors import ExitCode
 from lianzheng_cli.light_args import options
 
 if TYPE_CHECKING:
+    from lianzheng_cli.history.compare import Comparison
     from lianzheng_cli.history.source import Source
 
 _FORMAT = {"--format": "format", "-f": "format"}
@@ -93,14 +94,15 @@ def _log(args: list[str]) -> int | None:
 
 def _replayed(args: LogArgs) -> str | None:
     from lianzheng_cli.history.gitio import GitRepo
-    from lianzheng_cli.history.replay import replay_log
+    from lianzheng_cli.history.replay import log_parts, replay
     from lianzheng_cli.paths import locate_root
 
     root = locate_root(args.directory or Path.cwd())
     if root is None:
         return None
     with GitRepo(root) as repo:
-        return replay_log(root, repo, args.rev, args.ident, args.format)
+        parts = log_parts(repo, args.rev, args.ident, args.format)
+        return replay(root, repo, parts) if parts is not None else None
 
 
 def _computed(args: LogArgs) -> str:
@@ -115,16 +117,23 @@ def _computed(args: LogArgs) -> str:
 
 def report_text(source: Source, ident: str, rev: str, name: str) -> str:
     """The report of ``lzfk log`` for a file or a pipe, kept for the next identical run."""
-    from lianzheng_cli.history.replay import keep_log
+    from lianzheng_cli.history.replay import log_parts
     from lianzheng_cli.history.timeline import timeline
     from lianzheng_cli.reporters import log_report
-    from lianzheng_cli.repository import config_paths
 
     source.repo.resolve(rev)
     text = log_report.render(timeline(source, ident, rev), name)
-    paths = [path for _, path in config_paths(source.repository.config)]
-    keep_log(source.store, source.repository.root, source.repo, rev, ident, name, text, paths)
+    _keep(source, log_parts(source.repo, rev, ident, name), text)
     return text
+
+
+def _keep(source: Source, parts: list[str] | None, text: str) -> None:
+    from lianzheng_cli.history.replay import keep
+    from lianzheng_cli.repository import config_paths
+
+    if parts is not None:
+        paths = [path for _, path in config_paths(source.repository.config)]
+        keep(source.store, source.repository.root, source.repo, parts, text, paths)
 
 
 # -- diff and audit ------------------------------------------------------------------------
@@ -143,20 +152,57 @@ def _diff(args: list[str]) -> int | None:
 
     if name == "text" and not unstyled(sys.stdout):
         return None
-    from lianzheng_cli.history.compare import compare, endpoints, open_source
+    report = _diff_report(_directory(found), revisions, [int(year) for year in years], name)
+    if isinstance(report, str):
+        stdout_for(machine=name != "text").write(report)
+    else:
+        from lianzheng_cli.reporters import diff_report
+
+        diff_report.write_plain(report, stdout_for(machine=False))
+    return ExitCode.OK
+
+
+def _diff_report(directory: Path, revisions: list[str], years: list[int], name: str) -> str | Comparison:
+    """The report of ``lzfk diff`` for a file or a pipe, replayed when an identical run kept it; or
+    the comparison, when its text needs rich's console to be written."""
+    from lianzheng_cli.history.endpoints import sides
+    from lianzheng_cli.history.gitio import GitRepo
+    from lianzheng_cli.history.replay import diff_parts, replay
+    from lianzheng_cli.paths import locate_root
+
+    root = locate_root(directory)
+    if root is not None:
+        with GitRepo(root) as repo:
+            parts = diff_parts(repo, *sides(repo, revisions, years), name)
+            text = replay(root, repo, parts) if parts is not None else None
+        if text is not None:
+            return text
+    return _diff_computed(directory, revisions, years, name)
+
+
+def _diff_computed(directory: Path, revisions: list[str], years: list[int], name: str) -> str | Comparison:
+    import io
+
+    from lianzheng_cli.history.compare import compare, open_source
+    from lianzheng_cli.history.endpoints import endpoints
+    from lianzheng_cli.history.replay import diff_parts
     from lianzheng_cli.reporters import diff_report
     from lianzheng_cli.repository import require_repository
 
-    source = open_source(require_repository(_directory(found)))
+    source = open_source(require_repository(directory))
     with source.repo:
-        old, new = endpoints(source.repo, revisions, [int(year) for year in years])
+        old, new = endpoints(source.repo, revisions, years)
         comparison = compare(source, old, new, whole_registers=False)
-    if name == "text":  # the plain lines the full path's console writes to a file or pipe
-        diff_report.write_plain(comparison, stdout_for(machine=False))
-        return ExitCode.OK
-    text = diff_report.markdown(comparison) if name == "markdown" else diff_report.to_json(comparison)
-    stdout_for(machine=True).write(text)
-    return ExitCode.OK
+        if name == "text":  # the plain lines the full path's console writes to a file or pipe
+            buffer = io.StringIO()
+            if not diff_report.write_plain(comparison, buffer):
+                return comparison
+            text = buffer.getvalue()
+        else:
+            text = diff_report.markdown(comparison) if name == "markdown" else diff_report.to_json(comparison)
+        parts = diff_parts(source.repo, old.side(), new.side(), name) if source.complete else None
+        _keep(source, parts, text)
+    return text
 
 
 def _audit(args: list[str]) -> int | None:

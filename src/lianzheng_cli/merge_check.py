@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from lianzheng_cli.codes import apply_settings, severity_overrides
 from lianzheng_cli.findings import Finding
-from lianzheng_cli.history.compare import Comparison, Endpoint, compare, worktree
+from lianzheng_cli.history.compare import Comparison, compare
+from lianzheng_cli.history.endpoints import Endpoint, worktree
 from lianzheng_cli.history.findings import history_findings
 from lianzheng_cli.history.gitio import GitError, ShallowCloneError
 from lianzheng_cli.history.source import Source

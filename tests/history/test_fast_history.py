@@ -23,8 +23,9 @@ from lianzheng_cli.errors import UsageError
 from lianzheng_cli.history import parsing, timeline
 from lianzheng_cli.history.audit import _Walk, audit
 from lianzheng_cli.history.changes import RegisterAt, content
-from lianzheng_cli.history.compare import Comparison, compare, endpoint, open_source
+from lianzheng_cli.history.compare import Comparison, compare, open_source
 from lianzheng_cli.history.diff import diff
+from lianzheng_cli.history.endpoints import endpoint
 from lianzheng_cli.history.gitio import FileChange
 from lianzheng_cli.history.source import Source
 from lianzheng_cli.paths import CACHE_DIR

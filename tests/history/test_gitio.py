@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lianzheng_cli.history.compare import ensure_history, year_endpoint
+from lianzheng_cli.history.compare import ensure_history
+from lianzheng_cli.history.endpoints import year_endpoint
 from lianzheng_cli.history.gitio import GitError, GitRepo, ShallowCloneError
 from tests.history.conftest import MakeRepo, Repo
 from tests.history.registers import CONFIG, yearly_2024

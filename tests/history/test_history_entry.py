@@ -7,14 +7,18 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
 
 from lianzheng_cli.history.compare import open_source
+from lianzheng_cli.history.endpoints import sides
 from lianzheng_cli.history.gitio import GitRepo
-from lianzheng_cli.history.replay import replay_log
+from lianzheng_cli.history.replay import diff_parts, log_parts, replay
 from lianzheng_cli.history.timeline import timeline
 from lianzheng_cli.history_entry import _FORMATS, light_history, parse
 from lianzheng_cli.reporters import log_report
@@ -35,7 +39,14 @@ def light(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int | No
 
 def replayed(root: Path, ident: str, name: str = "text", rev: str = "HEAD") -> str | None:
     with GitRepo(root) as repo:
-        return replay_log(root, repo, rev, ident, name)
+        parts = log_parts(repo, rev, ident, name)
+        return replay(root, repo, parts) if parts is not None else None
+
+
+def replayed_diff(root: Path, revisions: list[str], name: str = "text") -> str | None:
+    with GitRepo(root) as repo:
+        parts = diff_parts(repo, *sides(repo, revisions, []), name)
+        return replay(root, repo, parts) if parts is not None else None
 
 
 @pytest.mark.parametrize("name", _FORMATS)
@@ -233,3 +244,103 @@ def test_diff_text_imports_no_rich_layout(two_years: Repo) -> None:
 def test_an_error_goes_to_the_full_path_which_reports_it(two_years: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     assert light(["diff", "-C", str(two_years.root), "没有这个版本", "HEAD", "-f", "json"], capsys) == (None, "")
     assert lzfk("diff", "没有这个版本", "HEAD", "-f", "json", cwd=two_years.root).exit_code == 2
+
+
+# -- a diff report kept for the next identical run ------------------------------------------------
+
+DIFF_KEPT = [
+    ["diff", "2024", "HEAD"],
+    ["diff", "--year", "2024", "--year", "2025", "-f", "json"],
+    ["diff", "2024", "HEAD~1", "--format=markdown"],
+]
+
+
+@pytest.mark.parametrize("args", DIFF_KEPT, ids=" ".join)
+def test_a_diff_is_replayed_as_it_was_computed(busy: Repo, args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    full = lzfk(args[0], *args[1:], cwd=busy.root)
+    computed = light([args[0], "-C", str(busy.root), *args[1:]], capsys)
+    again = light([args[0], "-C", str(busy.root), *args[1:]], capsys)
+    assert computed == again == (0, full.stdout)
+
+
+def test_a_diff_replay_imports_neither_the_parsers_nor_the_framework(two_years: Repo) -> None:
+    script = (
+        "import sys\n"
+        "from lianzheng_cli.history_entry import light_history\n"
+        f"code = light_history(['diff', '--year', '2024', '--year', '2025', '-C', {str(two_years.root)!r}])\n"
+        "heavy = [m for m in ('typer', 'rich', 'pydantic', 'yaml', 'lianzheng_cli.models') if m in sys.modules]\n"
+        "print(code, heavy, file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    env["PYTHONIOENCODING"] = "utf-8"
+    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    second = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert first.stderr.strip().startswith("0 [") and "'pydantic'" in first.stderr  # computed
+    assert second.stderr.strip() == "0 []"
+    assert first.stdout == second.stdout == lzfk("diff", "--year", "2024", "--year", "2025", cwd=two_years.root).stdout
+
+
+def test_a_diff_against_the_working_tree_is_never_kept(two_years: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["diff", "-C", str(two_years.root), "2024", "-f", "json"]
+    before = light(args, capsys)[1]
+    assert replayed_diff(two_years.root, ["2024"], "json") is None
+    path = "registers/药剂科/药品采购员.yaml"
+    two_years.write(path, yearly_2025()[path].replace("等级: 二级", "等级: 三级", 1))
+    after = light(args, capsys)[1]
+    assert after != before and after == lzfk("diff", "2024", "-f", "json", cwd=two_years.root).stdout
+
+
+def test_a_new_commit_is_a_new_diff(two_years: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["diff", "-C", str(two_years.root), "--year", "2024", "--year", "2026"]
+    before = light(args, capsys)[1]
+    assert replayed_diff(two_years.root, ["2024", "HEAD"]) is None  # kept by the years it was asked by
+    path = "registers/药剂科/药品采购员.yaml"
+    two_years.write(path, yearly_2025()[path].replace("等级: 二级", "等级: 三级", 1))
+    two_years.commit("再次降级", date="2026-01-05T10:00:00+08:00")
+    after = light(args, capsys)[1]  # 2026 now names the new commit
+    assert after != before
+    assert after == lzfk("diff", "--year", "2024", "--year", "2026", cwd=two_years.root).stdout
+
+
+def test_a_diff_is_not_replayed_after_lzfk_yaml_or_the_history_changed(
+    two_years: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    light(["diff", "-C", str(two_years.root), "2024", "HEAD", "-f", "json"], capsys)
+    assert replayed_diff(two_years.root, ["2024", "HEAD"], "json") is not None
+    two_years.git("replace", "--graft", "HEAD")
+    assert replayed_diff(two_years.root, ["2024", "HEAD"], "json") is None
+    two_years.git("replace", "-d", two_years.git("rev-parse", "HEAD").strip())
+    assert replayed_diff(two_years.root, ["2024", "HEAD"], "json") is not None
+    config = two_years.root / "lzfk.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "# 改过\n", encoding="utf-8")
+    assert replayed_diff(two_years.root, ["2024", "HEAD"], "json") is None
+
+
+def test_a_diff_git_could_not_read_whole_is_not_kept(
+    two_years: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = GitRepo.read_blobs
+
+    def losing(self: GitRepo, names: Iterable[str]) -> dict[str, bytes | None]:
+        found = real(self, names)
+        return {name: None if index == 0 else data for index, (name, data) in enumerate(found.items())}
+
+    monkeypatch.setattr(GitRepo, "read_blobs", losing)
+    assert light(["diff", "-C", str(two_years.root), "2024", "HEAD", "-f", "json"], capsys)[0] == 0
+    assert replayed_diff(two_years.root, ["2024", "HEAD"], "json") is None
+
+
+def test_text_that_needed_rich_is_written_by_rich_and_not_kept(
+    two_years: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lianzheng_cli.history import compare as compare_module
+
+    real = compare_module.compare
+
+    def odd_unit(*args: Any, **kwargs: Any) -> Any:
+        return replace(real(*args, **kwargs), unit="测试\x07医院")
+
+    monkeypatch.setattr(compare_module, "compare", odd_unit)
+    code, out = light(["diff", "-C", str(two_years.root), "2024", "HEAD"], capsys)
+    assert code == 0 and out.startswith("年度风险变化对照：测试")
+    assert replayed_diff(two_years.root, ["2024", "HEAD"]) is None

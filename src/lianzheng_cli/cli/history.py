@@ -78,7 +78,8 @@ def diff_command(
     deepen: DeepenOpt = False,
 ) -> int:
     """按风险点编号对照两个版本：新增、撤销、升级、降级（含降级理由）、移动、内容和措施的修改，按部门汇总。"""
-    from lianzheng_cli.history.compare import compare, endpoints, ensure_history, open_source, proposers
+    from lianzheng_cli.history.compare import compare, ensure_history, open_source, proposers
+    from lianzheng_cli.history.endpoints import endpoints
     from lianzheng_cli.repository import require_repository
 
     source = open_source(require_repository(directory or Path.cwd()))

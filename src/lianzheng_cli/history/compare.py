@@ -7,39 +7,16 @@ are found with ``git grep`` and only the matching files are parsed.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from lianzheng_cli.errors import UsageError
 from lianzheng_cli.history.changes import LEADERSHIP, Change, RegisterAt, RegisterSet, department_index
 from lianzheng_cli.history.diff import diff
-from lianzheng_cli.history.gitio import CommitInfo, GitError, GitRepo, ShallowCloneError
+from lianzheng_cli.history.endpoints import Endpoint
+from lianzheng_cli.history.gitio import GitError, GitRepo, ShallowCloneError
 from lianzheng_cli.history.parsing import Broken, is_register_path
 from lianzheng_cli.history.source import Source
 from lianzheng_cli.repository import Repository
-
-WORKTREE_LABEL = "工作区"
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """One side of a comparison: a commit, or the working tree when ``commit`` is None."""
-
-    label: str
-    commit: CommitInfo | None = None
-    how: str = ""
-
-    @property
-    def sha(self) -> str | None:
-        return self.commit.sha if self.commit is not None else None
-
-    def describe(self) -> str:
-        if self.commit is None:
-            return self.label
-        when = self.commit.committed.date().isoformat()
-        how = f"，{self.how}" if self.how else ""
-        return f"{self.label}（{self.commit.short}，{when}{how}）"
 
 
 @dataclass
@@ -92,43 +69,6 @@ def _remote(repo: GitRepo) -> str:
     if not remotes:
         raise GitError("仓库是浅克隆，且没有远程仓库，无法补全历史", hint="请重新完整克隆：git clone 仓库地址（不要加 --depth）")
     return "origin" if "origin" in remotes else remotes[0]
-
-
-def endpoint(repo: GitRepo, rev: str) -> Endpoint:
-    return Endpoint(rev, repo.commit(repo.resolve(rev)))
-
-
-def year_endpoint(repo: GitRepo, year: int) -> Endpoint:
-    """The tag named for the year, else the last commit dated on or before that year's end."""
-    tagged = repo.tag_commit(str(year))
-    if tagged is not None:
-        return Endpoint(str(year), repo.commit(tagged), f"标签 {year}")
-    if repo.is_shallow():
-        raise ShallowCloneError(f"没有名为 {year} 的标签，按日期查找 {year} 年的版本需要完整历史")
-    sha = repo.last_commit_on_or_before(dt.date(year, 12, 31))
-    if sha is None:
-        raise GitError(
-            f"{year} 年底之前没有提交，找不到 {year} 年的版本",
-            hint=f"用 git tag {year} 提交编号 给那一年定稿的版本打标签，或直接写版本，如 lzfk diff 提交编号 HEAD",
-        )
-    return Endpoint(str(year), repo.commit(sha), f"{year} 年底前最后一次提交")
-
-
-def worktree() -> Endpoint:
-    return Endpoint(WORKTREE_LABEL)
-
-
-def endpoints(repo: GitRepo, revisions: list[str], years: list[int]) -> tuple[Endpoint, Endpoint]:
-    """The two sides of ``lzfk diff``: two revisions or two years; one alone is compared with the working tree."""
-    if revisions and years:
-        raise UsageError("版本和 --year 只能选一种写法", hint="例如 lzfk diff 2024 2025，或 lzfk diff --year 2024 --year 2025")
-    if not 1 <= len(revisions or years) <= 2:
-        raise UsageError(
-            "请给出一个或两个版本",
-            hint="lzfk diff 2024 2025（标签、分支或提交）；lzfk diff --year 2024 --year 2025；只给一个时与工作区对照",
-        )
-    wanted = [endpoint(repo, rev) for rev in revisions] or [year_endpoint(repo, year) for year in years]
-    return wanted[0], wanted[1] if len(wanted) == 2 else worktree()
 
 
 def compare(

@@ -177,23 +177,28 @@ class GitRepo:
     def pinned(self, rev: str) -> str | None:
         """The commit rev names, when that id alone fixes the history reachable from it; None when
         it does not (a shallow clone, replace refs or grafts can change what git shows for it) or rev is no commit."""
-        if not rev or rev.startswith("-") or "\n" in rev or "GIT_REPLACE_REF_BASE" in os.environ:
+        if not rev or rev.startswith("-") or "\n" in rev:
             return None
-        out = self.try_run(
-            "rev-parse",
-            "--is-shallow-repository",
-            "--git-common-dir",
-            "--verify",
-            "--quiet",
-            "--end-of-options",
-            f"{rev}^{{commit}}",
-        )
-        lines = (out or "").splitlines()
-        if len(lines) != 3 or lines[0] != "false" or (self.toplevel / lines[1] / "info" / "grafts").exists():
+        found = self._pinned(["--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], 1)
+        return found[0] if found else None
+
+    def pinned_commits(self, shas: Sequence[str]) -> list[str] | None:
+        """shas (full commit ids) when those ids alone fix the history reachable from them (see pinned)."""
+        if not shas or not all(_is_object_id(sha) for sha in shas):
+            return None
+        # no --end-of-options: without --verify, rev-parse prints it back; full ids cannot be read as options
+        found = self._pinned([f"{sha}^{{commit}}" for sha in shas], len(shas))
+        return found if found == list(shas) else None
+
+    def _pinned(self, revs: list[str], count: int) -> list[str] | None:
+        if "GIT_REPLACE_REF_BASE" in os.environ:
+            return None
+        lines = (self.try_run("rev-parse", "--is-shallow-repository", "--git-common-dir", *revs) or "").splitlines()
+        if len(lines) != 2 + count or lines[0] != "false" or (self.toplevel / lines[1] / "info" / "grafts").exists():
             return None
         if self.try_run("for-each-ref", "--count=1", "--format=%(refname)", "refs/replace/") != "":
             return None
-        return lines[2]
+        return lines[2:]
 
     def tag_commit(self, name: str) -> str | None:
         return self.verify(f"refs/tags/{name}")
@@ -500,3 +505,7 @@ def _translate(exc: _Failed, args: Sequence[str], folder: Path | None) -> GitErr
             hint=f"如确认安全，运行 git config --global --add safe.directory {folder or '仓库目录'}",
         )
     return GitError(f"git 命令失败：{text or f'git {args[0]} 退出码 {exc.code}'}", hint="")
+
+
+def _is_object_id(text: str) -> bool:
+    return len(text) in (40, 64) and all(char in "0123456789abcdef" for char in text)

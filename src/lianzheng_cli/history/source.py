@@ -55,6 +55,8 @@ class Source:
         self._listings: dict[str, dict[str, str]] = {}
         self._store: ParsedBlobs | None = None
         self._trees: dict[str, str] = {}
+        # False once git failed to hand over a blob it listed: what was read then is no fact of the commits
+        self.complete = True
 
     @property
     def store(self) -> ParsedBlobs:
@@ -82,6 +84,13 @@ class Source:
         names = {path: f"{rev}:{path}" for path in paths}
         contents = self.repo.read_blobs(names.values())
         return {path: data for path, name in names.items() if (data := contents.get(name)) is not None}
+
+    def read_blob_ids(self, blobs: Iterable[str]) -> dict[str, bytes | None]:
+        """Blob ids that git listed → content (None where git could not hand it over: see complete)."""
+        contents = self.repo.read_blobs(blobs)
+        if any(data is None for data in contents.values()):
+            self.complete = False
+        return contents
 
     def listing(self, rev: str) -> dict[str, str]:
         """Repository path → blob id of every file under the register folder at rev."""
@@ -119,7 +128,7 @@ class Source:
             memo.update((key, stored[name]) for key, name in names.items() if name in stored)
             todo = [key for key in todo if names[key] not in stored]
         if todo:
-            contents = self.repo.read_blobs(blob for blob, _ in todo)
+            contents = self.read_blob_ids(blob for blob, _ in todo)
             items = [(contents.get(blob) or b"", self.display(path)) for blob, path in todo]
             missing = {blob for blob, _ in todo if contents.get(blob) is None}
             del contents  # memory: the texts are no longer needed once parsed
@@ -169,7 +178,7 @@ class Source:
         todo = [unit for unit in units if unit not in done]
         wanted = [changes[index] for unit in todo for index in unit]
         blobs = {blob for c in wanted for blob in (c.old_blob, c.new_blob if not new_on_disk else None) if blob}
-        contents = self.repo.read_blobs(blobs)
+        contents = self.read_blob_ids(blobs)
         pairs: list[Pair] = []
         unreadable: dict[int, Broken] = {}
         for unit in todo:
@@ -221,7 +230,7 @@ class Source:
         came = [i for i, c in enumerate(changes) if c.status == "A" and c.new_blob and not _is_markdown(c.path)]
         if not gone or not came:
             return {}
-        contents = self.repo.read_blobs([changes[i].old_blob or "" for i in gone] + [changes[i].new_blob or "" for i in came])
+        contents = self.read_blob_ids([changes[i].old_blob or "" for i in gone] + [changes[i].new_blob or "" for i in came])
 
         def by_id(indices: list[int], blob_of: Callable[[FileChange], str | None]) -> dict[str, list[int]]:
             found: dict[str, list[int]] = {}

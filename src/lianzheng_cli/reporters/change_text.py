@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from lianzheng_cli.history.changes import Change, Kind
-from lianzheng_cli.history.compare import Comparison, Endpoint
+from lianzheng_cli.history.compare import Comparison
+from lianzheng_cli.history.endpoints import Endpoint
 
 JSON_VERSION = 1
 MISSING_REASON = "未填写降级理由"

@@ -82,10 +82,11 @@ _RICH_SPECIAL = frozenset(chr(code) for code in (*range(32), 127))
 _TABLE_TITLE = "变化汇总（风险点或登记表个数）"
 
 
-def write_plain(comparison: Comparison, out: IO[str], console: Console | None = None) -> None:
+def write_plain(comparison: Comparison, out: IO[str], console: Console | None = None) -> bool:
     """The text report as rich writes it off a terminal, without rich's layout engine. console:
     what prints the rare line or table that needs rich (a control character, markup), made with
-    console_for(out) on first need when None: then rich is imported only for such a line."""
+    console_for(out) on first need when None: then rich is imported only for such a line.
+    True when no line needed rich: the text then depends on nothing but the comparison."""
     printer: Console | _Deferred = console if console is not None else _Deferred(out)
     lines = [f"年度风险变化对照：{comparison.unit}"]
     _plain_lines(out, printer, lines)
@@ -94,7 +95,7 @@ def write_plain(comparison: Comparison, out: IO[str], console: Console | None = 
     if not comparison.changes:
         lines.append(f"比较了 {comparison.files} 个有改动的登记表文件：风险点没有变化")
         _plain_lines(out, printer, lines)
-        return
+        return _without_rich(printer)
     _plain_lines(out, printer, lines)
     rows, total = summarise(comparison.changes)
     table = _plain_table(rows, total)
@@ -111,6 +112,11 @@ def write_plain(comparison: Comparison, out: IO[str], console: Console | None = 
             lines += ["".join(text for text, _ in _change_parts(change)) for change in changes]
     lines.append(f"比较了 {comparison.files} 个有改动的登记表文件，共 {len(comparison.changes)} 项变化")
     _plain_lines(out, printer, lines)
+    return _without_rich(printer)
+
+
+def _without_rich(printer: Console | _Deferred) -> bool:
+    return isinstance(printer, _Deferred) and printer.made is None
 
 
 class _Deferred:
